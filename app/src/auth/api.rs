@@ -1,0 +1,69 @@
+//! Server functions for signing in and out.
+
+use super::CurrentUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Signs in and answers with the path to go to.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
+    crate::ssr::respond(ssr::sign_in_inner(email, password).await)
+}
+
+/// Ends the current session.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    crate::ssr::respond(ssr::sign_out_inner().await)
+}
+
+/// The signed-in person, or `None` when nobody is signed in.
+#[server(endpoint = "get_current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    crate::ssr::respond(ssr::current_user_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::auth::service;
+    use crate::ssr::{app_state, viewer};
+    use http::{HeaderValue, header::SET_COOKIE};
+    use leptos_axum::ResponseOptions;
+
+    fn set_cookie(value: String) -> Result<(), AppError> {
+        let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+        expect_context::<ResponseOptions>().append_header(SET_COOKIE, header);
+        Ok(())
+    }
+
+    pub async fn sign_in_inner(email: String, password: String) -> Result<String, AppError> {
+        let state = app_state()?;
+        let user = service::authenticate(&state.db, &email, password, &state.decoy_hash).await?;
+        let actor = service::actor_of(&user).ok_or(AppError::Internal)?;
+        let token = service::start_session(&state.db, user.id, state.clock.now(), &state.settings).await?;
+        set_cookie(service::session_set_cookie(&token, &state.settings))?;
+        tracing::info!(user_id = user.id, "signed in");
+        let home = actor.role.home_path();
+        leptos_axum::redirect(home);
+        Ok(home.to_owned())
+    }
+
+    pub async fn sign_out_inner() -> Result<(), AppError> {
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        if let Some(raw) = service::session_cookie(&parts.headers) {
+            service::end_session(&state.db, &raw).await?;
+        }
+        set_cookie(service::session_clear_cookie(&state.settings))?;
+        leptos_axum::redirect("/sign-in");
+        Ok(())
+    }
+
+    pub async fn current_user_inner() -> Result<Option<CurrentUser>, AppError> {
+        let state = app_state()?;
+        match viewer()? {
+            Some(actor) => Ok(Some(service::current_user(&state.db, &actor).await?)),
+            None => Ok(None),
+        }
+    }
+}

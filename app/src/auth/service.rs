@@ -1,0 +1,207 @@
+//! Credentials, accounts and sessions, over any sea-orm connection.
+
+use crate::domain::Role;
+use crate::domain::email::WorkEmail;
+use crate::domain::password::{NewPassword, hash_password, verify_password};
+use crate::error::AppError;
+use crate::ssr::entities::{department, location, session, user};
+use crate::ssr::tokens::{SecretToken, hash_token};
+use crate::ssr::{Actor, Settings};
+use super::CurrentUser;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+pub const SESSION_COOKIE: &str = "onboard_session";
+
+/// Checks an email and password. An unknown email, a disabled account and a wrong password all
+/// give `InvalidCredentials` after one argon2 verification, so neither the answer nor its
+/// timing tells them apart.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: String,
+    decoy_hash: &str,
+) -> Result<user::Model, AppError> {
+    let found = match WorkEmail::parse(email) {
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::EmailCanonical.eq(email.canonical()))
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let usable = found.filter(|u| u.status == user::STATUS_ACTIVE && u.password_hash.is_some());
+    let hash = usable.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());
+    let matches = verify_password(password, hash).await;
+    match usable {
+        Some(user) if matches => Ok(user),
+        _ => Err(AppError::InvalidCredentials),
+    }
+}
+
+/// Starts a session for `user_id`; the raw token goes in the cookie, only its hash is stored.
+pub async fn start_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<SecretToken, DbErr> {
+    // Housekeeping: this user's expired sessions are of no further use.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    let token = SecretToken::generate();
+    session::Entity::insert(session::ActiveModel {
+        id_hash: Set(token.hash()),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        expires_at: Set(now + settings.session_ttl),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(token)
+}
+
+/// The active user a session cookie belongs to, if the session exists and has not expired.
+pub async fn resolve_session(
+    db: &impl ConnectionTrait,
+    raw_token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Actor>, DbErr> {
+    let Some(found) = session::Entity::find_by_id(hash_token(raw_token)).one(db).await? else {
+        return Ok(None);
+    };
+    if found.expires_at <= now {
+        session::Entity::delete_by_id(found.id_hash).exec(db).await?;
+        return Ok(None);
+    }
+    let user = user::Entity::find_by_id(found.user_id).one(db).await?;
+    Ok(user.filter(|u| u.status == user::STATUS_ACTIVE).and_then(|u| actor_of(&u)))
+}
+
+/// Ends the session a cookie names (whether or not it still exists).
+pub async fn end_session(db: &impl ConnectionTrait, raw_token: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(hash_token(raw_token)).exec(db).await?;
+    Ok(())
+}
+
+/// The acting identity of a stored user; `None` if the stored role is unknown.
+pub fn actor_of(user: &user::Model) -> Option<Actor> {
+    let role = Role::parse(&user.role).or_else(|| {
+        tracing::error!(user_id = user.id, role = %user.role, "user has an unknown role");
+        None
+    })?;
+    Some(Actor {
+        user_id: user.id,
+        name: user.name.clone(),
+        email: user.email.clone(),
+        role,
+        department_id: user.department_id,
+    })
+}
+
+/// The signed-in person as shown in the browser, with unit names resolved.
+pub async fn current_user(db: &impl ConnectionTrait, actor: &Actor) -> Result<CurrentUser, DbErr> {
+    let user = user::Entity::find_by_id(actor.user_id).one(db).await?;
+    let location_id = user.as_ref().and_then(|u| u.location_id);
+    let department = match actor.department_id {
+        Some(id) => department::Entity::find_by_id(id).one(db).await?.map(|d| d.name),
+        None => None,
+    };
+    let location = match location_id {
+        Some(id) => location::Entity::find_by_id(id).one(db).await?.map(|l| l.name),
+        None => None,
+    };
+    Ok(CurrentUser {
+        id: actor.user_id,
+        name: actor.name.clone(),
+        email: actor.email.clone(),
+        role: actor.role,
+        department,
+        location,
+    })
+}
+
+/// A person to create directly (by the CLI or the demo seed), already validated.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub email: WorkEmail,
+    pub name: String,
+    pub role: Role,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+    pub password: NewPassword,
+}
+
+/// Creates an active account with a password.
+pub async fn create_account(
+    db: &impl ConnectionTrait,
+    account: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    let taken = user::Entity::find()
+        .filter(user::Column::EmailCanonical.eq(account.email.canonical()))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::field("email", "An account with this email address already exists."));
+    }
+    let name = account.name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::field("name", "Enter a name of 1 to 200 characters."));
+    }
+    let hash = hash_password(&account.password).await;
+    let model = user::ActiveModel {
+        email: Set(Some(account.email.as_str().to_owned())),
+        email_canonical: Set(Some(account.email.canonical().to_owned())),
+        name: Set(name),
+        role: Set(account.role.as_str().to_owned()),
+        department_id: Set(account.department_id),
+        location_id: Set(account.location_id),
+        status: Set(user::STATUS_ACTIVE.to_owned()),
+        password_hash: Set(Some(hash)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(user::Entity::insert(model).exec_with_returning(db).await?)
+}
+
+/// The session cookie value sent by the browser, if any.
+pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.
+pub fn session_set_cookie(token: &SecretToken, settings: &Settings) -> String {
+    cookie::Cookie::build((SESSION_COOKIE, token.expose().to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(settings.secure_cookies())
+        .max_age(cookie::time::Duration::seconds(settings.session_ttl.num_seconds()))
+        .build()
+        .to_string()
+}
+
+/// `Set-Cookie` that removes the session cookie.
+pub fn session_clear_cookie(settings: &Settings) -> String {
+    cookie::Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(settings.secure_cookies())
+        .max_age(cookie::time::Duration::ZERO)
+        .build()
+        .to_string()
+}

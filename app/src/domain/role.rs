@@ -1,0 +1,89 @@
+use serde::{Deserialize, Serialize};
+
+/// What a person may do in Onboard. Stored as `as_str()`; shown as `label()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    CorporateAdmin,
+    QualityAdmin,
+    HrAdmin,
+    TeamLead,
+    Employee,
+}
+
+impl Role {
+    /// The roles an invitation may grant, in the order the spec lists them. Corporate Admins are
+    /// made only by the server's CLI.
+    pub const INVITABLE: [Role; 4] = [Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::CorporateAdmin => "Corporate Admin",
+            Role::QualityAdmin => "Quality Admin",
+            Role::HrAdmin => "HR Admin",
+            Role::TeamLead => "Team Lead",
+            Role::Employee => "Employee",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CorporateAdmin => "corporate_admin",
+            Role::QualityAdmin => "quality_admin",
+            Role::HrAdmin => "hr_admin",
+            Role::TeamLead => "team_lead",
+            Role::Employee => "employee",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        [Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee]
+            .into_iter()
+            .find(|role| role.as_str() == value)
+    }
+
+    /// Admins see the admin pages (Users, Invitations, Audit log).
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::CorporateAdmin | Role::QualityAdmin | Role::HrAdmin)
+    }
+
+    /// Where a person with this role lands after signing in.
+    pub fn home_path(self) -> &'static str {
+        if self.is_admin() { "/users" } else { "/profile" }
+    }
+
+    /// Quality and HR Admins administer their own department only.
+    pub fn is_department_admin(self) -> bool {
+        matches!(self, Role::QualityAdmin | Role::HrAdmin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_stored_name() {
+        for role in [Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+
+    #[test]
+    fn an_unknown_role_name_is_rejected() {
+        assert_eq!(Role::parse("superuser"), None);
+        assert_eq!(Role::parse("Quality Admin"), None);
+    }
+
+    #[test]
+    fn corporate_admin_is_never_invitable() {
+        assert!(!Role::INVITABLE.contains(&Role::CorporateAdmin));
+    }
+
+    #[test]
+    fn only_the_three_admin_roles_are_admins() {
+        let admins: Vec<_> = Role::INVITABLE.into_iter().filter(|r| r.is_admin()).collect();
+        assert_eq!(admins, vec![Role::QualityAdmin, Role::HrAdmin]);
+        assert!(Role::CorporateAdmin.is_admin());
+        assert!(!Role::CorporateAdmin.is_department_admin());
+    }
+}

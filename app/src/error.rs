@@ -1,0 +1,88 @@
+//! The one error type every server function returns.
+//!
+//! The browser only ever sees the sentence in `Display`; causes (database text, I/O) go to the
+//! server log where the error is created, never over the wire.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Bad input in one field; `field` names the form field so the UI can show it beside it.
+    #[error("{message}")]
+    Field { field: String, message: String },
+    /// Bad input that is not about one field.
+    #[error("{0}")]
+    Invalid(String),
+    /// Sign-in failed; deliberately the same for an unknown email and a wrong password.
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// Something failed on the server; the cause is logged, not sent.
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached (or never came back from) the server function.
+    #[error("The request could not be completed: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Field { field: field.to_owned(), message: message.into() }
+    }
+
+    /// The message for `field`, if this error is about that field.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Field { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a server function answers with for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) => 400,
+            AppError::InvalidCredentials | AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Malformed or unexpected arguments are the client's fault, and safe to describe.
+            ServerFnErrorErr::Args(msg) => AppError::Invalid(format!("The request was not valid: {msg}")),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}

@@ -1,0 +1,3 @@
+mod invitations_page;
+
+pub use invitations_page::InvitationsPage;

@@ -1,0 +1,65 @@
+#![recursion_limit = "256"]
+//! Onboard: components and server functions shared by the server and the browser.
+
+pub mod auth;
+pub mod domain;
+pub mod dto;
+pub mod error;
+pub mod invitations;
+pub mod layout;
+pub mod organisation;
+pub mod users;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use auth::components::SignInPage;
+use invitations::components::InvitationsPage;
+use layout::{Home, NotFound, SignedInLayout};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use organisation::components::OrganisationPage;
+use users::components::{ProfilePage, UsersPage};
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/onboard.css"/>
+        <Title text="Onboard"/>
+        // Pages wait for their data before the first byte is sent, so access checks can still
+        // set the status code (302 to sign-in, 403) on the server.
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=Home ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("users/invitations") view=InvitationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,47 @@
+use super::dto::{Unit, UnitKind};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Departments or locations. Every admin may list the active ones (the Invite dialog offers
+/// them); the Corporate Admin also sees archived ones.
+#[server(endpoint = "list_units")]
+pub async fn list_units(kind: UnitKind) -> Result<Vec<Unit>, AppError> {
+    use crate::domain::Role;
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        let with_archived = actor.role == Role::CorporateAdmin;
+        Ok(super::service::list_units(&state.db, kind, with_archived).await?)
+    }.await)
+}
+
+#[server(endpoint = "add_unit")]
+pub async fn add_unit(kind: UnitKind, name: String) -> Result<Unit, AppError> {
+    use crate::ssr::{app_state, require_actor, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_actor()?;
+        super::service::add_unit_as(&state.db, &actor, kind, &name, state.clock.now()).await
+    }.await)
+}
+
+#[server(endpoint = "rename_unit")]
+pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), AppError> {
+    use crate::ssr::{app_state, require_actor, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_actor()?;
+        super::service::rename_unit(&state.db, &actor, kind, id, &name).await
+    }.await)
+}
+
+#[server(endpoint = "set_unit_archived")]
+pub async fn set_unit_archived(kind: UnitKind, id: i32, archived: bool) -> Result<(), AppError> {
+    use crate::ssr::{app_state, require_actor, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_actor()?;
+        super::service::set_archived(&state.db, &actor, kind, id, archived, state.clock.now()).await
+    }.await)
+}

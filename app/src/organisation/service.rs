@@ -1,0 +1,114 @@
+//! Departments and locations share one shape, so one set of queries serves both tables.
+
+use super::dto::{Unit, UnitKind};
+use crate::domain::unit_name::UnitName;
+use crate::error::AppError;
+use crate::ssr::Actor;
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, SqlErr};
+use std::collections::HashMap;
+
+#[derive(FromQueryResult)]
+struct UnitRow {
+    id: i32,
+    name: String,
+    archived_at: Option<DateTime<Utc>>,
+}
+
+fn require_corporate_admin(actor: &Actor) -> Result<(), AppError> {
+    if actor.role == Role::CorporateAdmin { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// Units by name; archived ones only when asked for.
+pub async fn list_units(db: &impl ConnectionTrait, kind: UnitKind, include_archived: bool) -> Result<Vec<Unit>, DbErr> {
+    let mut query = Query::select();
+    query
+        .columns(["id", "name", "archived_at"])
+        .from(kind.table())
+        .order_by("name_key", Order::Asc);
+    if !include_archived {
+        query.and_where(Expr::col("archived_at").is_null());
+    }
+    let rows = UnitRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Unit { id: r.id, name: r.name, archived: r.archived_at.is_some() })
+        .collect())
+}
+
+/// Names of every unit of a kind (archived ones too: people may still belong to them).
+pub async fn unit_names(db: &impl ConnectionTrait, kind: UnitKind) -> Result<HashMap<i32, String>, DbErr> {
+    Ok(list_units(db, kind, true).await?.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// The unit with this id, archived or not.
+pub async fn find_unit(db: &impl ConnectionTrait, kind: UnitKind, id: i32) -> Result<Option<Unit>, DbErr> {
+    Ok(list_units(db, kind, true).await?.into_iter().find(|u| u.id == id))
+}
+
+fn duplicate(kind: UnitKind) -> AppError {
+    AppError::field("name", format!("A {} with this name already exists.", kind.singular()))
+}
+
+fn map_unique(kind: UnitKind, err: DbErr) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => duplicate(kind),
+        _ => err.into(),
+    }
+}
+
+/// Adds a unit. Names are unique per kind, ignoring case and spacing.
+pub async fn add_unit(db: &impl ConnectionTrait, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
+    let name = UnitName::parse(name).map_err(|msg| AppError::field("name", msg))?;
+    let insert = Query::insert()
+        .into_table(kind.table())
+        .columns(["name", "name_key", "created_at"])
+        .values_panic([name.as_str().into(), name.key().into(), now.into()])
+        .to_owned();
+    db.execute(&insert).await.map_err(|e| map_unique(kind, e))?;
+    let units = list_units(db, kind, true).await?;
+    units
+        .into_iter()
+        .find(|u| u.name == name.as_str())
+        .ok_or(AppError::Internal)
+}
+
+/// Adds a unit on behalf of an admin (only the Corporate Admin may).
+pub async fn add_unit_as(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
+    require_corporate_admin(actor)?;
+    add_unit(db, kind, name, now).await
+}
+
+/// Renames a unit (Corporate Admin only).
+pub async fn rename_unit(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, name: &str) -> Result<(), AppError> {
+    require_corporate_admin(actor)?;
+    let name = UnitName::parse(name).map_err(|msg| AppError::field("name", msg))?;
+    let update = Query::update()
+        .table(kind.table())
+        .values([("name", name.as_str().into()), ("name_key", name.key().into())])
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    let result = db.execute(&update).await.map_err(|e| map_unique(kind, e))?;
+    if result.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!("That {}", kind.singular())));
+    }
+    Ok(())
+}
+
+/// Archives or restores a unit (Corporate Admin only). Archived units are no longer offered for
+/// new invitations; people already in them keep them.
+pub async fn set_archived(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, archived: bool, now: DateTime<Utc>) -> Result<(), AppError> {
+    require_corporate_admin(actor)?;
+    let value: Option<DateTime<Utc>> = archived.then_some(now);
+    let update = Query::update()
+        .table(kind.table())
+        .values([("archived_at", value.into())])
+        .and_where(Expr::col("id").eq(id))
+        .to_owned();
+    if db.execute(&update).await?.rows_affected() == 0 {
+        return Err(AppError::NotFound(format!("That {}", kind.singular())));
+    }
+    Ok(())
+}

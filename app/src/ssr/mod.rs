@@ -1,0 +1,13 @@
+//! Server-only parts: database entities, shared state, the signed-in user, tokens.
+
+pub mod clock;
+pub mod entities;
+pub mod request;
+pub mod scope;
+pub mod state;
+pub mod tokens;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use scope::Scope;
+pub use request::{Actor, Viewer, app_state, require_actor, require_admin, respond, viewer};
+pub use state::{AppState, Settings};

@@ -1,0 +1,63 @@
+//! What a server function knows about the request: shared state and who is asking.
+
+use crate::domain::Role;
+use crate::error::AppError;
+use super::state::AppState;
+use http::request::Parts;
+use leptos::prelude::{use_context, expect_context};
+use leptos_axum::ResponseOptions;
+
+/// The signed-in person making a request, as the session resolved them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i32,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub department_id: Option<i32>,
+}
+
+/// Request extension set by the server's session layer: `None` when nobody is signed in.
+#[derive(Clone, Debug, Default)]
+pub struct Viewer(pub Option<Actor>);
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("server function called without request parts");
+        AppError::Internal
+    })
+}
+
+/// The shared state, placed on every request by the server.
+pub fn app_state() -> Result<AppState, AppError> {
+    parts()?.extensions.get::<AppState>().cloned().ok_or_else(|| {
+        tracing::error!("AppState extension missing");
+        AppError::Internal
+    })
+}
+
+/// The signed-in person, or `None`.
+pub fn viewer() -> Result<Option<Actor>, AppError> {
+    Ok(parts()?.extensions.get::<Viewer>().and_then(|v| v.0.clone()))
+}
+
+pub fn require_actor() -> Result<Actor, AppError> {
+    viewer()?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in person if they hold an admin role; `Forbidden` for everyone else.
+pub fn require_admin() -> Result<Actor, AppError> {
+    let actor = require_actor()?;
+    if actor.role.is_admin() { Ok(actor) } else { Err(AppError::Forbidden) }
+}
+
+/// Sets the response status from the outcome, so HTTP clients see 401/403/404 and not 500.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        let response: ResponseOptions = expect_context();
+        if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
+            response.set_status(status);
+        }
+    }
+    result
+}

@@ -1,0 +1,32 @@
+use super::clock::Clock;
+use chrono::Duration;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use url::Url;
+
+/// Operator settings the app needs at request time (validated by the server at start-up).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Base of every link the app emails.
+    pub public_url: Url,
+    pub organisation_name: String,
+    pub invite_ttl: Duration,
+    pub session_ttl: Duration,
+}
+
+impl Settings {
+    /// Cookies are marked `Secure` when the app is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// Everything a request handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub clock: Arc<dyn Clock>,
+    /// A hash verified against when sign-in finds no user, so both failures take equal time.
+    pub decoy_hash: Arc<str>,
+}

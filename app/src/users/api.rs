@@ -1,0 +1,15 @@
+use super::dto::UserRow;
+use crate::dto::Page;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Active users the signed-in admin may see, one page at a time.
+#[server(endpoint = "list_users")]
+pub async fn list_users(page: u64) -> Result<Page<UserRow>, AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::list_users(&state.db, &actor, page).await
+    }.await)
+}

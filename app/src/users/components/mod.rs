@@ -1,0 +1,7 @@
+mod profile_page;
+mod users_page;
+mod users_tabs;
+
+pub use profile_page::ProfilePage;
+pub use users_page::{UsersPage, page_param};
+pub use users_tabs::UsersTabs;

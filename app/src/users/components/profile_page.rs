@@ -1,0 +1,21 @@
+use crate::layout::use_current_user;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The signed-in person's own details; where Team Leads and Employees land.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let me = use_current_user();
+    let dash = || "—".to_string();
+    view! {
+        <Title text="My profile · Onboard"/>
+        <header class="page-header"><h1>"My profile"</h1></header>
+        <dl class="card details">
+            <dt>"Name"</dt><dd>{me.name.clone()}</dd>
+            <dt>"Email"</dt><dd>{me.email.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Role"</dt><dd>{me.role.label()}</dd>
+            <dt>"Department"</dt><dd>{me.department.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Location"</dt><dd>{me.location.clone().unwrap_or_else(dash)}</dd>
+        </dl>
+    }
+}

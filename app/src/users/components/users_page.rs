@@ -1,0 +1,76 @@
+use super::UsersTabs;
+use crate::layout::{AdminOnly, Pager};
+use crate::users::api::list_users;
+use crate::users::dto::UserRow;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The page number in `?page=`, 1 when missing or not a number.
+pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="Users · Onboard"/>
+        <AdminOnly>
+            <header class="page-header">
+                <h1>"Users"</h1>
+            </header>
+            <UsersTabs/>
+            <UsersList/>
+        </AdminOnly>
+    }
+}
+
+#[component]
+fn UsersList() -> impl IntoView {
+    let page = page_param();
+    let users = Resource::new(page, list_users);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty">"No active users yet."</p>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <table class="data-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Department"</th>
+                                    <th scope="col">"Location"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {page.items.into_iter().map(|u| view! { <UserRowView user=u/> }).collect_view()}
+                            </tbody>
+                        </table>
+                        <Pager page=page.page pages=page.pages href=|p| format!("/users?page={p}")/>
+                    }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserRowView(user: UserRow) -> impl IntoView {
+    let dash = || "—".to_string();
+    view! {
+        <tr>
+            <td>{user.name}</td>
+            <td>{user.email.unwrap_or_else(dash)}</td>
+            <td>{user.role.label()}</td>
+            <td>{user.department.unwrap_or_else(dash)}</td>
+            <td>{user.location.unwrap_or_else(dash)}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,60 @@
+// Starts the release server built by `cargo leptos build --release` on a free port with a
+// fresh SQLite database, and creates the people the journeys sign in as.
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ADMIN_EMAIL = "e2e.admin@example.com";
+export const ADMIN_PASSWORD = "end to end passphrase";
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? ok(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+async function waitFor(url: string, deadline: number) {
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server did not answer at ${url}`);
+}
+
+export default async function globalSetup() {
+  const root = resolve(__dirname, "..");
+  const binary = process.env.ONBOARD_SERVER_BIN ?? join(root, "target", "release", "server");
+  const dataDir = mkdtempSync(join(tmpdir(), "onboard-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: `sqlite://${join(dataDir, "onboard.db")}?mode=rwc`,
+    PUBLIC_URL: url,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, "target", "site"),
+    LEPTOS_ENV: "PROD",
+    RUST_LOG: "warn",
+  };
+  const cli = (args: string[], input = "") => execFileSync(binary, args, { env, input, stdio: ["pipe", "pipe", "inherit"] });
+  cli(["add-department", "--name", "Quality"]);
+  cli(["add-location", "--name", "Plant North"]);
+  cli(["create-admin", "--email", ADMIN_EMAIL, "--name", "Erin Admin"], `${ADMIN_PASSWORD}\n`);
+
+  const server = spawn(binary, ["serve"], { env, stdio: ["ignore", "inherit", "inherit"], detached: false });
+  writeFileSync(join(tmpdir(), "onboard-e2e.pid"), String(server.pid));
+  await waitFor(`${url}/healthz`, Date.now() + 30_000);
+  process.env.ONBOARD_E2E_URL = url;
+}

@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../global-setup";
+
+test("the sign-in page is hydrated: the password can be shown and hidden", async ({ page }) => {
+  await page.goto("/sign-in");
+  const password = page.getByLabel("Password", { exact: true });
+  await expect(password).toHaveAttribute("type", "password");
+
+  // Only the WASM build wires this button up; without hydration nothing happens.
+  await page.getByRole("button", { name: "Show password" }).click();
+
+  await expect(password).toHaveAttribute("type", "text");
+  await page.getByRole("button", { name: "Hide password" }).click();
+  await expect(password).toHaveAttribute("type", "password");
+});
+
+test("a wrong password shows the generic error in place", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Show password" }).waitFor();
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test("the corporate admin signs in, sees Users and Invitations, and signs out", async ({ page }) => {
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByRole("button", { name: "Show password" }).waitFor();
+
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: ADMIN_EMAIL })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "Corporate Admin" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Invitations" }).click();
+  await expect(page).toHaveURL(/\/users\/invitations$/);
+  await expect(page.getByText("No invitations yet.")).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test("the corporate admin adds and renames a department on the Organisation page", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Show password" }).waitFor();
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+
+  await page.getByRole("link", { name: "Organisation" }).click();
+  await page.getByLabel("New department").fill("Maintenance");
+  await page.getByRole("button", { name: "Add department" }).click();
+  const departments = page.getByRole("region", { name: "Departments" });
+  await expect(departments.getByText("Maintenance")).toBeVisible();
+
+  await page.getByLabel("New department").fill("maintenance");
+  await page.getByRole("button", { name: "Add department" }).click();
+  await expect(departments.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
+});

@@ -1,0 +1,20 @@
+//! Schema migrations for Onboard, run at server start-up on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_organisation;
+mod m20261124_000002_users_and_sessions;
+mod m20261124_000003_invitations_outbox_audit;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_organisation::Migration),
+            Box::new(m20261124_000002_users_and_sessions::Migration),
+            Box::new(m20261124_000003_invitations_outbox_audit::Migration),
+        ]
+    }
+}

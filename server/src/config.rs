@@ -1,0 +1,157 @@
+//! Operator configuration from environment variables, validated once at start-up.
+
+use chrono::Duration;
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+fn bad(name: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { name, message: message.into() }
+}
+
+/// Everything the server reads from its environment.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub public_url: Url,
+    pub smtp_url: Option<Url>,
+    pub invite_ttl: Duration,
+    pub session_ttl: Duration,
+    pub organisation_name: String,
+    pub site_addr: SocketAddr,
+    pub leptos: LeptosOptions,
+}
+
+fn duration(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
+    let parsed = humantime::parse_duration(value)
+        .map_err(|e| bad(name, format!("`{value}` is not a duration like 72h or 30m ({e})")))?;
+    if parsed.as_secs() < 60 {
+        return Err(bad(name, format!("`{value}` is shorter than one minute")));
+    }
+    if parsed.as_secs() > 366 * 24 * 3600 {
+        return Err(bad(name, format!("`{value}` is longer than a year")));
+    }
+    Duration::from_std(parsed).map_err(|_| bad(name, "out of range"))
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `get`, so tests can supply their own values.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+            Some(url) => return Err(bad("DATABASE_URL", format!("`{url}` is neither a sqlite: nor a postgres:// URL"))),
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("onboard.db").display()),
+        };
+        let public_url_text = get("PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
+        let public_url = Url::parse(&public_url_text)
+            .map_err(|e| bad("PUBLIC_URL", format!("`{public_url_text}` is not a URL ({e})")))?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
+            return Err(bad("PUBLIC_URL", format!("`{public_url_text}` must be an http:// or https:// URL with a host")));
+        }
+        if public_url.query().is_some() || public_url.fragment().is_some() {
+            return Err(bad("PUBLIC_URL", "must not have a query or fragment"));
+        }
+        let smtp_url = match get("SMTP_URL") {
+            Some(text) => {
+                let url = Url::parse(&text).map_err(|e| bad("SMTP_URL", format!("not a URL ({e})")))?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+                    return Err(bad("SMTP_URL", "must look like smtp://host:port or smtps://user:pass@host"));
+                }
+                Some(url)
+            }
+            None => None,
+        };
+        let invite_ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
+        let session_ttl = duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?;
+        let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
+        if organisation_name.chars().count() > 120 {
+            return Err(bad("ORGANISATION_NAME", "use at most 120 characters"));
+        }
+        let addr_text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let site_addr: SocketAddr = addr_text
+            .parse()
+            .map_err(|_| bad("LEPTOS_SITE_ADDR", format!("`{addr_text}` is not an address like 127.0.0.1:3000")))?;
+        let env = match get("LEPTOS_ENV").as_deref() {
+            None | Some("DEV") | Some("dev") | Some("development") => leptos::config::Env::DEV,
+            Some("PROD") | Some("prod") | Some("production") => leptos::config::Env::PROD,
+            Some(other) => return Err(bad("LEPTOS_ENV", format!("`{other}` is neither DEV nor PROD"))),
+        };
+        let leptos = LeptosOptions::builder()
+            .output_name(get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "onboard".into()))
+            .site_root(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
+            .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
+            .site_addr(site_addr)
+            .env(env)
+            .reload_port(get("LEPTOS_RELOAD_PORT").and_then(|p| p.parse().ok()).unwrap_or(3001))
+            .build();
+        Ok(Config {
+            data_dir,
+            database_url,
+            public_url,
+            smtp_url,
+            invite_ttl,
+            session_ttl,
+            organisation_name,
+            site_addr,
+            leptos,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn with_nothing_set_the_defaults_apply() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/onboard.db?mode=rwc");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert_eq!(c.invite_ttl, Duration::hours(72));
+        assert_eq!(c.session_ttl, Duration::hours(12));
+        assert!(c.smtp_url.is_none());
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn an_invite_ttl_like_30m_is_understood() {
+        assert_eq!(config(&[("INVITE_TTL", "30m")]).unwrap().invite_ttl, Duration::minutes(30));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (name, value) in [
+            ("INVITE_TTL", "soon"),
+            ("INVITE_TTL", "10s"),
+            ("PUBLIC_URL", "not a url"),
+            ("PUBLIC_URL", "ftp://example.com"),
+            ("SMTP_URL", "http://mail.example.com"),
+            ("DATABASE_URL", "mysql://localhost/onboard"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert_eq!(err.name, name, "{value}");
+        }
+    }
+}

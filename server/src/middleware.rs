@@ -1,0 +1,58 @@
+//! Request layers: who is signed in, and refusing cross-site writes.
+
+use app::auth::service::{resolve_session, session_cookie};
+use app::ssr::{AppState, Viewer};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{Method, StatusCode, header};
+use url::Url;
+
+/// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
+/// server functions read.
+pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let static_file = req.uri().path().starts_with("/pkg/");
+    let mut viewer = Viewer(None);
+    if !static_file && let Some(raw) = session_cookie(req.headers()) {
+        match resolve_session(&state.db, &raw, state.clock.now()).await {
+            Ok(actor) => viewer = Viewer(actor),
+            Err(err) => {
+                tracing::error!(error = %err, "could not resolve session");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")
+                    .into_response();
+            }
+        }
+    }
+    req.extensions_mut().insert(viewer);
+    req.extensions_mut().insert(state);
+    next.run(req).await
+}
+
+/// Refuses state-changing requests that a browser marks as coming from another site.
+///
+/// `Sec-Fetch-Site` decides when present; otherwise `Origin` must match the public URL or the
+/// Host the request was sent to. Requests with neither header are not from a browser page, and
+/// carry no ambient cookies an attacker could borrow.
+pub async fn refuse_cross_site(State(public_url): State<Url>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let text = |name| headers.get(name).and_then(|v: &http::HeaderValue| v.to_str().ok());
+    let allowed = match (text("sec-fetch-site"), text(header::ORIGIN.as_str())) {
+        (Some(site), _) => matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => {
+            let own = public_url.origin().ascii_serialization();
+            let host = text(header::HOST.as_str());
+            origin == own
+                || host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+        }
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "refused a cross-site request");
+        (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
+    }
+}

@@ -1,0 +1,119 @@
+//! Building the application: database, migrations, state, router, listener.
+
+use crate::config::Config;
+use crate::middleware::{refuse_cross_site, resolve_viewer};
+use app::ssr::{AppState, Clock, Settings, SystemClock};
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use http::{HeaderName, HeaderValue, header};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Connects to the configured database, creating the SQLite file's folder if needed, and brings
+/// the schema up to date.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", config.data_dir.display()))?;
+    }
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options.sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers work while one writer commits; the busy timeout queues writers.
+        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
+            .await?;
+    }
+    Migrator::up(&db, None).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+    Ok(db)
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, and binds `LEPTOS_SITE_ADDR` (port 0 picks a free port).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = connect_and_migrate(&config).await?;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
+        let state = AppState {
+            db,
+            settings: Arc::new(Settings {
+                public_url: config.public_url.clone(),
+                organisation_name: config.organisation_name.clone(),
+                invite_ttl: config.invite_ttl,
+                session_ttl: config.session_ttl,
+            }),
+            clock,
+            decoy_hash: app::domain::password::decoy_hash().await.into(),
+        };
+        let router = router(&config, state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+fn router(config: &Config, state: AppState) -> Router {
+    let options = config.leptos.clone();
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler(shell))
+        .with_state(options)
+        .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
+        .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,119 @@
+use crate::helpers::fresh_database;
+use app::ssr::entities::{department, user};
+use sea_orm::{Database, EntityTrait};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    database_url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    async fn new() -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        let (database_url, _) = fresh_database(dir.path()).await;
+        Cli { database_url, dir }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_with(args, stdin, &[])
+    }
+
+    fn run_with(&self, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("DATA_DIR", self.dir.path())
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn create_admin_makes_a_corporate_admin_with_an_argon2id_password() {
+    let cli = Cli::new().await;
+
+    let output = cli.run(&["create-admin", "--email", "Ada@Example.com", "--name", "Ada Lovelace"], "a long enough passphrase\n");
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let db = Database::connect(&cli.database_url).await.unwrap();
+    let users = user::Entity::find().all(&db).await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].role, "corporate_admin");
+    assert_eq!(users[0].email_canonical.as_deref(), Some("ada@example.com"));
+    assert!(users[0].password_hash.as_deref().unwrap().starts_with("$argon2id$"));
+}
+
+#[tokio::test]
+async fn create_admin_refuses_a_duplicate_a_short_password_and_a_bad_email() {
+    let cli = Cli::new().await;
+    let first = cli.run(&["create-admin", "--email", "ada@example.com", "--name", "Ada"], "a long enough passphrase\n");
+    assert!(first.status.success(), "{}", stderr(&first));
+
+    let duplicate = cli.run(&["create-admin", "--email", "ADA@example.com", "--name", "Ada"], "a long enough passphrase\n");
+    let short = cli.run(&["create-admin", "--email", "bob@example.com", "--name", "Bob"], "short\n");
+    let bad_email = cli.run(&["create-admin", "--email", "bob", "--name", "Bob"], "a long enough passphrase\n");
+
+    assert!(!duplicate.status.success());
+    assert!(stderr(&duplicate).contains("already exists"), "{}", stderr(&duplicate));
+    assert!(!short.status.success());
+    assert!(stderr(&short).contains("at least 12 characters"), "{}", stderr(&short));
+    assert!(!bad_email.status.success());
+    assert!(stderr(&bad_email).contains("valid email address"), "{}", stderr(&bad_email));
+}
+
+#[tokio::test]
+async fn add_department_and_location_create_units_and_refuse_duplicates() {
+    let cli = Cli::new().await;
+
+    let added = cli.run(&["add-department", "--name", "Quality"], "");
+    let location = cli.run(&["add-location", "--name", "Plant North"], "");
+    let duplicate = cli.run(&["add-department", "--name", "  quality "], "");
+    let empty = cli.run(&["add-department", "--name", "   "], "");
+
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(location.status.success(), "{}", stderr(&location));
+    assert!(!duplicate.status.success());
+    assert!(stderr(&duplicate).contains("already exists"), "{}", stderr(&duplicate));
+    assert!(!empty.status.success());
+    let db = Database::connect(&cli.database_url).await.unwrap();
+    assert_eq!(department::Entity::find().all(&db).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_the_server_with_a_message_naming_it() {
+    let cli = Cli::new().await;
+
+    let output = cli.run_with(&["serve"], "", &[("INVITE_TTL", "soon")]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("INVITE_TTL"), "{}", stderr(&output));
+}
+
+#[tokio::test]
+async fn seed_demo_fills_an_empty_database_once() {
+    let cli = Cli::new().await;
+
+    let first = cli.run(&["seed-demo"], "");
+    let second = cli.run(&["seed-demo"], "");
+
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert!(out.contains("admin@example.com"), "{out}");
+    let second_out = String::from_utf8_lossy(&second.stdout);
+    assert!(second_out.contains("already has users"), "{second_out}");
+    let db = Database::connect(&cli.database_url).await.unwrap();
+    assert_eq!(department::Entity::find().all(&db).await.unwrap().len(), 4);
+    assert_eq!(user::Entity::find().all(&db).await.unwrap().len(), 5);
+}

@@ -1,0 +1,141 @@
+//! `spawn_app()` and the helpers the HTTP tests share.
+
+use app::auth::service::{NewAccount, create_account};
+use app::domain::Role;
+use app::domain::email::WorkEmail;
+use app::domain::password::NewPassword;
+use app::organisation::dto::UnitKind;
+use app::organisation::service::add_unit;
+use app::ssr::{AppState, ManualClock};
+use chrono::Utc;
+use reqwest::{Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use server::config::Config;
+use server::startup::Application;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a long enough passphrase";
+pub const PUBLIC_URL: &str = "http://onboard.test";
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub clock: ManualClock,
+    _data_dir: tempfile::TempDir,
+}
+
+/// Which database the suite runs on, from `ONBOARD_TEST_DB` (`sqlite` unless `postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("ONBOARD_TEST_DB").is_ok_and(|v| v == "postgres")
+}
+
+fn postgres_base() -> String {
+    std::env::var("ONBOARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database URL for a database nobody else uses.
+pub async fn fresh_database(data_dir: &std::path::Path) -> (String, String) {
+    let mut id = [0u8; 6];
+    getrandom::fill(&mut id).unwrap();
+    let name = format!("onboard_test_{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    if on_postgres() {
+        let admin = Database::connect(format!("{}/postgres", postgres_base()))
+            .await
+            .expect("PostgreSQL is reachable at ONBOARD_TEST_PG_URL");
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin.close().await.unwrap();
+        (format!("{}/{name}", postgres_base()), name)
+    } else {
+        (format!("sqlite://{}?mode=rwc", data_dir.join(format!("{name}.db")).display()), name)
+    }
+}
+
+/// Starts the server on a free port with a fresh database and a hand-driven clock.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let (database_url, _) = fresh_database(data_dir.path()).await;
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), database_url),
+        ("DATA_DIR".into(), data_dir.path().display().to_string()),
+        ("PUBLIC_URL".into(), PUBLIC_URL.into()),
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
+    let clock = ManualClock::new(Utc::now());
+    let app = Application::build_with_clock(config, Arc::new(clock.clone())).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { address, state, clock, _data_dir: data_dir }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn department(&self, name: &str) -> i32 {
+        add_unit(&self.state.db, UnitKind::Department, name, Utc::now()).await.unwrap().id
+    }
+
+    /// Creates an active user with [`PASSWORD`].
+    pub async fn user(&self, email: &str, role: Role, department_id: Option<i32>) -> i32 {
+        let account = NewAccount {
+            email: WorkEmail::parse(email).unwrap(),
+            name: format!("Person {email}"),
+            role,
+            department_id,
+            location_id: None,
+            password: NewPassword::parse(PASSWORD.into()).unwrap(),
+        };
+        create_account(&self.state.db, account, Utc::now()).await.unwrap().id
+    }
+
+    /// Loads a page the way a browser navigation does (`Accept: text/html`).
+    pub async fn page(&self, client: &reqwest::Client, path: &str) -> Response {
+        client.get(self.url(path)).header("accept", "text/html").send().await.unwrap()
+    }
+
+    /// Calls a server function the way a same-origin page does.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs `client` in and checks that it worked.
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str) {
+        let response = self.call(client, "sign_in", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-in as {email} failed");
+    }
+
+    /// A signed-in client for a new user with `role`.
+    pub async fn signed_in_as(&self, role: Role, department_id: Option<i32>) -> reqwest::Client {
+        let email = format!("{}@example.com", role.as_str().replace('_', "."));
+        self.user(&email, role, department_id).await;
+        let client = client();
+        self.sign_in(&client, &email).await;
+        client
+    }
+}

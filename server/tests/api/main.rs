@@ -1,0 +1,11 @@
+//! HTTP-level tests: each starts the real server on port 0 with its own database.
+//! `ONBOARD_TEST_DB=postgres` runs them against a fresh PostgreSQL database each.
+
+mod helpers;
+
+mod access;
+mod cli;
+mod cross_site;
+mod migrations;
+mod organisation;
+mod sign_in;
