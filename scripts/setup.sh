@@ -37,14 +37,14 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
   fi
   say "Installing cargo-leptos $LEPTOS_VERSION (about 14 minutes, once)"
   # The cargo-leptos build must not use Onboard's shared target folder.
-  CARGO_TARGET_DIR= cargo $toolchain install cargo-leptos --version "$LEPTOS_VERSION" --features no_downloads --locked
+  env -u CARGO_TARGET_DIR cargo $toolchain install cargo-leptos --version "$LEPTOS_VERSION" --features no_downloads --locked
 fi
 
 # --- wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock.
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION"; then
   say "Installing wasm-bindgen-cli $WB_VERSION"
-  CARGO_TARGET_DIR= cargo install wasm-bindgen-cli --version "$WB_VERSION"
+  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
 # --- npm packages of end2end/ from its lockfile: Playwright (no browser) and binaryen (wasm-opt).

@@ -64,7 +64,13 @@ test("the corporate admin adds and renames a department on the Organisation page
   const departments = page.getByRole("region", { name: "Departments" });
   await expect(departments.getByText("Maintenance")).toBeVisible();
 
-  await page.getByLabel("New department").fill("maintenance");
+  await departments.getByRole("listitem").filter({ hasText: "Maintenance" }).getByRole("button", { name: "Rename" }).click();
+  await departments.getByLabel("Name", { exact: true }).fill("Maintenance & Tooling");
+  await departments.getByRole("button", { name: "Save" }).click();
+  await expect(departments.getByText("Maintenance & Tooling")).toBeVisible();
+
+  await page.getByLabel("New department").fill("maintenance & tooling");
   await page.getByRole("button", { name: "Add department" }).click();
   await expect(departments.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
+  await page.screenshot({ path: "test-results/organisation.png", fullPage: true });
 });
