@@ -1,7 +1,7 @@
 // Starts the release server built by `cargo leptos build --release` on a free port with a
 // fresh SQLite database, and creates the people the journeys sign in as.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -34,7 +34,12 @@ async function waitFor(url: string, deadline: number) {
 
 export default async function globalSetup() {
   const root = resolve(__dirname, "..");
-  const binary = process.env.ONBOARD_SERVER_BIN ?? join(root, "target", "release", "server");
+  // scripts/test.sh passes the release binary; under `cargo leptos end-to-end` use what it built.
+  const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
+  const binary =
+    process.env.ONBOARD_SERVER_BIN ??
+    [join(targetDir, "release", "server"), join(targetDir, "debug", "server")].find((p) => existsSync(p));
+  if (!binary) throw new Error(`no server binary under ${targetDir}: run cargo leptos build first`);
   const dataDir = mkdtempSync(join(tmpdir(), "onboard-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -12,3 +12,10 @@ pub struct Page<T> {
 }
 
 pub const PAGE_SIZE: u64 = 25;
+
+impl<T> Page<T> {
+    /// The same page with its items transformed.
+    pub fn map<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Page<U> {
+        Page { items: f(self.items), page: self.page, pages: self.pages, total: self.total }
+    }
+}

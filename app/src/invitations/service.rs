@@ -2,14 +2,15 @@
 
 use super::dto::{InvitationRow, InvitationStatus};
 use crate::domain::Role;
-use crate::dto::{PAGE_SIZE, Page};
+use crate::dto::Page;
 use crate::error::AppError;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
 use crate::ssr::entities::{invitation, user};
+use crate::ssr::pagination::fetch_page;
 use crate::ssr::{Actor, Scope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
@@ -34,16 +35,11 @@ pub async fn list_invitations(
     if let Some(department) = scope.department() {
         query = query.filter(invitation::Column::DepartmentId.eq(department));
     }
-    let paginator = query
-        .order_by_desc(invitation::Column::CreatedAt)
-        .order_by_desc(invitation::Column::Id)
-        .paginate(db, PAGE_SIZE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let rows = paginator.fetch_page(page - 1).await?;
+    let query = query.order_by_desc(invitation::Column::CreatedAt).order_by_desc(invitation::Column::Id);
     let departments = unit_names(db, UnitKind::Department).await?;
     let locations = unit_names(db, UnitKind::Location).await?;
-    let inviter_ids: Vec<i32> = rows.iter().map(|r| r.invited_by).collect();
+    let found = fetch_page(db, query, page).await?;
+    let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
     let inviters: HashMap<i32, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(inviter_ids))
         .all(db)
@@ -51,21 +47,21 @@ pub async fn list_invitations(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    let items = rows
-        .into_iter()
-        .filter_map(|inv| {
-            Some(InvitationRow {
-                id: inv.id,
-                invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
-                role: Role::parse(&inv.role)?,
-                department: inv.department_id.and_then(|id| departments.get(&id).cloned()),
-                location: inv.location_id.and_then(|id| locations.get(&id).cloned()),
-                invited_by: inviters.get(&inv.invited_by).cloned().unwrap_or_default(),
-                sent_at: inv.created_at,
-                expires_at: inv.expires_at,
-                status: status_at(&inv, now),
+    Ok(found.map(|rows| {
+        rows.into_iter()
+            .filter_map(|inv| {
+                Some(InvitationRow {
+                    id: inv.id,
+                    invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
+                    role: Role::parse(&inv.role)?,
+                    department: inv.department_id.and_then(|id| departments.get(&id).cloned()),
+                    location: inv.location_id.and_then(|id| locations.get(&id).cloned()),
+                    invited_by: inviters.get(&inv.invited_by).cloned().unwrap_or_default(),
+                    sent_at: inv.created_at,
+                    expires_at: inv.expires_at,
+                    status: status_at(&inv, now),
+                })
             })
-        })
-        .collect();
-    Ok(Page { items, page, pages: counts.number_of_pages.max(1), total: counts.number_of_items })
+            .collect()
+    }))
 }

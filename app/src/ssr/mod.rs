@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod entities;
+pub mod pagination;
 pub mod request;
 pub mod scope;
 pub mod state;

@@ -2,13 +2,14 @@
 
 use super::dto::UserRow;
 use crate::domain::Role;
-use crate::dto::{PAGE_SIZE, Page};
+use crate::dto::Page;
 use crate::error::AppError;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
 use crate::ssr::entities::user;
+use crate::ssr::pagination::fetch_page;
 use crate::ssr::{Actor, Scope};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Active users, by name; a Quality or HR Admin sees only their own department.
 pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> Result<Page<UserRow>, AppError> {
@@ -17,16 +18,10 @@ pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> 
     if let Some(department) = scope.department() {
         query = query.filter(user::Column::DepartmentId.eq(department));
     }
-    let paginator = query
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Id)
-        .paginate(db, PAGE_SIZE);
-    let counts = paginator.num_items_and_pages().await?;
-    let page = page.clamp(1, counts.number_of_pages.max(1));
-    let users = paginator.fetch_page(page - 1).await?;
     let departments = unit_names(db, UnitKind::Department).await?;
     let locations = unit_names(db, UnitKind::Location).await?;
-    let items = users
+    let query = query.order_by_asc(user::Column::Name).order_by_asc(user::Column::Id);
+    Ok(fetch_page(db, query, page).await?.map(|users| users
         .into_iter()
         .filter_map(|u| {
             let role = Role::parse(&u.role)?;
@@ -40,6 +35,5 @@ pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> 
                 role,
             })
         })
-        .collect();
-    Ok(Page { items, page, pages: counts.number_of_pages.max(1), total: counts.number_of_items })
+        .collect()))
 }
