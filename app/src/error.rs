@@ -18,6 +18,12 @@ pub enum AppError {
     /// Sign-in failed; deliberately the same for an unknown email and a wrong password.
     #[error("The email or password is incorrect.")]
     InvalidCredentials,
+    /// The one answer for an address that has an account or a pending invitation: the two
+    /// are deliberately not told apart.
+    #[error("This email address cannot be invited. It may already belong to an account or have a pending invitation.")]
+    InvitationUnavailable,
+    #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", retry_at.format("%H:%M"))]
+    RateLimited { limit: u32, retry_at: chrono::DateTime<chrono::Utc> },
     #[error("Please sign in to continue.")]
     Unauthenticated,
     #[error("You do not have permission to do that.")]
@@ -51,6 +57,8 @@ impl AppError {
             AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
+            AppError::InvitationUnavailable => 409,
+            AppError::RateLimited { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,
         }

@@ -1,12 +1,15 @@
 #![recursion_limit = "256"]
 //! Onboard: components and server functions shared by the server and the browser.
 
+pub mod audit;
 pub mod auth;
 pub mod domain;
 pub mod dto;
 pub mod error;
 pub mod invitations;
 pub mod layout;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod organisation;
 pub mod users;
 #[cfg(feature = "ssr")]

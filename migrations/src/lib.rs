@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_organisation;
 mod m20261124_000002_users_and_sessions;
 mod m20261124_000003_invitations_outbox_audit;
+mod m20261124_000004_invite_attempts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_organisation::Migration),
             Box::new(m20261124_000002_users_and_sessions::Migration),
             Box::new(m20261124_000003_invitations_outbox_audit::Migration),
+            Box::new(m20261124_000004_invite_attempts::Migration),
         ]
     }
 }

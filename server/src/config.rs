@@ -24,7 +24,10 @@ pub struct Config {
     pub database_url: String,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    /// The sender of every email, as `Name <address>`.
+    pub mail_from: String,
     pub invite_ttl: Duration,
+    pub invite_rate_limit: u32,
     pub session_ttl: Duration,
     pub organisation_name: String,
     pub site_addr: SocketAddr,
@@ -76,6 +79,15 @@ impl Config {
             }
             None => None,
         };
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "Onboard <onboard@localhost>".into());
+        app::mail::transport::parse_mailbox(&mail_from)
+            .map_err(|e| bad("MAIL_FROM", format!("`{mail_from}` is not an address like Onboard <onboard@example.com> ({e})")))?;
+        let limit_text = get("INVITE_RATE_LIMIT").unwrap_or_else(|| "30".into());
+        let invite_rate_limit: u32 = limit_text
+            .parse()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or_else(|| bad("INVITE_RATE_LIMIT", format!("`{limit_text}` is not a whole number from 1 to 1000000")))?;
         let invite_ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
         let session_ttl = duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?;
         let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
@@ -104,7 +116,9 @@ impl Config {
             database_url,
             public_url,
             smtp_url,
+            mail_from,
             invite_ttl,
+            invite_rate_limit,
             session_ttl,
             organisation_name,
             site_addr,
@@ -131,6 +145,8 @@ mod tests {
         assert_eq!(c.invite_ttl, Duration::hours(72));
         assert_eq!(c.session_ttl, Duration::hours(12));
         assert!(c.smtp_url.is_none());
+        assert_eq!(c.invite_rate_limit, 30);
+        assert_eq!(c.mail_from, "Onboard <onboard@localhost>");
         assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
     }
 
@@ -149,6 +165,9 @@ mod tests {
             ("SMTP_URL", "http://mail.example.com"),
             ("DATABASE_URL", "mysql://localhost/onboard"),
             ("LEPTOS_SITE_ADDR", "localhost"),
+            ("INVITE_RATE_LIMIT", "0"),
+            ("INVITE_RATE_LIMIT", "lots"),
+            ("MAIL_FROM", "not an address"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert_eq!(err.name, name, "{value}");

@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod mail_capture;
 pub mod middleware;
 pub mod startup;

@@ -1,6 +1,11 @@
 //! Building the application: database, migrations, state, router, listener.
 
 use crate::config::Config;
+use crate::mail_capture;
+use app::mail::{Mailer, worker};
+use axum::extract::DefaultBodyLimit;
+use std::path::PathBuf;
+use tokio::sync::Notify;
 use crate::middleware::{refuse_cross_site, resolve_viewer};
 use app::ssr::{AppState, Clock, Settings, SystemClock};
 use app::{App, shell};
@@ -59,11 +64,33 @@ impl Application {
                 organisation_name: config.organisation_name.clone(),
                 invite_ttl: config.invite_ttl,
                 session_ttl: config.session_ttl,
+                invite_rate_limit: config.invite_rate_limit,
             }),
             clock,
             decoy_hash: app::domain::password::decoy_hash().await.into(),
+            outbox_signal: Arc::new(Notify::new()),
         };
-        let router = router(&config, state.clone());
+        let mailer = Mailer::new(
+            config.smtp_url.as_ref().map(|u| u.as_str()),
+            config.data_dir.join("mail"),
+            &config.mail_from,
+        )
+        .map_err(|e| anyhow::anyhow!(e))?;
+        match mailer.capture_dir() {
+            Some(dir) => tracing::warn!(
+                folder = %dir.display(),
+                "SMTP_URL is not set: mail is captured to files and listed at /mail for this machine only"
+            ),
+            None => tracing::info!("mail goes out over SMTP"),
+        }
+        let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()));
+        tokio::spawn(worker::run(
+            state.db.clone(),
+            mailer,
+            state.clock.clone(),
+            state.outbox_signal.clone(),
+            std::time::Duration::from_secs(1),
+        ));
         Ok(Application { listener, router, state })
     }
 
@@ -72,23 +99,28 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
 }
 
-fn router(config: &Config, state: AppState) -> Router {
+fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Router {
     let options = config.leptos.clone();
     let routes = generate_route_list(App);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes(&options, routes, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options)
+        .with_state(options);
+    if let Some(dir) = mail_capture {
+        router = router.merge(mail_capture::routes(dir));
+    }
+    router
+        .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

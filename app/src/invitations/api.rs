@@ -1,15 +1,83 @@
-use super::dto::InvitationRow;
+//! Server functions of the Invite dialog and the Invitations tab: thin adapters over the service.
+
+use super::dto::{InvitationRow, InvitationStatus, InviteChoices};
 use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Invitations the signed-in admin may see, newest first, one page at a time.
+/// Parses an optional id from a form select ("" for none).
+pub fn optional_id(field: &str, value: &str) -> Result<Option<i32>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        text => text.parse().map(Some).map_err(|_| AppError::field(field, "Choose an option from the list.")),
+    }
+}
+
+/// Invitations the signed-in admin may see, newest first; `status` is "" for all.
 #[server(endpoint = "list_invitations")]
-pub async fn list_invitations(page: u64) -> Result<Page<InvitationRow>, AppError> {
+pub async fn list_invitations(page: u64, #[server(default)] status: String) -> Result<Page<InvitationRow>, AppError> {
     use crate::ssr::{app_state, require_admin, respond};
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::list_invitations(&state.db, &actor, state.clock.now(), page).await
+        let status = InvitationStatus::ALL.into_iter().find(|s| s.label() == status);
+        super::service::list_invitations(&state.db, &actor, state.clock.now(), status, page).await
+    }.await)
+}
+
+/// What the Invite dialog offers this admin, and how many invitations they have left.
+#[server(endpoint = "invite_options")]
+pub async fn invite_options() -> Result<InviteChoices, AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::invite_options(&state.db, &actor, &state.settings, state.clock.now()).await
+    }.await)
+}
+
+/// Sends an email invitation; answers the address it went to.
+#[server(endpoint = "send_invitation")]
+pub async fn send_invitation(
+    email: String,
+    #[server(default)] role: String,
+    #[server(default)] department: String,
+    #[server(default)] location: String,
+) -> Result<String, AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        let input = super::service::EmailInvite {
+            email,
+            role,
+            department_id: optional_id("department", &department)?,
+            location_id: optional_id("location", &location)?,
+        };
+        let id = super::service::invite_by_email(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
+        state.outbox_signal.notify_one();
+        super::service::invitee_of(&state.db, id).await
+    }.await)
+}
+
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::resend(&state.db, &actor, &state.settings, state.clock.now(), id).await?;
+        state.outbox_signal.notify_one();
+        Ok(())
+    }.await)
+}
+
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::revoke(&state.db, &actor, state.clock.now(), id).await
     }.await)
 }

@@ -21,6 +21,47 @@ impl InvitationStatus {
     }
 }
 
+impl InvitationStatus {
+    pub const ALL: [InvitationStatus; 4] =
+        [InvitationStatus::Pending, InvitationStatus::Accepted, InvitationStatus::Expired, InvitationStatus::Revoked];
+
+    /// Resend and Revoke apply until the invitation is accepted or revoked.
+    pub fn is_open(self) -> bool {
+        matches!(self, InvitationStatus::Pending | InvitationStatus::Expired)
+    }
+}
+
+/// Where the invitation email is: the newest outbox row for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Delivery {
+    Queued,
+    Sent,
+    Retrying,
+    Failed,
+}
+
+impl Delivery {
+    pub fn label(self) -> &'static str {
+        match self {
+            Delivery::Queued => "Queued",
+            Delivery::Sent => "Sent",
+            Delivery::Retrying => "Retrying",
+            Delivery::Failed => "Failed",
+        }
+    }
+}
+
+/// What the Invite dialog may offer this admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteChoices {
+    pub departments: Vec<crate::organisation::dto::Unit>,
+    pub locations: Vec<crate::organisation::dto::Unit>,
+    /// Set for a Quality or HR Admin: the only department they may invite into.
+    pub fixed_department: Option<crate::organisation::dto::Unit>,
+    pub remaining_this_hour: u32,
+    pub hourly_limit: u32,
+}
+
 /// One invitation in the Invitations tab.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRow {
@@ -34,4 +75,6 @@ pub struct InvitationRow {
     pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub status: InvitationStatus,
+    /// `None` when no email was ever queued (shop-floor handouts).
+    pub delivery: Option<Delivery>,
 }

@@ -12,9 +12,16 @@ pub struct Settings {
     pub organisation_name: String,
     pub invite_ttl: Duration,
     pub session_ttl: Duration,
+    /// Invitations per admin per rolling hour (30 by the spec; raised only for benchmarks).
+    pub invite_rate_limit: u32,
 }
 
 impl Settings {
+    /// An absolute link to `path` under the public URL (which may itself have a path).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}/{}", self.public_url.as_str().trim_end_matches('/'), path.trim_start_matches('/'))
+    }
+
     /// Cookies are marked `Secure` when the app is served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
@@ -29,4 +36,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// A hash verified against when sign-in finds no user, so both failures take equal time.
     pub decoy_hash: Arc<str>,
+    /// Wakes the outbox worker when new mail is queued.
+    pub outbox_signal: Arc<tokio::sync::Notify>,
 }

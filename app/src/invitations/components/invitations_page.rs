@@ -10,7 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn InvitationsPage() -> impl IntoView {
     let page = page_param();
-    let invitations = Resource::new(page, list_invitations);
+    let invitations = Resource::new(page, |p| list_invitations(p, String::new()));
     view! {
         <Title text="Invitations · Onboard"/>
         <AdminOnly>

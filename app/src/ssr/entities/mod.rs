@@ -1,7 +1,10 @@
 //! Table definitions, kept to columns only; rules live in the feature services.
 
+pub mod audit_event;
 pub mod department;
 pub mod invitation;
+pub mod invite_attempt;
 pub mod location;
+pub mod outbox;
 pub mod session;
 pub mod user;

@@ -1,16 +1,17 @@
 //! Reading invitations, scoped like the Users tab.
 
-use super::dto::{InvitationRow, InvitationStatus};
+use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::domain::Role;
 use crate::dto::Page;
 use crate::error::AppError;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
-use crate::ssr::entities::{invitation, user};
+use crate::mail::outbox as mail_outbox;
+use crate::ssr::entities::{invitation, outbox, user};
 use crate::ssr::pagination::fetch_page;
 use crate::ssr::{Actor, Scope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
@@ -23,15 +24,53 @@ pub fn status_at(invitation: &invitation::Model, now: DateTime<Utc>) -> Invitati
     }
 }
 
-/// Invitations newest first; a Quality or HR Admin sees only their own department's.
+fn status_condition(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
+    use invitation::Column::{ExpiresAt, Status};
+    match status {
+        InvitationStatus::Pending => Condition::all().add(Status.eq("pending")).add(ExpiresAt.gt(now)),
+        InvitationStatus::Expired => Condition::any()
+            .add(Status.eq("expired"))
+            .add(Condition::all().add(Status.eq("pending")).add(ExpiresAt.lte(now))),
+        InvitationStatus::Accepted => Condition::all().add(Status.eq("accepted")),
+        InvitationStatus::Revoked => Condition::all().add(Status.eq("revoked")),
+    }
+}
+
+/// The delivery state of each invitation's newest email.
+async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, Delivery>, sea_orm::DbErr> {
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::InvitationId.is_in(ids))
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let state = match row.status.as_str() {
+                mail_outbox::SENT => Delivery::Sent,
+                mail_outbox::RETRYING => Delivery::Retrying,
+                mail_outbox::FAILED => Delivery::Failed,
+                _ => Delivery::Queued,
+            };
+            Some((row.invitation_id?, state))
+        })
+        .collect())
+}
+
+/// Invitations newest first, optionally of one status; a Quality or HR Admin sees only their
+/// own department's.
 pub async fn list_invitations(
     db: &impl ConnectionTrait,
     actor: &Actor,
     now: DateTime<Utc>,
+    status: Option<InvitationStatus>,
     page: u64,
 ) -> Result<Page<InvitationRow>, AppError> {
     let scope = Scope::of(actor)?;
     let mut query = invitation::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(status_condition(status, now));
+    }
     if let Some(department) = scope.department() {
         query = query.filter(invitation::Column::DepartmentId.eq(department));
     }
@@ -40,6 +79,7 @@ pub async fn list_invitations(
     let locations = unit_names(db, UnitKind::Location).await?;
     let found = fetch_page(db, query, page).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
+    let delivery = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
     let inviters: HashMap<i32, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(inviter_ids))
         .all(db)
@@ -60,6 +100,7 @@ pub async fn list_invitations(
                     sent_at: inv.created_at,
                     expires_at: inv.expires_at,
                     status: status_at(&inv, now),
+                    delivery: delivery.get(&inv.id).copied(),
                 })
             })
             .collect()

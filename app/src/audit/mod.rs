@@ -1,0 +1,4 @@
+//! The audit trail: what happened, who did it, to whom.
+
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,31 @@
+//! Writing audit events, always inside the transaction of the change they record.
+
+use crate::ssr::entities::audit_event;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+
+/// One event to record. `details` never holds a token, hash or password.
+pub struct NewAuditEvent {
+    pub event_type: &'static str,
+    pub actor_user_id: Option<i32>,
+    pub subject_type: &'static str,
+    pub subject_id: Option<i32>,
+    pub department_id: Option<i32>,
+    pub details: serde_json::Value,
+}
+
+pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbErr> {
+    audit_event::Entity::insert(audit_event::ActiveModel {
+        occurred_at: Set(now),
+        event_type: Set(event.event_type.to_owned()),
+        actor_user_id: Set(event.actor_user_id),
+        subject_type: Set(event.subject_type.to_owned()),
+        subject_id: Set(event.subject_id),
+        department_id: Set(event.department_id),
+        details: Set(event.details.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}

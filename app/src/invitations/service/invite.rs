@@ -1,0 +1,209 @@
+//! Sending an email invitation: every rule of the spec, checked here and nowhere else.
+
+use super::rate_limit::reserve_attempt;
+use crate::audit::service::{NewAuditEvent, record};
+use crate::domain::Role;
+use crate::domain::email::WorkEmail;
+use crate::error::AppError;
+use crate::mail::{outbox, templates};
+use crate::organisation::dto::{Unit, UnitKind};
+use crate::organisation::service::find_unit;
+use crate::ssr::entities::{invitation, user};
+use crate::ssr::tokens::SecretToken;
+use crate::ssr::{Actor, Scope, Settings};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    SqlErr, TransactionTrait,
+};
+
+pub const PENDING: &str = "pending";
+
+/// An email invitation as the admin filled it in; nothing here is trusted yet.
+#[derive(Clone, Debug, Default)]
+pub struct EmailInvite {
+    pub email: String,
+    pub role: String,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+}
+
+/// The organisational units an invitation will assign, after the department rule.
+pub struct Assignment {
+    pub role: Role,
+    pub department: Option<Unit>,
+    pub location: Option<Unit>,
+}
+
+/// Checks role, department and location against what `scope` may do. A Quality or HR Admin's
+/// department comes from their session: a request naming any other (or none) is refused.
+pub async fn check_assignment(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    role: &str,
+    department_id: Option<i32>,
+    location_id: Option<i32>,
+) -> Result<Assignment, AppError> {
+    let role = Role::parse(role)
+        .filter(|r| Role::INVITABLE.contains(r))
+        .ok_or_else(|| AppError::field("role", "Choose a role."))?;
+    if let Scope::Department(own) = scope
+        && department_id != Some(own)
+    {
+        return Err(AppError::field("department", "You can only invite people into your own department."));
+    }
+    if role.is_department_admin() && department_id.is_none() {
+        return Err(AppError::field(
+            "department",
+            format!("Choose a department: a {} administers their department.", role.label()),
+        ));
+    }
+    let active = |unit: Option<Unit>| unit.filter(|u| !u.archived);
+    let department = match department_id {
+        Some(id) => Some(
+            active(find_unit(db, UnitKind::Department, id).await?)
+                .ok_or_else(|| AppError::field("department", "Choose a department from the list."))?,
+        ),
+        None => None,
+    };
+    let location = match location_id {
+        Some(id) => Some(
+            active(find_unit(db, UnitKind::Location, id).await?)
+                .ok_or_else(|| AppError::field("location", "Choose a location from the list."))?,
+        ),
+        None => None,
+    };
+    Ok(Assignment { role, department, location })
+}
+
+/// Marks this address's pending invitations that have run out as expired, so they no longer
+/// block a new one.
+pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    let update = Query::update()
+        .table("invitations")
+        .value("status", "expired")
+        .and_where(Expr::col("email_canonical").eq(email_canonical))
+        .and_where(Expr::col("status").eq(PENDING))
+        .and_where(Expr::col("expires_at").lte(now))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Whether the address already has an account or a live invitation. Both lookups always run,
+/// so the two cases cost the same.
+async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str) -> Result<bool, AppError> {
+    let accounts = user::Entity::find()
+        .filter(user::Column::EmailCanonical.eq(email_canonical))
+        .count(db)
+        .await?;
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::EmailCanonical.eq(email_canonical))
+        .filter(invitation::Column::Status.eq(PENDING))
+        .count(db)
+        .await?;
+    Ok(accounts + pending > 0)
+}
+
+/// Renders the invitation email and puts it in the outbox.
+pub async fn queue_invitation_mail(
+    db: &impl ConnectionTrait,
+    settings: &Settings,
+    actor: &Actor,
+    invitation_id: i32,
+    to: &str,
+    assignment: &Assignment,
+    token: &SecretToken,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let link = settings.link(&format!("invitation/{}", token.expose()));
+    let email = templates::invitation(&templates::InvitationEmail {
+        inviter: &actor.name,
+        organisation: &settings.organisation_name,
+        role: assignment.role.label(),
+        department: assignment.department.as_ref().map(|d| d.name.as_str()),
+        location: assignment.location.as_ref().map(|l| l.name.as_str()),
+        expires_at,
+        link: &link,
+    })
+    .map_err(|e| {
+        tracing::error!(error = %e, "cannot render the invitation email");
+        AppError::Internal
+    })?;
+    outbox::enqueue(db, Some(invitation_id), to, &email, now).await?;
+    Ok(())
+}
+
+/// The audit details of an invitation: who, as what, where. Never the token.
+pub fn audit_details(email: &str, assignment: &Assignment) -> serde_json::Value {
+    serde_json::json!({
+        "email": email,
+        "role": assignment.role.label(),
+        "department": assignment.department.as_ref().map(|d| d.name.clone()),
+        "location": assignment.location.as_ref().map(|l| l.name.clone()),
+    })
+}
+
+/// Invites someone by email: checks every rule, then writes the invitation, its email (to the
+/// outbox) and an audit event in one transaction. Answers the new invitation's id.
+///
+/// An address that already has an account or a pending invitation gets one generic
+/// `InvitationUnavailable`, and the attempt still counts against the hourly limit.
+pub async fn invite_by_email(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    input: EmailInvite,
+) -> Result<i32, AppError> {
+    let scope = Scope::of(actor)?;
+    let email = WorkEmail::parse(&input.email).map_err(|msg| AppError::field("email", msg))?;
+    let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
+
+    let txn = db.begin().await?;
+    reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
+    expire_stale(&txn, email.canonical(), now).await?;
+    if address_taken(&txn, email.canonical()).await? {
+        txn.commit().await?; // the attempt counts
+        return Err(AppError::InvitationUnavailable);
+    }
+    let token = SecretToken::generate();
+    let expires_at = now + settings.invite_ttl;
+    let row = invitation::ActiveModel {
+        kind: Set("email".to_owned()),
+        email: Set(Some(email.as_str().to_owned())),
+        email_canonical: Set(Some(email.canonical().to_owned())),
+        role: Set(assignment.role.as_str().to_owned()),
+        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
+        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
+        invited_by: Set(actor.user_id),
+        token_hash: Set(token.hash()),
+        status: Set(PENDING.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..Default::default()
+    };
+    let id = match invitation::Entity::insert(row).exec(&txn).await {
+        Ok(done) => done.last_insert_id,
+        // Another admin invited the same address a moment ago.
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::InvitationUnavailable);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    queue_invitation_mail(&txn, settings, actor, id, email.as_str(), &assignment, &token, expires_at, now).await?;
+    let event = NewAuditEvent {
+        event_type: "invitation.sent",
+        actor_user_id: Some(actor.user_id),
+        subject_type: "invitation",
+        subject_id: Some(id),
+        department_id: assignment.department.as_ref().map(|d| d.id),
+        details: audit_details(email.as_str(), &assignment),
+    };
+    record(&txn, event, now).await?;
+    txn.commit().await?;
+    tracing::info!(invitation_id = id, admin_id = actor.user_id, "invitation sent");
+    Ok(id)
+}

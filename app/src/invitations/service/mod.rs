@@ -1,0 +1,13 @@
+//! The invitation rules, over any sea-orm connection and an explicit acting admin.
+
+mod actions;
+mod invite;
+mod listing;
+mod options;
+mod rate_limit;
+
+pub use actions::{resend, revoke};
+pub use invite::{EmailInvite, invite_by_email};
+pub use listing::{list_invitations, status_at};
+pub use options::{invite_options, invitee_of};
+pub use rate_limit::remaining_this_hour;

@@ -1,0 +1,139 @@
+//! The email outbox: rows written in the same transaction as the change that needs the mail,
+//! then claimed and sent by the worker.
+//!
+//! Claiming takes a lease (`locked_until`): on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! several workers never take the same row; on SQLite the claiming `UPDATE` is itself the
+//! only writer at that moment. A worker that dies mid-send leaves a lease that expires, and the
+//! row is claimed again.
+
+use super::templates::RenderedEmail;
+use crate::ssr::entities::outbox;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Statement};
+
+pub const QUEUED: &str = "queued";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const RETRYING: &str = "retrying";
+pub const FAILED: &str = "failed";
+
+/// Transient failures are retried this many times in all before the row is marked failed.
+pub const MAX_ATTEMPTS: i32 = 10;
+
+/// Adds a message to the outbox, to go as soon as a worker is free.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    invitation_id: Option<i32>,
+    to: &str,
+    email: &RenderedEmail,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    let row = outbox::ActiveModel {
+        invitation_id: Set(invitation_id),
+        to_address: Set(to.to_owned()),
+        subject: Set(email.subject.clone()),
+        html_body: Set(email.html.clone()),
+        text_body: Set(email.text.clone()),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    };
+    Ok(outbox::Entity::insert(row).exec(db).await?.last_insert_id)
+}
+
+/// Claims up to `limit` due messages for `lease`, counting the attempt.
+pub async fn claim_due(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let (lock, p) = match backend {
+        DbBackend::Postgres => ("FOR UPDATE SKIP LOCKED", ["$1", "$2", "$3"]),
+        _ => ("", ["?1", "?2", "?3"]),
+    };
+    let sql = format!(
+        "UPDATE email_outbox SET status = '{SENDING}', locked_until = {lease_until}, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM email_outbox \
+            WHERE (status IN ('{QUEUED}', '{RETRYING}') AND next_attempt_at <= {now}) \
+               OR (status = '{SENDING}' AND locked_until < {now}) \
+            ORDER BY id LIMIT {limit} {lock}) \
+         RETURNING *",
+        lease_until = p[0],
+        now = p[1],
+        limit = p[2],
+    );
+    let values: Vec<sea_orm::Value> = vec![(now + lease).into(), now.into(), (limit as i64).into()];
+    let mut rows = outbox::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+async fn finish(db: &impl ConnectionTrait, id: i32, change: outbox::ActiveModel) -> Result<(), DbErr> {
+    outbox::Entity::update(outbox::ActiveModel { id: Set(id), locked_until: Set(None), ..change })
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sent: the bodies are emptied, since they hold a one-time link.
+pub async fn mark_sent(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let change = outbox::ActiveModel {
+        status: Set(SENT.to_owned()),
+        sent_at: Set(Some(now)),
+        html_body: Set(String::new()),
+        text_body: Set(String::new()),
+        last_error: Set(None),
+        ..Default::default()
+    };
+    finish(db, id, change).await
+}
+
+/// A transient failure: try again at `next_attempt_at`.
+pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), DbErr> {
+    let change = outbox::ActiveModel {
+        status: Set(RETRYING.to_owned()),
+        next_attempt_at: Set(next_attempt_at),
+        last_error: Set(Some(error.to_owned())),
+        ..Default::default()
+    };
+    finish(db, id, change).await
+}
+
+/// A permanent failure, or too many transient ones: not retried.
+pub async fn mark_failed(db: &impl ConnectionTrait, id: i32, error: &str) -> Result<(), DbErr> {
+    let change = outbox::ActiveModel {
+        status: Set(FAILED.to_owned()),
+        last_error: Set(Some(error.to_owned())),
+        ..Default::default()
+    };
+    finish(db, id, change).await
+}
+
+/// Delay before retry number `attempts` (1-based): 5 s doubling each time, capped at 15 minutes.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 16) as u32 - 1;
+    Duration::seconds((5i64 << exponent).min(15 * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_five_seconds_and_stops_at_fifteen_minutes() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(10));
+        assert_eq!(backoff(5), Duration::seconds(80));
+        assert_eq!(backoff(9), Duration::minutes(15));
+        assert_eq!(backoff(100), Duration::minutes(15));
+    }
+}

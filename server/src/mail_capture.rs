@@ -1,0 +1,100 @@
+//! With no SMTP server configured, mail is written to `.eml` files; these pages list them so a
+//! first-time user can follow an invitation link. They exist only in that mode, and answer only
+//! requests from this machine.
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub fn routes(dir: PathBuf) -> Router {
+    Router::new()
+        .route("/mail", get(list))
+        .route("/mail/{name}", get(show))
+        .with_state(dir)
+}
+
+fn local_only(peer: &SocketAddr) -> Result<(), Response> {
+    if peer.ip().is_loopback() { Ok(()) } else { Err(StatusCode::NOT_FOUND.into_response()) }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The value of a top-level header of a raw message.
+fn header_value(raw: &str, name: &str) -> String {
+    raw.lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(": ")))
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// The first invitation link in the message.
+fn first_link(raw: &str) -> Option<String> {
+    raw.split_whitespace()
+        .find(|w| w.starts_with("http") && w.contains("/invitation/"))
+        .map(|w| w.trim_end_matches(['.', ',', '"', '>']).to_owned())
+}
+
+async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<PathBuf>) -> Response {
+    if let Err(refused) = local_only(&peer) {
+        return refused;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".eml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_unstable_by(|a, b| b.cmp(a));
+    let rows: String = names
+        .iter()
+        .map(|name| {
+            let raw = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            let link = first_link(&raw)
+                .map(|l| format!("<a href=\"{}\">Open the invitation link</a>", escape(&l)))
+                .unwrap_or_default();
+            format!(
+                "<tr><td>{}</td><td><a href=\"/mail/{}\">{}</a></td><td>{}</td></tr>",
+                escape(&header_value(&raw, "To")),
+                escape(name),
+                escape(&header_value(&raw, "Subject")),
+                link
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Captured mail · Onboard</title>\
+         <link rel=\"stylesheet\" href=\"/pkg/onboard.css\"></head><body><main class=\"content\">\
+         <h1>Captured mail</h1><p class=\"lead\">No SMTP server is configured (SMTP_URL), so mail is kept in \
+         {} and listed here, newest first. This page only answers this machine.</p>\
+         <table class=\"data-table\"><thead><tr><th>To</th><th>Subject</th><th>Link</th></tr></thead><tbody>{}</tbody></table>\
+         </main></body></html>",
+        escape(&dir.display().to_string()),
+        if rows.is_empty() { "<tr><td colspan=\"3\">No mail yet.</td></tr>".to_owned() } else { rows }
+    ))
+    .into_response()
+}
+
+async fn show(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<PathBuf>, Path(name): Path<String>) -> Response {
+    if let Err(refused) = local_only(&peer) {
+        return refused;
+    }
+    let valid = name.strip_suffix(".eml").is_some_and(|stem| !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()));
+    if !valid {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match std::fs::read_to_string(dir.join(&name)) {
+        Ok(raw) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], raw).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
