@@ -16,14 +16,14 @@ pub mod users;
 pub mod ssr;
 
 use auth::components::SignInPage;
-use invitations::components::InvitationsPage;
+use invitations::components::InvitationsList;
 use layout::{Home, NotFound, SignedInLayout};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use organisation::components::OrganisationPage;
-use users::components::{ProfilePage, UsersPage};
+use users::components::{ProfilePage, UsersList, UsersSection};
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,8 +57,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async/>
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("users/invitations") view=InvitationsPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>
+                        <Route path=path!("") view=UsersList ssr=SsrMode::Async/>
+                        <Route path=path!("invitations") view=InvitationsList ssr=SsrMode::Async/>
+                    </ParentRoute>
                     <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
                 </ParentRoute>

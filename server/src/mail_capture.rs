@@ -1,4 +1,5 @@
-//! With no SMTP server configured, mail is written to `.eml` files; these pages list them so a
+//! With no SMTP server configured, mail is written to `.eml` files, each with a readable `.txt`
+//! of its plain-text part; these pages list them so a
 //! first-time user can follow an invitation link. They exist only in that mode, and answer only
 //! requests from this machine.
 
@@ -51,7 +52,7 @@ async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<Path
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".eml"))
+                .filter(|n| n.ends_with(".txt"))
                 .collect()
         })
         .unwrap_or_default();
@@ -89,7 +90,7 @@ async fn show(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<Path
     if let Err(refused) = local_only(&peer) {
         return refused;
     }
-    let valid = name.strip_suffix(".eml").is_some_and(|stem| !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()));
+    let valid = name.strip_suffix(".txt").is_some_and(|stem| !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()));
     if !valid {
         return StatusCode::NOT_FOUND.into_response();
     }

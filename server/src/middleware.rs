@@ -56,3 +56,23 @@ pub async fn refuse_cross_site(State(public_url): State<Url>, req: Request, next
         (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response()
     }
 }
+
+/// Server-function errors raised by the framework itself (arguments that do not decode, a
+/// repeated field) come back as 500; this gives them the status their `AppError` names.
+pub async fn error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(err.status_code())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

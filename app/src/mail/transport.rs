@@ -2,7 +2,7 @@
 //! configured, so a local run still lets a new user follow their link.
 
 use crate::ssr::entities::outbox;
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
@@ -66,6 +66,9 @@ impl Mailer {
                 let message = build_message(from, mail)?;
                 let transient = |e: std::io::Error| SendError { permanent: false, message: e.to_string() };
                 tokio::fs::create_dir_all(dir).await.map_err(transient)?;
+                // The raw message, and its plain-text part as a person reads it.
+                let readable = format!("To: {}\nSubject: {}\n\n{}", mail.to_address, mail.subject, mail.text_body);
+                tokio::fs::write(dir.join(format!("{:06}.txt", mail.id)), readable).await.map_err(transient)?;
                 tokio::fs::write(dir.join(format!("{:06}.eml", mail.id)), message.formatted())
                     .await
                     .map_err(transient)
@@ -77,15 +80,8 @@ impl Mailer {
 fn build_message(from: &Mailbox, mail: &outbox::Model) -> Result<Message, SendError> {
     let permanent = |message: String| SendError { permanent: true, message };
     let to: Mailbox = mail.to_address.parse().map_err(|e| permanent(format!("bad recipient: {e}")))?;
-    // 8bit keeps the one-time link on one unbroken line in every part.
-    let text = SinglePart::builder()
-        .header(ContentType::TEXT_PLAIN)
-        .header(ContentTransferEncoding::EightBit)
-        .body(mail.text_body.clone());
-    let html = SinglePart::builder()
-        .header(ContentType::TEXT_HTML)
-        .header(ContentTransferEncoding::EightBit)
-        .body(mail.html_body.clone());
+    let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone());
+    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone());
     Message::builder()
         .from(from.clone())
         .to(to)

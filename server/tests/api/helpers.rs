@@ -6,8 +6,10 @@ use app::domain::email::WorkEmail;
 use app::domain::password::NewPassword;
 use app::organisation::dto::UnitKind;
 use app::organisation::service::add_unit;
-use app::ssr::{AppState, ManualClock};
-use chrono::Utc;
+use app::error::AppError;
+use app::invitations::service::{EmailInvite, invite_by_email};
+use app::ssr::{Actor, AppState, Clock, ManualClock};
+use chrono::{SubsecRound, Utc};
 use reqwest::{Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use server::config::Config;
@@ -22,7 +24,7 @@ pub struct TestApp {
     pub address: String,
     pub state: AppState,
     pub clock: ManualClock,
-    _data_dir: tempfile::TempDir,
+    pub data_dir: tempfile::TempDir,
 }
 
 /// Which database the suite runs on, from `ONBOARD_TEST_DB` (`sqlite` unless `postgres`).
@@ -69,12 +71,13 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         vars.insert(k.to_string(), v.to_string());
     }
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
-    let clock = ManualClock::new(Utc::now());
+    // PostgreSQL keeps microseconds: a clock at whole microseconds reads back exactly.
+    let clock = ManualClock::new(Utc::now().trunc_subsecs(6));
     let app = Application::build_with_clock(config, Arc::new(clock.clone())).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, state, clock, _data_dir: data_dir }
+    TestApp { address, state, clock, data_dir }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.
@@ -93,6 +96,24 @@ impl TestApp {
 
     pub async fn department(&self, name: &str) -> i32 {
         add_unit(&self.state.db, UnitKind::Department, name, Utc::now()).await.unwrap().id
+    }
+
+    pub async fn location(&self, name: &str) -> i32 {
+        add_unit(&self.state.db, UnitKind::Location, name, Utc::now()).await.unwrap().id
+    }
+
+    /// Creates a user with `role` and answers them as the acting identity services take.
+    pub async fn actor(&self, email: &str, role: Role, department_id: Option<i32>) -> Actor {
+        let id = self.user(email, role, department_id).await;
+        Actor { user_id: id, name: format!("Person {email}"), email: Some(email.into()), role, department_id }
+    }
+
+    /// Invites by email as `actor` at the test clock's time, through the service.
+    pub async fn invite(&self, actor: &Actor, email: &str, role: Role, department_id: Option<i32>) -> Result<i32, AppError> {
+        let input = EmailInvite { email: email.into(), role: role.as_str().into(), department_id, location_id: None };
+        let result = invite_by_email(&self.state.db, actor, &self.state.settings, self.clock.now(), input).await;
+        self.state.outbox_signal.notify_one();
+        result
     }
 
     /// Creates an active user with [`PASSWORD`].

@@ -1,3 +1,5 @@
-mod invitations_page;
+mod invitations_list;
+mod invite_dialog;
 
-pub use invitations_page::InvitationsPage;
+pub use invitations_list::InvitationsList;
+pub use invite_dialog::InviteDialog;

@@ -1,9 +1,12 @@
 use super::UsersTabs;
+use crate::invitations::api::SendInvitation;
+use crate::invitations::components::InviteDialog;
 use crate::layout::{AdminOnly, Pager};
 use crate::users::api::list_users;
 use crate::users::dto::UserRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_query_map;
 
 /// The page number in `?page=`, 1 when missing or not a number.
@@ -12,25 +15,38 @@ pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
     move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
 }
 
+/// The Invite dialog's action, shared with the Invitations tab so it refreshes after a send.
+#[derive(Clone, Copy)]
+pub struct InviteAction(pub ServerAction<SendInvitation>);
+
+/// The Users page around both tabs: title, the Invite button, the confirmation, the tabs.
 #[component]
-pub fn UsersPage() -> impl IntoView {
+pub fn UsersSection() -> impl IntoView {
+    let invite = ServerAction::<SendInvitation>::new();
+    provide_context(InviteAction(invite));
+    let confirmation = move || {
+        invite.value().get().and_then(Result::ok).map(|to| format!("Invitation sent to {to}."))
+    };
     view! {
-        <Title text="Users · Onboard"/>
         <AdminOnly>
             <header class="page-header">
                 <h1>"Users"</h1>
+                <InviteDialog/>
             </header>
+            <p class="notice" role="status">{confirmation}</p>
             <UsersTabs/>
-            <UsersList/>
+            <Outlet/>
         </AdminOnly>
     }
 }
 
+/// The Users tab: active people.
 #[component]
-fn UsersList() -> impl IntoView {
+pub fn UsersList() -> impl IntoView {
     let page = page_param();
     let users = Resource::new(page, list_users);
     view! {
+        <Title text="Users · Onboard"/>
         <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -52,7 +68,7 @@ fn UsersList() -> impl IntoView {
                                 {page.items.into_iter().map(|u| view! { <UserRowView user=u/> }).collect_view()}
                             </tbody>
                         </table>
-                        <Pager page=page.page pages=page.pages href=|p| format!("/users?page={p}")/>
+                        <Pager page=page.page pages=page.pages base="/users?"/>
                     }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                 }

@@ -1,0 +1,121 @@
+use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
+use crate::invitations::dto::{InvitationRow, InvitationStatus};
+use crate::layout::Pager;
+use crate::users::components::{InviteAction, page_param};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The Invitations tab: every invitation the admin may see, newest first, filterable by status,
+/// with Resend and Revoke on those not yet accepted.
+#[component]
+pub fn InvitationsList() -> impl IntoView {
+    let page = page_param();
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let invite = expect_context::<InviteAction>().0;
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let invitations = Resource::new(
+        move || (page(), status(), invite.version().get(), resend.version().get(), revoke.version().get()),
+        |(page, status, ..)| list_invitations(page, status),
+    );
+    let action_error = move || {
+        let resend_err = resend.value().get().and_then(Result::err);
+        resend_err.or(revoke.value().get().and_then(Result::err)).map(|e| e.to_string())
+    };
+    let navigate = use_navigate();
+    let filter = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let target = if value.is_empty() { "/users/invitations".to_owned() } else { format!("/users/invitations?status={value}") };
+        navigate(&target, Default::default());
+    };
+
+    view! {
+        <Title text="Invitations · Onboard"/>
+        <form class="filters" method="get" action="/users/invitations">
+            <label for="invitation-status">"Status"</label>
+            <select id="invitation-status" name="status" prop:value=status on:change=filter>
+                <option value="">"All"</option>
+                {InvitationStatus::ALL.into_iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
+            </select>
+            <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
+        </form>
+        <p class="form-error" role="alert">{action_error}</p>
+        <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>
+            {move || Suspend::new(async move {
+                match invitations.await {
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty">"No invitations yet."</p>
+                    }.into_any(),
+                    Ok(page) => {
+                        let status = status();
+                        view! {
+                            <table class="data-table invitations">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Email"</th>
+                                        <th scope="col">"Role"</th>
+                                        <th scope="col">"Department"</th>
+                                        <th scope="col">"Location"</th>
+                                        <th scope="col">"Invited by"</th>
+                                        <th scope="col">"Sent"</th>
+                                        <th scope="col">"Expires"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Mail"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|i| view! {
+                                        <InvitationRowView invitation=i resend revoke/>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager page=page.page pages=page.pages base=if status.is_empty() {
+                                "/users/invitations?".to_owned()
+                            } else {
+                                format!("/users/invitations?status={status}&")
+                            }/>
+                        }.into_any()
+                    }
+                    Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn InvitationRowView(
+    invitation: InvitationRow,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let dash = || "—".to_string();
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let id = invitation.id;
+    let open = invitation.status.is_open();
+    let who = invitation.invitee.clone();
+    view! {
+        <tr>
+            <td>{invitation.invitee}</td>
+            <td>{invitation.role.label()}</td>
+            <td>{invitation.department.unwrap_or_else(dash)}</td>
+            <td>{invitation.location.unwrap_or_else(dash)}</td>
+            <td>{invitation.invited_by}</td>
+            <td>{when(invitation.sent_at)}</td>
+            <td>{when(invitation.expires_at)}</td>
+            <td><span class=format!("status status-{}", invitation.status.label().to_lowercase())>{invitation.status.label()}</span></td>
+            <td>{invitation.delivery.map(|d| d.label().to_owned()).unwrap_or_else(dash)}</td>
+            <td class="row-actions">
+                {open.then(|| view! {
+                    <button type="button" class="button-quiet" aria-label=format!("Resend invitation to {who}")
+                        on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>"Resend"</button>
+                    <button type="button" class="button-quiet danger" aria-label=format!("Revoke invitation to {who}")
+                        on:click=move |_| { revoke.dispatch(RevokeInvitation { id }); }>"Revoke"</button>
+                })}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,105 @@
+//! Resend, Revoke and the Invitations tab.
+
+use crate::helpers::spawn_app;
+use app::domain::Role;
+use app::error::AppError;
+use app::invitations::dto::InvitationStatus;
+use app::invitations::service::{list_invitations, resend, revoke};
+use app::ssr::Clock;
+use app::ssr::entities::{audit_event, invitation, outbox};
+use chrono::Duration;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+#[tokio::test]
+async fn resend_gives_a_new_link_and_expiry_and_kills_the_old_one() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "new@example.com", Role::Employee, None).await.unwrap();
+    let before = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    app.clock.advance(Duration::hours(2));
+
+    resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await.unwrap();
+
+    let after = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_ne!(after.token_hash, before.token_hash, "the old link must stop working");
+    assert_eq!(after.expires_at, app.clock.now() + Duration::hours(72));
+    let mails = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).count(&app.state.db).await.unwrap();
+    assert_eq!(mails, 2);
+    let left = app::invitations::service::remaining_this_hour(&app.state.db, corporate.user_id, app.clock.now(), 30).await.unwrap();
+    assert_eq!(left, 29, "a resend counts toward the limit");
+}
+
+#[tokio::test]
+async fn an_expired_invitation_can_be_resent() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "late@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(Duration::hours(80));
+
+    resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await.unwrap();
+
+    let page = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
+    assert_eq!(page.items[0].status, InvitationStatus::Pending);
+}
+
+#[tokio::test]
+async fn revoke_kills_the_link_and_is_recorded() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "new@example.com", Role::Employee, None).await.unwrap();
+
+    revoke(&app.state.db, &corporate, app.clock.now(), id).await.unwrap();
+    let again = resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await;
+
+    let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(inv.status, "revoked");
+    assert!(matches!(again, Err(AppError::Invalid(_))));
+    let types: Vec<String> = audit_event::Entity::find().all(&app.state.db).await.unwrap().into_iter().map(|e| e.event_type).collect();
+    assert_eq!(types, vec!["invitation.sent", "invitation.revoked"]);
+    // A revoked invitation does not block a new one.
+    assert!(app.invite(&corporate, "new@example.com", Role::Employee, None).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_department_admin_cannot_touch_or_see_another_departments_invitations() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let hr = app.department("HR").await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let quality_admin = app.actor("qa@example.com", Role::QualityAdmin, Some(quality)).await;
+    let theirs = app.invite(&corporate, "hr.person@example.com", Role::Employee, Some(hr)).await.unwrap();
+    app.invite(&corporate, "qa.person@example.com", Role::Employee, Some(quality)).await.unwrap();
+
+    let revoked = revoke(&app.state.db, &quality_admin, app.clock.now(), theirs).await;
+    let resent = resend(&app.state.db, &quality_admin, &app.state.settings, app.clock.now(), theirs).await;
+    let visible = list_invitations(&app.state.db, &quality_admin, app.clock.now(), None, 1).await.unwrap();
+
+    assert!(matches!(revoked, Err(AppError::NotFound(_))));
+    assert!(matches!(resent, Err(AppError::NotFound(_))));
+    let invitees: Vec<_> = visible.items.iter().map(|i| i.invitee.as_str()).collect();
+    assert_eq!(invitees, vec!["qa.person@example.com"]);
+}
+
+#[tokio::test]
+async fn the_invitations_tab_filters_by_status_and_shows_the_newest_first() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let old = app.invite(&corporate, "old@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(Duration::hours(73));
+    app.invite(&corporate, "new@example.com", Role::TeamLead, None).await.unwrap();
+    let gone = app.invite(&corporate, "gone@example.com", Role::Employee, None).await.unwrap();
+    revoke(&app.state.db, &corporate, app.clock.now(), gone).await.unwrap();
+
+    let all = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
+    let pending = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Pending), 1).await.unwrap();
+    let expired = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Expired), 1).await.unwrap();
+    let revoked = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Revoked), 1).await.unwrap();
+
+    assert_eq!(all.total, 3);
+    assert_eq!(all.items.last().unwrap().id, old, "oldest last");
+    assert_eq!(pending.items.iter().map(|i| i.invitee.clone()).collect::<Vec<_>>(), vec!["new@example.com"]);
+    assert_eq!(expired.items[0].invitee, "old@example.com");
+    assert_eq!(revoked.items[0].invitee, "gone@example.com");
+    assert_eq!(all.items[0].invited_by, "Person corp@example.com");
+    assert!(all.items.iter().all(|i| i.delivery.is_some()));
+}

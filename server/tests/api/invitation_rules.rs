@@ -1,0 +1,232 @@
+//! The invitation rules, called through the service with a hand-driven clock.
+
+use crate::helpers::spawn_app;
+use app::domain::Role;
+use app::error::AppError;
+use app::invitations::service::{EmailInvite, invite_by_email, remaining_this_hour};
+use app::ssr::Clock;
+use app::ssr::entities::{audit_event, invitation, outbox};
+use app::ssr::tokens::hash_token;
+use chrono::Duration;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+fn field(err: AppError) -> String {
+    match err {
+        AppError::Field { field, .. } => field,
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_corporate_admin_may_invite_any_role_into_any_department_or_none() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let hr = app.department("HR").await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+
+    assert!(app.invite(&corporate, "qa@example.com", Role::QualityAdmin, Some(quality)).await.is_ok());
+    assert!(app.invite(&corporate, "hr@example.com", Role::HrAdmin, Some(hr)).await.is_ok());
+    assert!(app.invite(&corporate, "lead@example.com", Role::TeamLead, Some(hr)).await.is_ok());
+    assert!(app.invite(&corporate, "free@example.com", Role::Employee, None).await.is_ok());
+    let no_department = app.invite(&corporate, "qa2@example.com", Role::QualityAdmin, None).await.unwrap_err();
+    assert_eq!(field(no_department), "department", "a Quality Admin needs a department");
+    let hr_no_department = app.invite(&corporate, "hr2@example.com", Role::HrAdmin, None).await.unwrap_err();
+    assert_eq!(field(hr_no_department), "department");
+}
+
+#[tokio::test]
+async fn quality_and_hr_admins_invite_only_into_their_own_department() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let hr = app.department("HR").await;
+    for (n, (role, own, other)) in [(Role::QualityAdmin, quality, hr), (Role::HrAdmin, hr, quality)].into_iter().enumerate() {
+        let admin = app.actor(&format!("admin{n}@example.com"), role, Some(own)).await;
+        for (m, invited) in Role::INVITABLE.into_iter().enumerate() {
+            let mine = app.invite(&admin, &format!("in{n}{m}@example.com"), invited, Some(own)).await;
+            let elsewhere = app.invite(&admin, &format!("out{n}{m}@example.com"), invited, Some(other)).await;
+            let nowhere = app.invite(&admin, &format!("none{n}{m}@example.com"), invited, None).await;
+
+            assert!(mine.is_ok(), "{role:?} inviting {invited:?} into own department: {mine:?}");
+            assert_eq!(field(elsewhere.unwrap_err()), "department", "{role:?} -> {invited:?} elsewhere");
+            assert_eq!(field(nowhere.unwrap_err()), "department", "{role:?} -> {invited:?} nowhere");
+        }
+    }
+    let stray = invitation::Entity::find().filter(invitation::Column::DepartmentId.ne(quality)).filter(invitation::Column::DepartmentId.ne(hr)).count(&app.state.db).await.unwrap();
+    assert_eq!(stray, 0);
+}
+
+#[tokio::test]
+async fn team_leads_and_employees_cannot_invite() {
+    let app = spawn_app().await;
+    let production = app.department("Production").await;
+    for (n, role) in [Role::TeamLead, Role::Employee].into_iter().enumerate() {
+        let actor = app.actor(&format!("p{n}@example.com"), role, Some(production)).await;
+
+        let result = app.invite(&actor, "x@example.com", Role::Employee, Some(production)).await;
+
+        assert_eq!(result, Err(AppError::Forbidden), "{role:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_role_must_be_chosen_and_corporate_admin_is_not_offered() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    for role in ["", "corporate_admin", "superuser"] {
+        let input = EmailInvite { email: "x@example.com".into(), role: role.into(), department_id: None, location_id: None };
+
+        let result = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await;
+
+        assert_eq!(field(result.unwrap_err()), "role", "{role:?}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_archived_units_are_refused() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let old = app.department("Old").await;
+    app::organisation::service::set_archived(&app.state.db, &corporate, app::organisation::dto::UnitKind::Department, old, true, app.clock.now()).await.unwrap();
+
+    let unknown = app.invite(&corporate, "a@example.com", Role::Employee, Some(9999)).await;
+    let archived = app.invite(&corporate, "b@example.com", Role::Employee, Some(old)).await;
+    let input = EmailInvite { email: "c@example.com".into(), role: "employee".into(), department_id: None, location_id: Some(4242) };
+    let bad_location = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await;
+
+    assert_eq!(field(unknown.unwrap_err()), "department");
+    assert_eq!(field(archived.unwrap_err()), "department");
+    assert_eq!(field(bad_location.unwrap_err()), "location");
+}
+
+#[tokio::test]
+async fn an_invalid_email_is_a_field_error_and_creates_nothing() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+
+    for bad in ["", "not-an-email", "a@b", &format!("{}@example.com", "x".repeat(300))] {
+        let result = app.invite(&corporate, bad, Role::Employee, None).await;
+        assert_eq!(field(result.unwrap_err()), "email", "{bad:?}");
+    }
+    assert_eq!(invitation::Entity::find().count(&app.state.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn an_existing_account_and_a_pending_invitation_get_the_same_generic_error() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.user("member@example.com", Role::Employee, None).await;
+    app.invite(&corporate, "invited@example.com", Role::Employee, None).await.unwrap();
+
+    let account = app.invite(&corporate, "Member@EXAMPLE.com", Role::Employee, None).await;
+    let pending = app.invite(&corporate, " invited@example.com ", Role::TeamLead, None).await;
+
+    assert_eq!(account, Err(AppError::InvitationUnavailable));
+    assert_eq!(pending, Err(AppError::InvitationUnavailable));
+}
+
+#[tokio::test]
+async fn duplicate_attempts_count_against_the_hourly_limit() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.user("member@example.com", Role::Employee, None).await;
+
+    for _ in 0..3 {
+        let _ = app.invite(&corporate, "member@example.com", Role::Employee, None).await;
+    }
+
+    let left = remaining_this_hour(&app.state.db, corporate.user_id, app.clock.now(), 30).await.unwrap();
+    assert_eq!(left, 27);
+}
+
+#[tokio::test]
+async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let first_sent = app.clock.now();
+    for n in 0..30 {
+        app.invite(&corporate, &format!("p{n}@example.com"), Role::Employee, None).await.unwrap();
+        app.clock.advance(Duration::seconds(60));
+    }
+
+    let refused = app.invite(&corporate, "p30@example.com", Role::Employee, None).await;
+    assert_eq!(refused, Err(AppError::RateLimited { limit: 30, retry_at: first_sent + Duration::hours(1) }));
+    assert!(refused.unwrap_err().to_string().contains("up to 30 invitations per hour"));
+
+    // 30 minutes after the first one: still 30 in the window.
+    app.clock.advance(Duration::minutes(29));
+    assert!(matches!(app.invite(&corporate, "p30@example.com", Role::Employee, None).await, Err(AppError::RateLimited { .. })));
+    // Just past an hour after the first one, one place is free again, and only one.
+    app.clock.set(first_sent + Duration::hours(1) + Duration::seconds(1));
+    assert!(app.invite(&corporate, "p30@example.com", Role::Employee, None).await.is_ok());
+    assert!(matches!(app.invite(&corporate, "p31@example.com", Role::Employee, None).await, Err(AppError::RateLimited { .. })));
+}
+
+#[tokio::test]
+async fn forty_concurrent_invitations_from_one_admin_send_exactly_thirty() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let now = app.clock.now();
+
+    let tasks: Vec<_> = (0..40)
+        .map(|n| {
+            let (db, settings, actor) = (app.state.db.clone(), app.state.settings.clone(), corporate.clone());
+            tokio::spawn(async move {
+                let input = EmailInvite { email: format!("c{n}@example.com"), role: "employee".into(), department_id: None, location_id: None };
+                invite_by_email(&db, &actor, &settings, now, input).await
+            })
+        })
+        .collect();
+    let mut sent = 0;
+    let mut limited = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => sent += 1,
+            Err(AppError::RateLimited { .. }) => limited += 1,
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    assert_eq!((sent, limited), (30, 10));
+    assert_eq!(invitation::Entity::find().count(&app.state.db).await.unwrap(), 30);
+}
+
+#[tokio::test]
+async fn an_expired_invitation_does_not_block_inviting_the_same_address_again() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let first = app.invite(&corporate, "late@example.com", Role::Employee, None).await.unwrap();
+
+    app.clock.advance(app.state.settings.invite_ttl + Duration::seconds(1));
+    let second = app.invite(&corporate, "late@example.com", Role::Employee, None).await;
+
+    assert!(second.is_ok(), "{second:?}");
+    let old = invitation::Entity::find_by_id(first).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(old.status, "expired");
+}
+
+#[tokio::test]
+async fn invitation_outbox_mail_and_audit_event_are_written_together_and_only_a_hash_is_kept() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let north = app.location("Plant North").await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let input = EmailInvite { email: "new@example.com".into(), role: "quality_admin".into(), department_id: Some(quality), location_id: Some(north) };
+
+    let id = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await.unwrap();
+
+    let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(inv.expires_at, app.clock.now() + Duration::hours(72));
+    let mail = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(mail.to_address, "new@example.com");
+    let link_start = mail.text_body.find("http://onboard.test/invitation/").expect("the link is built from PUBLIC_URL");
+    let token: String = mail.text_body[link_start..].trim_start_matches("http://onboard.test/invitation/").chars().take_while(|c| !c.is_whitespace()).collect();
+    assert_eq!(token.len(), 43);
+    assert_eq!(hash_token(&token), inv.token_hash);
+    assert_ne!(inv.token_hash, token);
+    let events = audit_event::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event_type, "invitation.sent");
+    let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();
+    assert_eq!(details, serde_json::json!({"email": "new@example.com", "role": "Quality Admin", "department": "Quality", "location": "Plant North"}));
+    assert!(!events[0].details.contains(&token) && !events[0].details.contains(&inv.token_hash));
+}
