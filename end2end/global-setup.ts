@@ -1,13 +1,15 @@
 // Starts the release server built by `cargo leptos build --release` on a free port with a
 // fresh SQLite database, and creates the people the journeys sign in as.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const ADMIN_EMAIL = "e2e.admin@example.com";
 export const ADMIN_PASSWORD = "end to end passphrase";
+/** Where the SMTP sink stores what it receives (one decoded .json per message). */
+export const MAIL_DIR = join(tmpdir(), "onboard-e2e-mail");
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -42,6 +44,18 @@ export default async function globalSetup() {
   if (!binary) throw new Error(`no server binary under ${targetDir}: run cargo leptos build first`);
   const dataDir = mkdtempSync(join(tmpdir(), "onboard-e2e-"));
   const port = await freePort();
+
+  // A real SMTP server (Debian's python3-aiosmtpd) for the app to send through.
+  rmSync(MAIL_DIR, { recursive: true, force: true });
+  const smtpPort = await freePort();
+  const sink = spawn("/usr/bin/python3", [join(root, "server", "tests", "support", "smtp_sink.py"), "--port", String(smtpPort), "--dir", MAIL_DIR], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((ok, fail) => {
+    sink.stdout.once("data", (chunk) => (String(chunk).includes("READY") ? ok() : fail(new Error(`SMTP sink: ${chunk}`))));
+    sink.once("exit", (code) => fail(new Error(`SMTP sink exited with ${code}`)));
+  });
+  writeFileSync(join(tmpdir(), "onboard-e2e-smtp.pid"), String(sink.pid));
   const url = `http://127.0.0.1:${port}`;
   const env = {
     ...process.env,
@@ -51,6 +65,8 @@ export default async function globalSetup() {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? join(root, "target", "site"),
     LEPTOS_ENV: "PROD",
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    ORGANISATION_NAME: "Acme Castings",
     RUST_LOG: "warn",
   };
   const cli = (args: string[], input = "") => execFileSync(binary, args, { env, input, stdio: ["pipe", "pipe", "inherit"] });

@@ -1,6 +1,6 @@
 //! Server functions of the Invite dialog and the Invitations tab: thin adapters over the service.
 
-use super::dto::{InvitationRow, InvitationStatus, InviteChoices};
+use super::dto::{InvitationRow, InviteChoices};
 use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -16,6 +16,7 @@ pub fn optional_id(field: &str, value: &str) -> Result<Option<i32>, AppError> {
 /// Invitations the signed-in admin may see, newest first; `status` is "" for all.
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(page: u64, #[server(default)] status: String) -> Result<Page<InvitationRow>, AppError> {
+    use super::dto::InvitationStatus;
     use crate::ssr::{app_state, require_admin, respond};
     respond(async {
         let state = app_state()?;
