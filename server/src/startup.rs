@@ -14,7 +14,8 @@ use axum::routing::get;
 use http::{HeaderName, HeaderValue, header};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -28,14 +29,19 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DatabaseConn
     }
     let mut options = ConnectOptions::new(config.database_url.clone());
     options.sqlx_logging(false);
+    // Every pooled SQLite connection: WAL so readers never wait for the writer; synchronous
+    // NORMAL, the documented pairing with WAL (a commit survives a crash of the app; only an
+    // OS crash or power loss can drop the last commits) instead of an fsync per commit; writers
+    // queue for up to 5 s rather than failing.
+    options.map_sqlx_sqlite_opts(|opts| {
+        opts.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .foreign_keys(true)
+    });
     let db = Database::connect(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        // WAL lets readers work while one writer commits; the busy timeout queues writers.
-        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
-            .await?;
-    }
     Migrator::up(&db, None).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
     Ok(db)
 }

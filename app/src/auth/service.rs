@@ -9,6 +9,7 @@ use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings};
 use super::CurrentUser;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 pub const SESSION_COOKIE: &str = "onboard_session";
@@ -71,15 +72,20 @@ pub async fn resolve_session(
     raw_token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Actor>, DbErr> {
-    let Some(found) = session::Entity::find_by_id(hash_token(raw_token)).one(db).await? else {
-        return Ok(None);
-    };
-    if found.expires_at <= now {
-        session::Entity::delete_by_id(found.id_hash).exec(db).await?;
-        return Ok(None);
-    }
-    let user = user::Entity::find_by_id(found.user_id).one(db).await?;
-    Ok(user.filter(|u| u.status == user::STATUS_ACTIVE).and_then(|u| actor_of(&u)))
+    // One query for session and user: this runs on every request. Expired sessions are
+    // removed when their user next signs in.
+    let live_session = Query::select()
+        .column(session::Column::UserId)
+        .from(session::Entity)
+        .and_where(Expr::col(session::Column::IdHash).eq(hash_token(raw_token)))
+        .and_where(Expr::col(session::Column::ExpiresAt).gt(now))
+        .to_owned();
+    let user = user::Entity::find()
+        .filter(user::Column::Id.in_subquery(live_session))
+        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .one(db)
+        .await?;
+    Ok(user.and_then(|u| actor_of(&u)))
 }
 
 /// Ends the session a cookie names (whether or not it still exists).

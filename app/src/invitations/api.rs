@@ -55,9 +55,9 @@ pub async fn send_invitation(
             department_id: optional_id("department", &department)?,
             location_id: optional_id("location", &location)?,
         };
-        let id = super::service::invite_by_email(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
+        let (_, address) = super::service::invite_by_email(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
         state.outbox_signal.notify_one();
-        super::service::invitee_of(&state.db, id).await
+        Ok(address)
     }.await)
 }
 

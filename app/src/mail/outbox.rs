@@ -9,7 +9,8 @@
 use super::templates::RenderedEmail;
 use crate::ssr::entities::outbox;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, Statement};
+use crate::ssr::raw::statement;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult};
 
 pub const QUEUED: &str = "queued";
 pub const SENDING: &str = "sending";
@@ -53,24 +54,20 @@ pub async fn claim_due(
     lease: Duration,
     limit: u64,
 ) -> Result<Vec<outbox::Model>, DbErr> {
-    let backend = db.get_database_backend();
-    let (lock, p) = match backend {
-        DbBackend::Postgres => ("FOR UPDATE SKIP LOCKED", ["$1", "$2", "$3"]),
-        _ => ("", ["?1", "?2", "?3"]),
+    let lock = match db.get_database_backend() {
+        DbBackend::Postgres => "FOR UPDATE SKIP LOCKED",
+        _ => "",
     };
     let sql = format!(
-        "UPDATE email_outbox SET status = '{SENDING}', locked_until = {lease_until}, attempts = attempts + 1 \
+        "UPDATE email_outbox SET status = '{SENDING}', locked_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM email_outbox \
-            WHERE (status IN ('{QUEUED}', '{RETRYING}') AND next_attempt_at <= {now}) \
-               OR (status = '{SENDING}' AND locked_until < {now}) \
-            ORDER BY id LIMIT {limit} {lock}) \
-         RETURNING *",
-        lease_until = p[0],
-        now = p[1],
-        limit = p[2],
+            WHERE (status IN ('{QUEUED}', '{RETRYING}') AND next_attempt_at <= $2) \
+               OR (status = '{SENDING}' AND locked_until < $2) \
+            ORDER BY id LIMIT $3 {lock}) \
+         RETURNING *"
     );
     let values: Vec<sea_orm::Value> = vec![(now + lease).into(), now.into(), (limit as i64).into()];
-    let mut rows = outbox::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+    let mut rows = outbox::Model::find_by_statement(statement(db, &sql, values))
         .all(db)
         .await?;
     rows.sort_by_key(|r| r.id);

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod entities;
 pub mod pagination;
+pub mod raw;
 pub mod request;
 pub mod scope;
 pub mod state;

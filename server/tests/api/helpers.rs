@@ -113,7 +113,24 @@ impl TestApp {
         let input = EmailInvite { email: email.into(), role: role.as_str().into(), department_id, location_id: None };
         let result = invite_by_email(&self.state.db, actor, &self.state.settings, self.clock.now(), input).await;
         self.state.outbox_signal.notify_one();
-        result
+        result.map(|(id, _)| id)
+    }
+
+    /// The mail captured so far (no SMTP_URL), as readable text, waiting up to 15 s for at
+    /// least `count` messages. The outbox keeps bodies only until they are sent.
+    pub async fn captured_mail(&self, count: usize) -> Vec<String> {
+        let dir = self.data_dir.path().join("mail");
+        for _ in 0..150 {
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+                .unwrap_or_default();
+            if files.len() >= count {
+                files.sort();
+                return files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {count} messages were captured");
     }
 
     /// Creates an active user with [`PASSWORD`].

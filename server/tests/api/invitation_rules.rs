@@ -212,14 +212,16 @@ async fn invitation_outbox_mail_and_audit_event_are_written_together_and_only_a_
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let input = EmailInvite { email: "new@example.com".into(), role: "quality_admin".into(), department_id: Some(quality), location_id: Some(north) };
 
-    let id = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await.unwrap();
+    let (id, address) = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await.unwrap();
+    assert_eq!(address, "new@example.com");
 
     let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(inv.expires_at, app.clock.now() + Duration::hours(72));
-    let mail = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(mail.to_address, "new@example.com");
-    let link_start = mail.text_body.find("http://onboard.test/invitation/").expect("the link is built from PUBLIC_URL");
-    let token: String = mail.text_body[link_start..].trim_start_matches("http://onboard.test/invitation/").chars().take_while(|c| !c.is_whitespace()).collect();
+    let queued = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(queued.to_address, "new@example.com");
+    let mail = app.captured_mail(1).await.remove(0);
+    let link_start = mail.find("http://onboard.test/invitation/").expect("the link is built from PUBLIC_URL");
+    let token: String = mail[link_start..].trim_start_matches("http://onboard.test/invitation/").chars().take_while(|c| !c.is_whitespace()).collect();
     assert_eq!(token.len(), 43);
     assert_eq!(hash_token(&token), inv.token_hash);
     assert_ne!(inv.token_hash, token);

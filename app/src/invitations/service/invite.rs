@@ -8,14 +8,14 @@ use crate::error::AppError;
 use crate::mail::{outbox, templates};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::find_unit;
-use crate::ssr::entities::{invitation, user};
+use crate::ssr::entities::invitation;
+use crate::ssr::raw::statement;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    SqlErr, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, SqlErr, TransactionTrait,
 };
 
 pub const PENDING: &str = "pending";
@@ -91,19 +91,29 @@ pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now:
     Ok(())
 }
 
-/// Whether the address already has an account or a live invitation. Both lookups always run,
-/// so the two cases cost the same.
-async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str) -> Result<bool, AppError> {
-    let accounts = user::Entity::find()
-        .filter(user::Column::EmailCanonical.eq(email_canonical))
-        .count(db)
-        .await?;
-    let pending = invitation::Entity::find()
-        .filter(invitation::Column::EmailCanonical.eq(email_canonical))
-        .filter(invitation::Column::Status.eq(PENDING))
-        .count(db)
-        .await?;
-    Ok(accounts + pending > 0)
+#[derive(FromQueryResult)]
+struct AddressUse {
+    accounts: i64,
+    live: i64,
+    stale: i64,
+}
+
+/// Whether the address already has an account or a live invitation, expiring any pending
+/// invitation for it that has run out. One query answers all three, so an existing account
+/// and a pending invitation cost the same.
+async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM users WHERE email_canonical = $1) AS accounts, \
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = 'pending' AND expires_at > $2) AS live, \
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = 'pending' AND expires_at <= $2) AS stale";
+    let found = AddressUse::find_by_statement(statement(db, sql, vec![email_canonical.into(), now.into()]))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    if found.stale > 0 {
+        expire_stale(db, email_canonical, now).await?;
+    }
+    Ok(found.accounts + found.live > 0)
 }
 
 /// Renders the invitation email and puts it in the outbox.
@@ -147,7 +157,8 @@ pub fn audit_details(email: &str, assignment: &Assignment) -> serde_json::Value 
 }
 
 /// Invites someone by email: checks every rule, then writes the invitation, its email (to the
-/// outbox) and an audit event in one transaction. Answers the new invitation's id.
+/// outbox) and an audit event in one transaction. Answers the new invitation's id and the
+/// address as stored.
 ///
 /// An address that already has an account or a pending invitation gets one generic
 /// `InvitationUnavailable`, and the attempt still counts against the hourly limit.
@@ -157,15 +168,14 @@ pub async fn invite_by_email(
     settings: &Settings,
     now: DateTime<Utc>,
     input: EmailInvite,
-) -> Result<i32, AppError> {
+) -> Result<(i32, String), AppError> {
     let scope = Scope::of(actor)?;
     let email = WorkEmail::parse(&input.email).map_err(|msg| AppError::field("email", msg))?;
     let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
 
     let txn = db.begin().await?;
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    expire_stale(&txn, email.canonical(), now).await?;
-    if address_taken(&txn, email.canonical()).await? {
+    if address_taken(&txn, email.canonical(), now).await? {
         txn.commit().await?; // the attempt counts
         return Err(AppError::InvitationUnavailable);
     }
@@ -205,5 +215,5 @@ pub async fn invite_by_email(
     record(&txn, event, now).await?;
     txn.commit().await?;
     tracing::info!(invitation_id = id, admin_id = actor.user_id, "invitation sent");
-    Ok(id)
+    Ok((id, email.as_str().to_owned()))
 }

@@ -9,5 +9,5 @@ mod rate_limit;
 pub use actions::{resend, revoke};
 pub use invite::{EmailInvite, invite_by_email};
 pub use listing::{list_invitations, status_at};
-pub use options::{invite_options, invitee_of};
+pub use options::invite_options;
 pub use rate_limit::remaining_this_hour;

@@ -5,10 +5,9 @@ use crate::error::AppError;
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::list_units;
-use crate::ssr::entities::invitation;
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
 /// Active departments and locations, the admin's fixed department if they have one, and how
 /// many invitations they have left this hour.
@@ -25,10 +24,4 @@ pub async fn invite_options(db: &impl ConnectionTrait, actor: &Actor, settings: 
         remaining_this_hour: remaining_this_hour(db, actor.user_id, now, settings.invite_rate_limit).await?,
         hourly_limit: settings.invite_rate_limit,
     })
-}
-
-/// The address or employee number an invitation is for.
-pub async fn invitee_of(db: &impl ConnectionTrait, id: i32) -> Result<String, AppError> {
-    let inv = invitation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::Internal)?;
-    inv.email.or(inv.employee_number).ok_or(AppError::Internal)
 }

@@ -1,28 +1,27 @@
 //! At most N invitation attempts per admin per rolling hour, counted in the database.
 //!
-//! An attempt is any send, resend, or duplicate refusal. The admin's own user row is written
-//! first in the transaction (a no-op update), which serialises that admin's attempts: on
-//! PostgreSQL it is a row lock; on SQLite it takes the database write lock. So the limit holds
-//! exactly under concurrency and across server instances.
+//! An attempt is any send, resend, or duplicate refusal. It is recorded by one conditional
+//! insert that only adds the row while the window holds fewer than the limit. On SQLite that
+//! statement runs under the database's single write lock; on PostgreSQL the admin's user row is
+//! locked first (`FOR UPDATE`), serialising that admin's attempts. So the limit holds exactly
+//! under concurrency and across server instances.
 
 use crate::error::AppError;
 use crate::ssr::entities::invite_attempt;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use crate::ssr::raw::statement;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 pub fn window() -> Duration {
     Duration::hours(1)
 }
 
-/// Serialises this admin's attempts for the rest of the transaction.
+/// On PostgreSQL, serialises this admin's attempts for the rest of the transaction.
 async fn lock_admin(txn: &impl ConnectionTrait, admin_id: i32) -> Result<(), DbErr> {
-    let touch = Query::update()
-        .table("users")
-        .value("updated_at", Expr::col("updated_at"))
-        .and_where(Expr::col("id").eq(admin_id))
-        .to_owned();
-    txn.execute(&touch).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(statement(txn, "SELECT id FROM users WHERE id = $1 FOR UPDATE", vec![admin_id.into()]))
+            .await?;
+    }
     Ok(())
 }
 
@@ -37,7 +36,13 @@ async fn attempts_in_window(db: &impl ConnectionTrait, admin_id: i32, now: DateT
 /// Records one attempt inside `txn`, or refuses with the time the admin may try again.
 pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<(), AppError> {
     lock_admin(txn, admin_id).await?;
-    if attempts_in_window(txn, admin_id, now).await? >= u64::from(limit) {
+    let insert = statement(
+        txn,
+        "INSERT INTO invite_attempts (admin_id, attempted_at) SELECT $1, $2 \
+         WHERE (SELECT COUNT(*) FROM invite_attempts WHERE admin_id = $1 AND attempted_at > $3) < $4",
+        vec![admin_id.into(), now.into(), (now - window()).into(), i64::from(limit).into()],
+    );
+    if txn.execute_raw(insert).await?.rows_affected() == 0 {
         let oldest = invite_attempt::Entity::find()
             .filter(invite_attempt::Column::AdminId.eq(admin_id))
             .filter(invite_attempt::Column::AttemptedAt.gt(now - window()))
@@ -47,13 +52,6 @@ pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: Dat
         let retry_at = oldest.map(|a| a.attempted_at + window()).unwrap_or(now + window());
         return Err(AppError::RateLimited { limit, retry_at });
     }
-    invite_attempt::Entity::insert(invite_attempt::ActiveModel {
-        admin_id: Set(admin_id),
-        attempted_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(txn)
-    .await?;
     Ok(())
 }
 

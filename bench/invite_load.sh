@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Load test of sending invitations: requests/s and p50/p99 latency at concurrency 1, 8 and 32,
+# on SQLite and (when reachable) PostgreSQL, with the hourly limit raised for the run.
+# Bounded: 10 s per level, 127.0.0.1 only. Needs the release build (cargo leptos build --release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+BIN="$CARGO_TARGET_DIR/release/server"
+[ -x "$BIN" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+DURATION="${BENCH_DURATION:-10s}"
+PG_URL="${ONBOARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+OUT="bench/results"
+mkdir -p "$OUT"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+run_backend() {
+  local backend=$1 database_url=$2 data_dir
+  data_dir=$(mktemp -d)
+  local port; port=$(free_port)
+  export DATABASE_URL="$database_url" DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+    PUBLIC_URL="http://127.0.0.1:$port" INVITE_RATE_LIMIT=1000000 LEPTOS_ENV=PROD RUST_LOG=warn \
+    LEPTOS_SITE_ROOT="$PWD/target/site"
+  echo "bench passphrase 1" | "$BIN" create-admin --email bench@example.com --name "Bench Admin" >/dev/null
+  "$BIN" serve & local pid=$!
+  trap "kill $pid 2>/dev/null || true" RETURN
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+  local cookie
+  cookie=$(curl -s -D - -o /dev/null -H 'Sec-Fetch-Site: same-origin' \
+    --data-urlencode 'email=bench@example.com' --data-urlencode 'password=bench passphrase 1' \
+    "http://127.0.0.1:$port/api/sign_in" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
+  for c in 1 8 32; do
+    local threads=$(( c < 2 ? c : 2 ))
+    ONBOARD_COOKIE="$cookie" ONBOARD_BENCH_PREFIX="c$c" \
+      wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s bench/invite.lua "http://127.0.0.1:$port" > "$OUT/$backend-c$c.txt"
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$backend-c$c.txt")
+    p50=$(awk '$1=="50%" {print $2}' "$OUT/$backend-c$c.txt")
+    p99=$(awk '$1=="99%" {print $2}' "$OUT/$backend-c$c.txt")
+    errors=$(awk '/Non-2xx/ {print $5}' "$OUT/$backend-c$c.txt")
+    printf '| %-10s | %3s | %9s | %8s | %8s | %s |\n' "$backend" "$c" "$rps" "$p50" "$p99" "${errors:-0}"
+  done
+}
+
+echo "| database   |  c  | requests/s |   p50    |   p99    | non-2xx |"
+echo "|------------|-----|------------|----------|----------|---------|"
+run_backend SQLite "sqlite://$(mktemp -d)/bench.db?mode=rwc"
+if pg_isready -q -d "$PG_URL/postgres"; then
+  db="onboard_bench_$$"
+  psql "$PG_URL/postgres" -qc "CREATE DATABASE $db"
+  run_backend PostgreSQL "$PG_URL/$db"
+  psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $db"
+else
+  echo "PostgreSQL not reachable at $PG_URL: skipped"
+fi
