@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../global-setup";
+import { signInAsAdmin } from "./helpers";
 
 test("the sign-in page is hydrated: the password can be shown and hidden", async ({ page }) => {
   await page.goto("/sign-in");
@@ -51,12 +52,7 @@ test("the corporate admin signs in, sees Users and Invitations, and signs out", 
 });
 
 test("the corporate admin adds and renames a department on the Organisation page", async ({ page }) => {
-  await page.goto("/sign-in");
-  await page.getByRole("button", { name: "Show password" }).waitFor();
-  await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/users$/);
+  await signInAsAdmin(page);
 
   await page.getByRole("link", { name: "Organisation" }).click();
   await page.getByLabel("New department").fill("Maintenance");

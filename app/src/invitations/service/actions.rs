@@ -13,6 +13,7 @@ use crate::ssr::entities::invitation;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionTrait,
@@ -101,14 +102,17 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, 
     if !matches!(status_at(&inv, now), InvitationStatus::Pending | InvitationStatus::Expired) {
         return Err(not_open());
     }
-    invitation::Entity::update(invitation::ActiveModel {
-        id: Set(inv.id),
-        status: Set("revoked".to_owned()),
-        revoked_at: Set(Some(now)),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await?;
+    // Conditional, so an acceptance that commits first wins and the revoke reports it.
+    let revoked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::Status, Expr::value("revoked"))
+        .col_expr(invitation::Column::RevokedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::Status.is_in([PENDING, "expired"]))
+        .exec(&txn)
+        .await?;
+    if revoked.rows_affected == 0 {
+        return Err(not_open());
+    }
     let event = NewAuditEvent {
         event_type: "invitation.revoked",
         actor_user_id: Some(actor.user_id),
