@@ -117,3 +117,51 @@ async fn seed_demo_fills_an_empty_database_once() {
     assert_eq!(department::Entity::find().all(&db).await.unwrap().len(), 4);
     assert_eq!(user::Entity::find().all(&db).await.unwrap().len(), 5);
 }
+
+#[tokio::test]
+async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
+    let cli = Cli::new().await;
+    let created = cli.run(&["create-admin", "--email", "ada@example.com", "--name", "Ada"], "a long enough passphrase\n");
+    assert!(created.status.success(), "{}", stderr(&created));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", &cli.database_url)
+        .env("DATA_DIR", cli.dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = crate::helpers::client();
+    for _ in 0..100 {
+        if client.get(format!("{base}/healthz")).send().await.is_ok() { break; }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let signed_in = client.post(format!("{base}/api/sign_in")).header("Sec-Fetch-Site", "same-origin")
+        .form(&[("email", "ada@example.com"), ("password", "a long enough passphrase")]).send().await.unwrap();
+    assert!(signed_in.status().is_success());
+    let sent = client.post(format!("{base}/api/send_invitation")).header("Sec-Fetch-Site", "same-origin")
+        .form(&[("email", "new@example.com"), ("role", "employee")]).send().await.unwrap();
+    assert!(sent.status().is_success());
+    let mail_dir = cli.dir.path().join("mail");
+    let mut mail = String::new();
+    for _ in 0..100 {
+        if let Some(file) = std::fs::read_dir(&mail_dir).ok().and_then(|d| d.filter_map(Result::ok).find(|e| e.path().extension().is_some_and(|x| x == "txt"))) {
+            mail = std::fs::read_to_string(file.path()).unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let token: String = mail.split("/invitation/").nth(1).expect("a link in the mail").chars().take(43).collect();
+    let _ = server.kill();
+    let output = server.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+
+    assert!(log.contains("invitation sent"), "the log is being written: {log}");
+    assert!(!log.contains(&token), "the raw token is in the log");
+    assert!(!log.contains(&app::ssr::tokens::hash_token(&token)), "the token hash is in the log");
+}

@@ -129,3 +129,31 @@ async fn the_users_page_has_the_invite_dialog_rendered_on_the_server() {
         assert!(html.contains(expected), "missing {expected}");
     }
 }
+
+async fn median_duplicate_time(app: &crate::helpers::TestApp, client: &reqwest::Client, email: &str) -> f64 {
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let start = std::time::Instant::now();
+        let response = app.call(client, "send_invitation", &[("email", email), ("role", "employee")]).await;
+        times.push(start.elapsed().as_secs_f64());
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+    }
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+#[tokio::test]
+async fn the_two_duplicate_cases_take_indistinguishable_time() {
+    let app = spawn_app().await;
+    let client = app.signed_in_as(Role::CorporateAdmin, None).await;
+    app.user("member@example.com", Role::Employee, None).await;
+    app.call(&client, "send_invitation", &[("email", "invited@example.com"), ("role", "employee")]).await;
+
+    let account = median_duplicate_time(&app, &client, "member@example.com").await;
+    let pending = median_duplicate_time(&app, &client, "invited@example.com").await;
+
+    // Both run the same single query; a factor of two leaves room for a busy machine while
+    // still catching an early return on one path.
+    let ratio = account / pending;
+    assert!((0.5..2.0).contains(&ratio), "account {account:.5}s vs pending {pending:.5}s");
+}

@@ -12,4 +12,5 @@ mod invite_http;
 mod mail;
 mod migrations;
 mod organisation;
+mod outbox_workers;
 mod sign_in;

@@ -1,0 +1,47 @@
+//! Several outbox workers (as several server instances would run) share one queue.
+
+use crate::helpers::spawn_app;
+use app::mail::templates::RenderedEmail;
+use app::mail::{Mailer, outbox, worker};
+use app::ssr::Clock;
+use std::collections::HashSet;
+use std::path::Path;
+
+fn names(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".eml")).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
+    let app = spawn_app().await;
+    let email = RenderedEmail { subject: "Hello".into(), text: "Hi".into(), html: "<p>Hi</p>".into() };
+    for n in 0..60 {
+        outbox::enqueue(&app.state.db, None, &format!("p{n}@example.com"), &email, app.clock.now()).await.unwrap();
+    }
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let drain = |dir: std::path::PathBuf| {
+        let (db, clock) = (app.state.db.clone(), app.clock.clone());
+        async move {
+            let mailer = Mailer::new(None, dir, "Onboard <onboard@localhost>").unwrap();
+            while worker::process_due(&db, &mailer, &clock).await.unwrap() > 0 {}
+        }
+    };
+
+    // The app's own worker is the third, woken as well.
+    app.state.outbox_signal.notify_one();
+    tokio::join!(drain(a.path().to_path_buf()), drain(b.path().to_path_buf()));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let mut all = names(a.path());
+    all.extend(names(b.path()));
+    all.extend(names(&app.data_dir.path().join("mail")));
+    let unique: HashSet<_> = all.iter().cloned().collect();
+    assert_eq!(all.len(), 60, "every message sent once, none twice");
+    assert_eq!(unique.len(), 60);
+    let rows = app::ssr::entities::outbox::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(rows.iter().all(|r| r.status == outbox::SENT && r.attempts == 1));
+}
+
+use sea_orm::EntityTrait;
