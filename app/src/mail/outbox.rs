@@ -10,7 +10,8 @@ use super::templates::RenderedEmail;
 use crate::ssr::entities::outbox;
 use chrono::{DateTime, Duration, Utc};
 use crate::ssr::raw::statement;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 
 pub const QUEUED: &str = "queued";
 pub const SENDING: &str = "sending";
@@ -81,17 +82,25 @@ async fn finish(db: &impl ConnectionTrait, id: i32, change: outbox::ActiveModel)
     Ok(())
 }
 
-/// Sent: the bodies are emptied, since they hold a one-time link.
-pub async fn mark_sent(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
-    let change = outbox::ActiveModel {
-        status: Set(SENT.to_owned()),
-        sent_at: Set(Some(now)),
-        html_body: Set(String::new()),
-        text_body: Set(String::new()),
-        last_error: Set(None),
-        ..Default::default()
-    };
-    finish(db, id, change).await
+/// Sent, in one statement for a whole batch: the bodies are emptied, since they hold a
+/// one-time link.
+pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<Utc>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let none: Option<String> = None;
+    let no_time: Option<DateTime<Utc>> = None;
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
+        .col_expr(outbox::Column::HtmlBody, Expr::value(""))
+        .col_expr(outbox::Column::TextBody, Expr::value(""))
+        .col_expr(outbox::Column::LastError, Expr::value(none))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(no_time))
+        .filter(outbox::Column::Id.is_in(ids))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A transient failure: try again at `next_attempt_at`.

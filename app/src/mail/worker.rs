@@ -8,18 +8,29 @@ use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
-/// How long a claimed message stays reserved for the worker that claimed it.
-const LEASE: i64 = 120;
-const BATCH: u64 = 20;
+/// Messages claimed at once, and how long they stay reserved for the worker that claimed them:
+/// long enough for every one of them to hit the 20 s SMTP timeout, so a slow server never
+/// lets another instance claim (and send) a message this worker still holds.
+const BATCH: u64 = 50;
+const LEASE: i64 = 20 * 50 + 120;
+/// Successes are recorded in groups of this many.
+const FLUSH: usize = 10;
+/// After a wake-up, wait this long so a burst of new mail goes out as one batch: fewer writes
+/// competing with requests for the database, for a delay no recipient notices.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Sends every message that is due now; answers how many were attempted.
 pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn Clock) -> Result<usize, DbErr> {
     let claimed = outbox::claim_due(db, clock.now(), Duration::seconds(LEASE), BATCH).await?;
+    let mut sent = Vec::new();
     for mail in &claimed {
         match mailer.send(mail).await {
             Ok(()) => {
-                outbox::mark_sent(db, mail.id, clock.now()).await?;
+                sent.push(mail.id);
                 tracing::info!(outbox_id = mail.id, attempts = mail.attempts, "mail sent");
+                if sent.len() >= FLUSH {
+                    outbox::mark_sent(db, std::mem::take(&mut sent), clock.now()).await?;
+                }
             }
             Err(err) if err.permanent || mail.attempts >= MAX_ATTEMPTS => {
                 outbox::mark_failed(db, mail.id, &err.message).await?;
@@ -32,6 +43,7 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
             }
         }
     }
+    outbox::mark_sent(db, sent, clock.now()).await?;
     Ok(claimed.len())
 }
 
@@ -44,7 +56,7 @@ pub async fn run(db: DatabaseConnection, mailer: Mailer, clock: Arc<dyn Clock>, 
             Err(err) => tracing::error!(error = %err, "outbox worker could not reach the database"),
         }
         tokio::select! {
-            _ = signal.notified() => {}
+            _ = signal.notified() => tokio::time::sleep(GATHER).await,
             _ = tokio::time::sleep(poll) => {}
         }
     }
