@@ -21,21 +21,27 @@ fn require_corporate_admin(actor: &Actor) -> Result<(), AppError> {
     if actor.role == Role::CorporateAdmin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// Units by name; archived ones only when asked for.
-pub async fn list_units(db: &impl ConnectionTrait, kind: UnitKind, include_archived: bool) -> Result<Vec<Unit>, DbErr> {
+/// Units of `kind` matching `condition`, by name.
+async fn select_units(db: &impl ConnectionTrait, kind: UnitKind, condition: Option<Expr>) -> Result<Vec<Unit>, DbErr> {
     let mut query = Query::select();
     query
         .columns(["id", "name", "archived_at"])
         .from(kind.table())
         .order_by("name_key", Order::Asc);
-    if !include_archived {
-        query.and_where(Expr::col("archived_at").is_null());
+    if let Some(condition) = condition {
+        query.and_where(condition);
     }
     let rows = UnitRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
     Ok(rows
         .into_iter()
         .map(|r| Unit { id: r.id, name: r.name, archived: r.archived_at.is_some() })
         .collect())
+}
+
+/// Units by name; archived ones only when asked for.
+pub async fn list_units(db: &impl ConnectionTrait, kind: UnitKind, include_archived: bool) -> Result<Vec<Unit>, DbErr> {
+    let condition = (!include_archived).then(|| Expr::col("archived_at").is_null());
+    select_units(db, kind, condition).await
 }
 
 /// Names of every unit of a kind (archived ones too: people may still belong to them).
@@ -45,7 +51,7 @@ pub async fn unit_names(db: &impl ConnectionTrait, kind: UnitKind) -> Result<Has
 
 /// The unit with this id, archived or not.
 pub async fn find_unit(db: &impl ConnectionTrait, kind: UnitKind, id: i32) -> Result<Option<Unit>, DbErr> {
-    Ok(list_units(db, kind, true).await?.into_iter().find(|u| u.id == id))
+    Ok(select_units(db, kind, Some(Expr::col("id").eq(id))).await?.pop())
 }
 
 fn duplicate(kind: UnitKind) -> AppError {
@@ -68,10 +74,9 @@ pub async fn add_unit(db: &impl ConnectionTrait, kind: UnitKind, name: &str, now
         .values_panic([name.as_str().into(), name.key().into(), now.into()])
         .to_owned();
     db.execute(&insert).await.map_err(|e| map_unique(kind, e))?;
-    let units = list_units(db, kind, true).await?;
-    units
-        .into_iter()
-        .find(|u| u.name == name.as_str())
+    select_units(db, kind, Some(Expr::col("name_key").eq(name.key())))
+        .await?
+        .pop()
         .ok_or(AppError::Internal)
 }
 

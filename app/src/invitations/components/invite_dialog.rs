@@ -2,6 +2,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::invitations::api::{SendInvitation, invite_options};
 use crate::invitations::dto::InviteChoices;
+use crate::organisation::dto::Unit;
 use crate::users::components::InviteAction;
 use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
@@ -135,13 +136,7 @@ where
             .into_any()
         }
         None => view! {
-            <select id="invite-department" aria-describedby="invite-department-error"
-                prop:value=move || department.get() on:change=move |ev| department.set(event_target_value(&ev))>
-                <option value="">"No department"</option>
-                {choices.departments.into_iter().map(|d| view! {
-                    <option value=d.id.to_string()>{d.name}</option>
-                }).collect_view()}
-            </select>
+            <UnitSelect id="invite-department" none="No department" units=choices.departments value=department/>
         }
         .into_any(),
     };
@@ -151,18 +146,24 @@ where
         {department_field}
         <p id="invite-department-error" class="field-error">{field_error("department")}</p>
         <label for="invite-location">"Location"</label>
-        <select id="invite-location" aria-describedby="invite-location-error"
-            prop:value=move || location.get() on:change=move |ev| location.set(event_target_value(&ev))>
-            <option value="">"No location"</option>
-            {choices.locations.into_iter().map(|l| view! {
-                <option value=l.id.to_string()>{l.name}</option>
-            }).collect_view()}
-        </select>
+        <UnitSelect id="invite-location" none="No location" units=choices.locations value=location/>
         <p id="invite-location-error" class="field-error">{field_error("location")}</p>
         <p class="hint">{format!(
             "You can send {left} more invitation{} this hour (limit {}).",
             if left == 1 { "" } else { "s" },
             choices.hourly_limit
         )}</p>
+    }
+}
+
+/// An optional department or location: `value` holds the chosen id, "" for none.
+#[component]
+fn UnitSelect(id: &'static str, none: &'static str, units: Vec<Unit>, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <select id=id aria-describedby=format!("{id}-error")
+            prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+            <option value="">{none}</option>
+            {units.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name}</option> }).collect_view()}
+        </select>
     }
 }

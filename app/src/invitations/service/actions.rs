@@ -1,6 +1,6 @@
 //! Resend and Revoke on an invitation that has not been accepted.
 
-use super::invite::{Assignment, PENDING, expire_stale, queue_invitation_mail};
+use super::invite::{Assignment, expire_stale, queue_invitation_mail};
 use super::listing::status_at;
 use super::rate_limit::reserve_attempt;
 use crate::audit::service::{NewAuditEvent, record};
@@ -50,7 +50,7 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, settings: &Settings,
     // An expired invitation may since have been replaced by a newer one for the same address.
     let newer = invitation::Entity::find()
         .filter(invitation::Column::EmailCanonical.eq(canonical.as_str()))
-        .filter(invitation::Column::Status.eq(PENDING))
+        .filter(invitation::Column::Status.eq(invitation::PENDING))
         .filter(invitation::Column::Id.ne(inv.id))
         .count(&txn)
         .await?;
@@ -63,7 +63,7 @@ pub async fn resend(db: &DatabaseConnection, actor: &Actor, settings: &Settings,
     invitation::Entity::update(invitation::ActiveModel {
         id: Set(inv.id),
         token_hash: Set(token.hash()),
-        status: Set(PENDING.to_owned()),
+        status: Set(invitation::PENDING.to_owned()),
         created_at: Set(now),
         expires_at: Set(expires_at),
         ..Default::default()
@@ -104,10 +104,10 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, 
     }
     // Conditional, so an acceptance that commits first wins and the revoke reports it.
     let revoked = invitation::Entity::update_many()
-        .col_expr(invitation::Column::Status, Expr::value("revoked"))
+        .col_expr(invitation::Column::Status, Expr::value(invitation::REVOKED))
         .col_expr(invitation::Column::RevokedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(inv.id))
-        .filter(invitation::Column::Status.is_in([PENDING, "expired"]))
+        .filter(invitation::Column::Status.is_in([invitation::PENDING, invitation::EXPIRED]))
         .exec(&txn)
         .await?;
     if revoked.rows_affected == 0 {

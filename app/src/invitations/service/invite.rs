@@ -18,8 +18,6 @@ use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, SqlErr, TransactionTrait,
 };
 
-pub const PENDING: &str = "pending";
-
 /// An email invitation as the admin filled it in; nothing here is trusted yet.
 #[derive(Clone, Debug, Default)]
 pub struct EmailInvite {
@@ -82,9 +80,9 @@ pub async fn check_assignment(
 pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<(), AppError> {
     let update = Query::update()
         .table("invitations")
-        .value("status", "expired")
+        .value("status", invitation::EXPIRED)
         .and_where(Expr::col("email_canonical").eq(email_canonical))
-        .and_where(Expr::col("status").eq(PENDING))
+        .and_where(Expr::col("status").eq(invitation::PENDING))
         .and_where(Expr::col("expires_at").lte(now))
         .to_owned();
     db.execute(&update).await?;
@@ -104,9 +102,10 @@ struct AddressUse {
 async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
     let sql = "SELECT \
         (SELECT COUNT(*) FROM users WHERE email_canonical = $1) AS accounts, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = 'pending' AND expires_at > $2) AS live, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = 'pending' AND expires_at <= $2) AS stale";
-    let found = AddressUse::find_by_statement(statement(db, sql, vec![email_canonical.into(), now.into()]))
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = $3 AND expires_at > $2) AS live, \
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = $3 AND expires_at <= $2) AS stale";
+    let values = vec![email_canonical.into(), now.into(), invitation::PENDING.into()];
+    let found = AddressUse::find_by_statement(statement(db, sql, values))
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
@@ -190,7 +189,7 @@ pub async fn invite_by_email(
         location_id: Set(assignment.location.as_ref().map(|l| l.id)),
         invited_by: Set(actor.user_id),
         token_hash: Set(token.hash()),
-        status: Set(PENDING.to_owned()),
+        status: Set(invitation::PENDING.to_owned()),
         created_at: Set(now),
         expires_at: Set(expires_at),
         ..Default::default()

@@ -17,8 +17,8 @@ use std::collections::HashMap;
 /// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
 pub fn status_at(invitation: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus {
     match invitation.status.as_str() {
-        "accepted" => InvitationStatus::Accepted,
-        "revoked" => InvitationStatus::Revoked,
+        invitation::ACCEPTED => InvitationStatus::Accepted,
+        invitation::REVOKED => InvitationStatus::Revoked,
         _ if invitation.expires_at <= now => InvitationStatus::Expired,
         _ => InvitationStatus::Pending,
     }
@@ -26,13 +26,14 @@ pub fn status_at(invitation: &invitation::Model, now: DateTime<Utc>) -> Invitati
 
 fn status_condition(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
     use invitation::Column::{ExpiresAt, Status};
+    use invitation::{ACCEPTED, EXPIRED, PENDING, REVOKED};
     match status {
-        InvitationStatus::Pending => Condition::all().add(Status.eq("pending")).add(ExpiresAt.gt(now)),
+        InvitationStatus::Pending => Condition::all().add(Status.eq(PENDING)).add(ExpiresAt.gt(now)),
         InvitationStatus::Expired => Condition::any()
-            .add(Status.eq("expired"))
-            .add(Condition::all().add(Status.eq("pending")).add(ExpiresAt.lte(now))),
-        InvitationStatus::Accepted => Condition::all().add(Status.eq("accepted")),
-        InvitationStatus::Revoked => Condition::all().add(Status.eq("revoked")),
+            .add(Status.eq(EXPIRED))
+            .add(Condition::all().add(Status.eq(PENDING)).add(ExpiresAt.lte(now))),
+        InvitationStatus::Accepted => Condition::all().add(Status.eq(ACCEPTED)),
+        InvitationStatus::Revoked => Condition::all().add(Status.eq(REVOKED)),
     }
 }
 

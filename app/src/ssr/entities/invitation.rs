@@ -32,3 +32,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Stored values of `status`. A pending invitation past `expires_at` is shown as Expired, and
+/// stored as `expired` once something needs its address again.
+pub const PENDING: &str = "pending";
+pub const EXPIRED: &str = "expired";
+pub const ACCEPTED: &str = "accepted";
+pub const REVOKED: &str = "revoked";
