@@ -22,6 +22,10 @@ pub enum AppError {
     /// are deliberately not told apart.
     #[error("This email address cannot be invited. It may already belong to an account or have a pending invitation.")]
     InvitationUnavailable,
+    /// Every way an invitation link can be unusable (unknown, expired, revoked, used, its unit
+    /// gone) gets this one answer, so the page never tells which.
+    #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
+    InvitationLinkInvalid,
     #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", retry_at.format("%H:%M"))]
     RateLimited { limit: u32, retry_at: chrono::DateTime<chrono::Utc> },
     #[error("Please sign in to continue.")]
@@ -58,6 +62,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::InvitationUnavailable => 409,
+            AppError::InvitationLinkInvalid => 410,
             AppError::RateLimited { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,

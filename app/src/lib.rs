@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! Onboard: components and server functions shared by the server and the browser.
 
+pub mod accept;
 pub mod audit;
 pub mod auth;
 pub mod domain;
@@ -15,6 +16,8 @@ pub mod users;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use accept::components::AcceptPage;
+use audit::components::AuditLogPage;
 use auth::components::SignInPage;
 use invitations::components::InvitationsList;
 use layout::{Home, NotFound, SignedInLayout};
@@ -55,6 +58,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/invitation") view=AcceptPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async/>
                     <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>
@@ -62,6 +66,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("invitations") view=InvitationsList ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit-log") view=AuditLogPage ssr=SsrMode::Async/>
                     <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

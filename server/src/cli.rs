@@ -32,7 +32,7 @@ impl From<sea_orm::DbErr> for CliError {
 
 /// Reads the new password from standard input: prompted twice without echo on a terminal,
 /// one line when piped.
-pub fn read_new_password() -> Result<NewPassword, CliError> {
+pub fn read_new_password(email: &str) -> Result<NewPassword, CliError> {
     let password = if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password("Password (at least 12 characters): ")
             .map_err(|e| CliError(format!("cannot read the password: {e}")))?;
@@ -50,7 +50,7 @@ pub fn read_new_password() -> Result<NewPassword, CliError> {
             .map_err(|e| CliError(format!("cannot read the password from standard input: {e}")))?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    NewPassword::parse(password).map_err(|msg| CliError(format!("password: {msg}")))
+    NewPassword::parse(password, email).map_err(|msg| CliError(format!("password: {msg}")))
 }
 
 /// Creates a Corporate Admin.
@@ -108,7 +108,7 @@ pub async fn seed_demo(db: &DatabaseConnection, data_dir: &Path) -> Result<Vec<S
             role,
             department_id,
             location_id,
-            password: NewPassword::parse(password.clone()).map_err(CliError)?,
+            password: NewPassword::parse(password.clone(), email).map_err(CliError)?,
         };
         create_account(&txn, account, now).await?;
     }

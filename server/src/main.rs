@@ -36,6 +36,12 @@ enum Command {
     },
     /// Seed a demo organisation into an empty database and print how to sign in.
     SeedDemo,
+    /// Time one password hash on this machine (the median of `--samples`), and print the most
+    /// sign-ups per second its cores could take.
+    MeasureHash {
+        #[arg(long, default_value_t = 15)]
+        samples: u32,
+    },
 }
 
 #[tokio::main]
@@ -71,12 +77,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         return Ok(());
     }
+    if let Command::MeasureHash { samples } = command {
+        let one = app::domain::password::time_one_hash(samples.max(1)).await;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        println!("hash_ms={:.1} cores={cores} ceiling_per_s={:.1}", one.as_secs_f64() * 1e3, cores as f64 / one.as_secs_f64());
+        return Ok(());
+    }
     let db = connect_and_migrate(&config).await?;
     let outcome: Result<(), CliError> = async {
         match command {
-            Command::Serve => unreachable!("handled above"),
+            Command::Serve | Command::MeasureHash { .. } => unreachable!("handled above"),
             Command::CreateAdmin { email, name } => {
-                let password = cli::read_new_password()?;
+                let password = cli::read_new_password(&email)?;
                 let user = cli::create_admin(&db, &email, &name, password).await?;
                 println!("Created Corporate Admin {} (id {}).", user.email.unwrap_or_default(), user.id);
             }

@@ -5,7 +5,7 @@ use app::ssr::{AppState, Viewer};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{Method, StatusCode, header};
+use http::{HeaderValue, Method, StatusCode, header};
 use url::Url;
 
 /// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
@@ -76,3 +76,25 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
+
+/// The invitation pages carry a secret (in the path, then in a cookie): they send no
+/// `Referer` anywhere, are never cached, and may load nothing from other origins.
+pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let sensitive = path == "/invitation" || path.starts_with("/invitation/") || path == "/api/accept_invitation";
+    let mut response = next.run(req).await;
+    if sensitive {
+        let headers = response.headers_mut();
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        // A page may have set a stricter one (with its script nonce).
+        headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(SAME_ORIGIN_ONLY));
+    }
+    response
+}
+
+/// Everything from this origin only. Leptos hydration needs its inline bootstrap script and
+/// WebAssembly compilation; no other origin is allowed for anything.
+const SAME_ORIGIN_ONLY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+    base-uri 'none'; frame-ancestors 'none'; object-src 'none'";

@@ -1,12 +1,12 @@
 //! Building the application: database, migrations, state, router, listener.
 
 use crate::config::Config;
-use crate::mail_capture;
+use crate::{invitation_link, mail_capture};
 use app::mail::{Mailer, worker};
 use axum::extract::DefaultBodyLimit;
 use std::path::PathBuf;
 use tokio::sync::Notify;
-use crate::middleware::{error_status, refuse_cross_site, resolve_viewer};
+use crate::middleware::{error_status, invitation_page_headers, refuse_cross_site, resolve_viewer};
 use app::ssr::{AppState, Clock, Settings, SystemClock};
 use app::{App, shell};
 use axum::Router;
@@ -121,12 +121,14 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options);
+        .with_state(options)
+        .merge(invitation_link::routes(state.settings.clone()));
     if let Some(dir) = mail_capture {
         router = router.merge(mail_capture::routes(dir));
     }
     router
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(axum::middleware::from_fn(invitation_page_headers))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))

@@ -10,10 +10,13 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     crate::ssr::respond(ssr::sign_in_inner(email, password).await)
 }
 
-/// Ends the current session.
+/// Pages a sign-out may return to; anything else goes to the sign-in page.
+pub const SIGN_OUT_RETURNS: [&str; 1] = ["/invitation"];
+
+/// Ends the current session, then goes to `next` if it is one of [`SIGN_OUT_RETURNS`].
 #[server(endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
-    crate::ssr::respond(ssr::sign_out_inner().await)
+pub async fn sign_out(#[server(default)] next: String) -> Result<(), AppError> {
+    crate::ssr::respond(ssr::sign_out_inner(next).await)
 }
 
 /// The signed-in person, or `None` when nobody is signed in.
@@ -48,14 +51,15 @@ mod ssr {
         Ok(home.to_owned())
     }
 
-    pub async fn sign_out_inner() -> Result<(), AppError> {
+    pub async fn sign_out_inner(next: String) -> Result<(), AppError> {
         let state = app_state()?;
         let parts: http::request::Parts = expect_context();
         if let Some(raw) = service::session_cookie(&parts.headers) {
             service::end_session(&state.db, &raw).await?;
         }
         set_cookie(service::session_clear_cookie(&state.settings))?;
-        leptos_axum::redirect("/sign-in");
+        let to = SIGN_OUT_RETURNS.into_iter().find(|allowed| *allowed == next).unwrap_or("/sign-in");
+        leptos_axum::redirect(to);
         Ok(())
     }
 

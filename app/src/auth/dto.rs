@@ -10,6 +10,10 @@ pub struct CurrentUser {
     pub role: Role,
     pub department: Option<String>,
     pub location: Option<String>,
+    pub job_title: Option<String>,
+    pub phone: Option<String>,
+    /// A code from `accept::dto::LANGUAGES`.
+    pub preferred_language: Option<String>,
 }
 
 impl CurrentUser {

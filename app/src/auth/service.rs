@@ -128,6 +128,9 @@ pub async fn current_user(db: &impl ConnectionTrait, actor: &Actor) -> Result<Cu
         role: actor.role,
         department,
         location,
+        job_title: user.as_ref().and_then(|u| u.job_title.clone()),
+        phone: user.as_ref().and_then(|u| u.phone.clone()),
+        preferred_language: user.as_ref().and_then(|u| u.preferred_language.clone()),
     })
 }
 

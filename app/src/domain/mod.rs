@@ -7,4 +7,5 @@ pub use role::Role;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod password_policy;
 pub mod unit_name;

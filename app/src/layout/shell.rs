@@ -41,6 +41,9 @@ fn Shell(user: CurrentUser) -> impl IntoView {
                     <Show when=move || is_admin>
                         <li><A href="/users">"Users"</A></li>
                     </Show>
+                    <Show when=move || is_admin>
+                        <li><A href="/audit-log">"Audit log"</A></li>
+                    </Show>
                     <Show when=move || is_corporate>
                         <li><A href="/organisation">"Organisation"</A></li>
                     </Show>

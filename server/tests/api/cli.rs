@@ -157,6 +157,15 @@ async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let token: String = mail.split("/invitation/").nth(1).expect("a link in the mail").chars().take(43).collect();
+    // The invitee follows the link and completes sign-up.
+    let invitee = crate::helpers::client();
+    invitee.get(format!("{base}/invitation/{token}")).send().await.unwrap();
+    invitee.get(format!("{base}/invitation")).header("accept", "text/html").send().await.unwrap();
+    let new_password = "kestrel over the foundry roof";
+    let accepted = invitee.post(format!("{base}/api/accept_invitation")).header("Sec-Fetch-Site", "same-origin")
+        .form(&[("password", new_password), ("password_confirmation", new_password), ("first_name", "Nia"),
+            ("last_name", "Ellis"), ("language", "en")]).send().await.unwrap();
+    assert!(accepted.status().is_success(), "{}", accepted.text().await.unwrap());
     let _ = server.kill();
     let output = server.wait_with_output().unwrap();
     let log = String::from_utf8_lossy(&output.stderr);
@@ -164,4 +173,14 @@ async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
     assert!(log.contains("invitation sent"), "the log is being written: {log}");
     assert!(!log.contains(&token), "the raw token is in the log");
     assert!(!log.contains(&app::ssr::tokens::hash_token(&token)), "the token hash is in the log");
+    assert!(log.contains("invitation accepted"), "the acceptance is logged: {log}");
+    assert!(!log.contains(new_password), "the password is in the log");
+    let db = Database::connect(&cli.database_url).await.unwrap();
+    let events = app::ssr::entities::audit_event::Entity::find().all(&db).await.unwrap();
+    assert!(events.iter().any(|e| e.event_type == "user.created"));
+    for event in events {
+        for secret in [token.as_str(), &app::ssr::tokens::hash_token(&token), new_password, "$argon2"] {
+            assert!(!event.details.contains(secret), "{} records a secret: {}", event.event_type, event.details);
+        }
+    }
 }

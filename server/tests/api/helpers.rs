@@ -18,6 +18,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub const PASSWORD: &str = "a long enough passphrase";
+/// The password invitees choose in tests.
+pub const NEW_PASSWORD: &str = "kestrel over the foundry roof";
 pub const PUBLIC_URL: &str = "http://onboard.test";
 
 pub struct TestApp {
@@ -141,12 +143,66 @@ impl TestApp {
             role,
             department_id,
             location_id: None,
-            password: NewPassword::parse(PASSWORD.into()).unwrap(),
+            password: NewPassword::parse(PASSWORD.into(), email).unwrap(),
         };
         create_account(&self.state.db, account, Utc::now()).await.unwrap().id
     }
 
     /// Loads a page the way a browser navigation does (`Accept: text/html`).
+    /// The token in the newest captured invitation mail to `email`, waiting up to 15 s for it.
+    pub async fn token_for(&self, email: &str) -> String {
+        let dir = self.data_dir.path().join("mail");
+        let to = format!("To: {email}\n");
+        for _ in 0..150 {
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+                .unwrap_or_default();
+            files.sort();
+            let newest = files.iter().rev().map(|f| std::fs::read_to_string(f).unwrap()).find(|m| m.starts_with(&to));
+            if let Some(mail) = newest {
+                let link = mail.split("/invitation/").nth(1).expect("the mail has a link");
+                return link.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no invitation mail to {email} was captured");
+    }
+
+    /// Invites `email` through the service and answers the token from the mail it gets.
+    pub async fn invite_for_token(&self, actor: &Actor, email: &str, role: Role, department_id: Option<i32>) -> String {
+        self.invite(actor, email, role, department_id).await.expect("the invitation is sent");
+        self.token_for(email).await
+    }
+
+    /// A fresh browser that has followed the link for `token`.
+    pub async fn follow_link(&self, token: &str) -> reqwest::Client {
+        let browser = client();
+        let response = browser.get(self.url(&format!("/invitation/{token}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        browser
+    }
+
+    /// Submits the accept form from `browser` with a valid profile, `overrides` replacing or
+    /// adding fields.
+    pub async fn accept(&self, browser: &reqwest::Client, overrides: &[(&str, &str)]) -> Response {
+        let mut form: Vec<(&str, &str)> = vec![
+            ("password", NEW_PASSWORD),
+            ("password_confirmation", NEW_PASSWORD),
+            ("first_name", "Nia"),
+            ("last_name", "Ellis"),
+            ("job_title", "Quality Inspector"),
+            ("phone", "+44 161 496 0000"),
+            ("language", "en"),
+        ];
+        for (key, value) in overrides {
+            match form.iter_mut().find(|(k, _)| k == key) {
+                Some(field) => field.1 = value,
+                None => form.push((key, value)),
+            }
+        }
+        self.call(browser, "accept_invitation", &form).await
+    }
+
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> Response {
         client.get(self.url(path)).header("accept", "text/html").send().await.unwrap()
     }

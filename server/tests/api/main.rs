@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod accept;
 mod access;
+mod audit_log;
 mod cli;
 mod cross_site;
 mod invitation_actions;

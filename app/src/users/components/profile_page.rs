@@ -1,3 +1,4 @@
+use crate::accept::dto::language_name;
 use crate::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,6 +17,10 @@ pub fn ProfilePage() -> impl IntoView {
             <dt>"Role"</dt><dd>{me.role.label()}</dd>
             <dt>"Department"</dt><dd>{me.department.clone().unwrap_or_else(dash)}</dd>
             <dt>"Location"</dt><dd>{me.location.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Job title"</dt><dd>{me.job_title.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Phone"</dt><dd>{me.phone.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Preferred language"</dt>
+            <dd>{me.preferred_language.as_deref().and_then(language_name).map(str::to_owned).unwrap_or_else(dash)}</dd>
         </dl>
     }
 }

@@ -29,3 +29,6 @@ pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTi
     .await?;
     Ok(())
 }
+
+mod listing;
+pub use listing::list_events;

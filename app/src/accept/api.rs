@@ -1,0 +1,82 @@
+//! Server functions of the invitation page: thin adapters over the service.
+
+use super::dto::InvitationPage;
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// What the invitation page shows for the token this browser holds.
+#[server(endpoint = "invitation_details")]
+pub async fn invitation_details() -> Result<InvitationPage, AppError> {
+    crate::ssr::respond(ssr::details_inner().await)
+}
+
+/// Completes sign-up: sets the password and profile, signs the new user in and sends them to
+/// their profile. Fields the form does not have are refused.
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    #[server(default)] password: String,
+    #[server(default)] password_confirmation: String,
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] job_title: String,
+    #[server(default)] phone: String,
+    #[server(default)] language: String,
+    #[server(flatten)] unknown: HashMap<String, String>,
+) -> Result<String, AppError> {
+    let form = super::dto::AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
+    crate::ssr::respond(ssr::accept_inner(form, unknown).await)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::*;
+    use crate::accept::dto::AcceptForm;
+    use crate::accept::service;
+    use crate::auth::service::{session_set_cookie, start_session};
+    use crate::ssr::{app_state, viewer};
+    use http::{HeaderValue, header::SET_COOKIE};
+    use leptos_axum::ResponseOptions;
+
+    fn set_cookie(value: String) -> Result<(), AppError> {
+        let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+        expect_context::<ResponseOptions>().append_header(SET_COOKIE, header);
+        Ok(())
+    }
+
+    fn token() -> Result<String, AppError> {
+        let parts: http::request::Parts = expect_context();
+        service::invitation_cookie(&parts.headers).ok_or(AppError::InvitationLinkInvalid)
+    }
+
+    fn signed_in_elsewhere(name: &str) -> AppError {
+        AppError::Invalid(format!(
+            "You are signed in as {name}. Sign out first, then open the invitation link again."
+        ))
+    }
+
+    pub async fn details_inner() -> Result<InvitationPage, AppError> {
+        if let Some(actor) = viewer()? {
+            return Ok(InvitationPage::SignedIn { name: actor.name });
+        }
+        let state = app_state()?;
+        let (_, details) = service::open_invitation(&state.db, &state.settings, &token()?, state.clock.now()).await?;
+        Ok(InvitationPage::Open(details))
+    }
+
+    pub async fn accept_inner(form: AcceptForm, unknown: HashMap<String, String>) -> Result<String, AppError> {
+        if let Some(name) = unknown.keys().min() {
+            return Err(AppError::Invalid(format!("The request was not valid: unknown field `{name}`.")));
+        }
+        if let Some(actor) = viewer()? {
+            return Err(signed_in_elsewhere(&actor.name));
+        }
+        let state = app_state()?;
+        let created = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
+        let session = start_session(&state.db, created.id, state.clock.now(), &state.settings).await?;
+        set_cookie(session_set_cookie(&session, &state.settings))?;
+        set_cookie(service::invitation_clear_cookie(&state.settings))?;
+        leptos_axum::redirect("/profile");
+        Ok("/profile".to_owned())
+    }
+}

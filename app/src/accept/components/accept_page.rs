@@ -1,0 +1,142 @@
+use super::PasswordHint;
+use crate::accept::api::{AcceptInvitation, invitation_details};
+use crate::accept::dto::{InvitationDetails, InvitationPage, LANGUAGES};
+use crate::auth::components::SignOutButton;
+use crate::domain::password_policy::MAX_PASSWORD_CHARS;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/invitation`: where an invitation link lands once its token is in the cookie. Shows the
+/// invitation and the sign-up form, the one "no longer valid" page, or, for someone already
+/// signed in, the way to sign out first.
+#[component]
+pub fn AcceptPage() -> impl IntoView {
+    let page = Resource::new_blocking(|| (), |_| invitation_details());
+    #[cfg(feature = "ssr")]
+    strict_content_security_policy();
+    view! {
+        <Title text="Accept your invitation · Onboard"/>
+        <main class="auth-page">
+            <section class="card accept-card">
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match page.await {
+                            Ok(InvitationPage::Open(details)) => view! { <AcceptForm details/> }.into_any(),
+                            Ok(InvitationPage::SignedIn { name }) => view! { <SignedInElsewhere name/> }.into_any(),
+                            Err(AppError::InvitationLinkInvalid) => view! { <LinkNoLongerValid/> }.into_any(),
+                            Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn LinkNoLongerValid() -> impl IntoView {
+    view! {
+        <h1>"This invitation link is no longer valid"</h1>
+        <p>"Ask your administrator for a new invitation."</p>
+        <p>"Already have an account? "<a href="/sign-in">"Sign in"</a></p>
+    }
+}
+
+#[component]
+fn SignedInElsewhere(name: String) -> impl IntoView {
+    view! {
+        <h1>"You are signed in"</h1>
+        <p>{format!("You are signed in as {name}. This invitation is for a new account, \
+            so sign out first to accept it. Nothing will be added to the account you are signed in with.")}</p>
+        <SignOutButton next="/invitation" label="Sign out and continue"/>
+    }
+}
+
+#[component]
+fn AcceptForm(details: InvitationDetails) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
+    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    let mismatch = move || {
+        let confirmation = confirmation.get();
+        (!confirmation.is_empty() && confirmation != password.get()).then_some("The two passwords do not match.")
+    };
+    let dash = || "—".to_owned();
+    let email = details.email.clone().unwrap_or_default();
+    let expires = details.expires_at.format("%-d %B %Y, %H:%M UTC").to_string();
+    view! {
+        <h1>{format!("Join {} on Onboard", details.organisation)}</h1>
+        <p>{format!("{} invited you to join {}. Set a password and tell us who you are to finish.",
+            details.inviter, details.organisation)}</p>
+        <dl class="details invitation-summary">
+            <dt>"Email"</dt><dd>{details.email.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Role"</dt><dd>{details.role.label()}</dd>
+            <dt>"Department"</dt><dd>{details.department.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Location"</dt><dd>{details.location.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Link valid until"</dt><dd>{expires}</dd>
+        </dl>
+        <p class="hint">"Your role, department and location come from the invitation; an administrator can change them later."</p>
+        <ActionForm action=action attr:class="form" attr:novalidate="">
+            <p class="form-error" role="alert">{form_error}</p>
+            <label for="accept-first-name">"First name"</label>
+            <input id="accept-first-name" name="first_name" required maxlength="100" autocomplete="given-name"/>
+            <p class="field-error">{field_error("first_name")}</p>
+            <label for="accept-last-name">"Last name"</label>
+            <input id="accept-last-name" name="last_name" required maxlength="100" autocomplete="family-name"/>
+            <p class="field-error">{field_error("last_name")}</p>
+            <label for="accept-job-title">"Job title (optional)"</label>
+            <input id="accept-job-title" name="job_title" maxlength="120" autocomplete="organization-title"/>
+            <p class="field-error">{field_error("job_title")}</p>
+            <label for="accept-phone">"Phone (optional)"</label>
+            <input id="accept-phone" name="phone" type="tel" maxlength="32" autocomplete="tel"/>
+            <p class="field-error">{field_error("phone")}</p>
+            <label for="accept-language">"Preferred language"</label>
+            <select id="accept-language" name="language">
+                {LANGUAGES.into_iter().map(|(code, name)| view! {
+                    <option value=code selected=code == "en">{name}</option>
+                }).collect_view()}
+            </select>
+            <p class="field-error">{field_error("language")}</p>
+            // The account name for password managers.
+            <input type="hidden" value=email.clone() autocomplete="username"/>
+            <label for="accept-password">"Password"</label>
+            <input id="accept-password" name="password" type="password" required autocomplete="new-password"
+                maxlength=MAX_PASSWORD_CHARS.to_string() aria-describedby="accept-password-hint accept-password-error"
+                on:input=move |ev| password.set(event_target_value(&ev))/>
+            <PasswordHint id="accept-password-hint" password=password.read_only() email=email/>
+            <p id="accept-password-error" class="field-error">{field_error("password")}</p>
+            <label for="accept-password-confirmation">"Confirm password"</label>
+            <input id="accept-password-confirmation" name="password_confirmation" type="password" required
+                autocomplete="new-password" aria-describedby="accept-confirmation-error"
+                on:input=move |ev| confirmation.set(event_target_value(&ev))/>
+            <p id="accept-confirmation-error" class="field-error">
+                {move || field_error("password_confirmation")().or(mismatch().map(str::to_owned))}
+            </p>
+            <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                "Complete sign-up"
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Scripts only with this response's nonce (Leptos puts it on its own inline scripts), and
+/// nothing at all from other origins. The server's fallback policy allows inline scripts.
+#[cfg(feature = "ssr")]
+fn strict_content_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; \
+         object-src 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,59 @@
+use crate::domain::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What the invitee sees of their invitation: all of it comes from the invitation, none of it
+/// from the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDetails {
+    pub organisation: String,
+    pub inviter: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What the invitation page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationPage {
+    /// A usable invitation: the form.
+    Open(InvitationDetails),
+    /// Someone is signed in on this browser: they must sign out first. The invitation is not
+    /// looked at, so nothing about it is shown to them.
+    SignedIn { name: String },
+}
+
+/// Preferred languages offered on the profile form: (stored code, name in that language).
+pub const LANGUAGES: [(&str, &str); 12] = [
+    ("en", "English"),
+    ("cs", "Čeština"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("hu", "Magyar"),
+    ("it", "Italiano"),
+    ("nl", "Nederlands"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("tr", "Türkçe"),
+];
+
+/// The name of a stored language code.
+pub fn language_name(code: &str) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
+}
+
+/// The accept form as submitted; nothing here is trusted yet. Not `Debug`: it holds a password.
+#[derive(Clone, Default)]
+pub struct AcceptForm {
+    pub password: String,
+    pub password_confirmation: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub phone: String,
+    pub language: String,
+}

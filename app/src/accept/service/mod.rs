@@ -1,0 +1,12 @@
+//! Accepting an invitation: every rule checked here, over any sea-orm connection.
+
+mod complete;
+mod link;
+mod profile;
+
+pub use complete::accept;
+pub use link::{
+    INVITATION_COOKIE, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
+    open_invitation,
+};
+pub use profile::Profile;

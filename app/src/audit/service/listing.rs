@@ -1,0 +1,166 @@
+//! Reading the audit log, scoped like the Users page.
+
+use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
+use crate::dto::Page;
+use crate::error::AppError;
+use crate::ssr::entities::{audit_event, user};
+use crate::ssr::pagination::fetch_page;
+use crate::ssr::{Actor, Scope};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// Time zones reach from UTC−12 to UTC+14.
+const MAX_OFFSET_MINUTES: i32 = 14 * 60;
+
+/// The start of `day` in a zone `offset_minutes` east of UTC, as a UTC instant.
+fn start_of_day(field: &str, day: &str, offset_minutes: i32) -> Result<Option<DateTime<Utc>>, AppError> {
+    if day.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::field(field, "Enter a date as YYYY-MM-DD."))?;
+    let local_midnight = date.and_hms_opt(0, 0, 0).ok_or_else(|| AppError::field(field, "Enter a real date."))?;
+    Ok(Some(local_midnight.and_utc() - Duration::minutes(i64::from(offset_minutes))))
+}
+
+/// The instants `filter` covers: from the start of `from` up to (not including) the day after `to`.
+pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+    let offset = filter.tz.clamp(-MAX_OFFSET_MINUTES, MAX_OFFSET_MINUTES);
+    let from = start_of_day("from", &filter.from, offset)?;
+    let until = start_of_day("to", &filter.to, offset)?.map(|t| t + Duration::days(1));
+    if let (Some(from), Some(until)) = (from, until)
+        && from >= until
+    {
+        return Err(AppError::field("to", "The end date must not be before the start date."));
+    }
+    Ok((from, until))
+}
+
+/// Labels for the keys events record, in the order they are shown. Anything else is not shown.
+const DETAIL_LABELS: [(&str, &str); 6] = [
+    ("email", "Email"),
+    ("employee_number", "Employee number"),
+    ("role", "Role"),
+    ("department", "Department"),
+    ("location", "Location"),
+    ("invited_by", "Invited by"),
+];
+
+fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
+    DETAIL_LABELS
+        .iter()
+        .filter_map(|(key, label)| {
+            let value = match details.get(key)? {
+                serde_json::Value::Null => return None,
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(((*label).to_owned(), value))
+        })
+        .collect()
+}
+
+fn subject_of(event: &audit_event::Model, details: &serde_json::Value, names: &HashMap<i32, String>) -> String {
+    let recorded = |key: &str| details.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let who = recorded("email").or_else(|| recorded("employee_number")).unwrap_or_default();
+    match event.subject_type.as_str() {
+        "invitation" => format!("Invitation to {who}"),
+        "user" => {
+            let name = event.subject_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
+            format!("User {name} ({who})")
+        }
+        other => format!("{other} {}", event.subject_id.map(|id| id.to_string()).unwrap_or_default()),
+    }
+}
+
+/// Audit events newest first, filtered by type and date range; a Quality or HR Admin sees only
+/// events of their own department.
+pub async fn list_events(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: u64,
+) -> Result<Page<AuditRow>, AppError> {
+    let scope = Scope::of(actor)?;
+    let (from, until) = time_range(filter)?;
+    let mut query = audit_event::Entity::find();
+    if !filter.event.is_empty() {
+        let event = AuditEventType::parse(&filter.event)
+            .ok_or_else(|| AppError::field("event", "Choose an event type from the list."))?;
+        query = query.filter(audit_event::Column::EventType.eq(event.as_str()));
+    }
+    if let Some(from) = from {
+        query = query.filter(audit_event::Column::OccurredAt.gte(from));
+    }
+    if let Some(until) = until {
+        query = query.filter(audit_event::Column::OccurredAt.lt(until));
+    }
+    if let Some(department) = scope.department() {
+        query = query.filter(audit_event::Column::DepartmentId.eq(department));
+    }
+    let query = query.order_by_desc(audit_event::Column::OccurredAt).order_by_desc(audit_event::Column::Id);
+    let found = fetch_page(db, query, page).await?;
+    let people: Vec<i32> = found
+        .items
+        .iter()
+        .flat_map(|e| [e.actor_user_id, (e.subject_type == "user").then_some(e.subject_id).flatten()])
+        .flatten()
+        .collect();
+    let names: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(people))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(found.map(|events| {
+        events
+            .into_iter()
+            .map(|event| {
+                let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
+                AuditRow {
+                    id: event.id,
+                    occurred_at: event.occurred_at,
+                    event: AuditEventType::parse(&event.event_type)
+                        .map_or_else(|| event.event_type.clone(), |t| t.label().to_owned()),
+                    actor: event.actor_user_id.and_then(|id| names.get(&id).cloned()),
+                    subject: subject_of(&event, &details, &names),
+                    details: details_of(&details),
+                }
+            })
+            .collect()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(from: &str, to: &str, tz: i32) -> AuditFilter {
+        AuditFilter { from: from.into(), to: to.into(), tz, ..Default::default() }
+    }
+
+    #[test]
+    fn a_day_range_covers_whole_days_in_the_viewers_zone() {
+        // UTC+1: 1 March starts at 23:00 UTC on 28 February; 2 March ends at 23:00 UTC on 2 March.
+        let (from, until) = time_range(&filter("2026-03-01", "2026-03-02", 60)).unwrap();
+        assert_eq!(from.unwrap().to_rfc3339(), "2026-02-28T23:00:00+00:00");
+        assert_eq!(until.unwrap().to_rfc3339(), "2026-03-02T23:00:00+00:00");
+    }
+
+    #[test]
+    fn a_reversed_or_malformed_range_is_refused() {
+        assert!(time_range(&filter("2026-03-02", "2026-03-01", 0)).is_err());
+        assert!(time_range(&filter("03/01/2026", "", 0)).is_err());
+        assert_eq!(time_range(&filter("", "", 0)).unwrap(), (None, None));
+    }
+
+    #[test]
+    fn only_known_details_are_shown_and_nulls_are_left_out() {
+        let shown = details_of(&serde_json::json!({
+            "email": "a@example.com", "role": "Employee", "department": null, "token": "x"
+        }));
+        assert_eq!(shown, vec![("Email".into(), "a@example.com".into()), ("Role".into(), "Employee".into())]);
+    }
+}
