@@ -98,3 +98,26 @@ pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
 const SAME_ORIGIN_ONLY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
     base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
+
+/// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
+/// in beside them), with the fields each takes.
+const CLOSED_FORMS: [(&str, &[&str]); 1] = [("/api/accept_invitation", &app::accept::dto::ACCEPT_FIELDS)];
+
+/// Refuses a submission to a closed form that carries any field the form does not have, with
+/// the same kind of error the server function gives for a malformed request.
+pub async fn refuse_unknown_fields(req: Request, next: Next) -> Response {
+    let Some((_, allowed)) = CLOSED_FORMS.iter().find(|(path, _)| *path == req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    };
+    let unknown = url::form_urlencoded::parse(&bytes).map(|(name, _)| name).find(|name| !allowed.contains(&name.as_ref()));
+    if let Some(name) = unknown {
+        let error = app::error::AppError::Invalid(format!("The request was not valid: unknown field `{name}`."));
+        let body = serde_json::to_string(&error).unwrap_or_default();
+        return (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}

@@ -6,7 +6,9 @@ use app::mail::{Mailer, worker};
 use axum::extract::DefaultBodyLimit;
 use std::path::PathBuf;
 use tokio::sync::Notify;
-use crate::middleware::{error_status, invitation_page_headers, refuse_cross_site, resolve_viewer};
+use crate::middleware::{
+    error_status, invitation_page_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
+};
 use app::ssr::{AppState, Clock, Settings, SystemClock};
 use app::{App, shell};
 use axum::Router;
@@ -129,6 +131,7 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
     router
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(invitation_page_headers))
+        .layer(axum::middleware::from_fn(refuse_unknown_fields))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))

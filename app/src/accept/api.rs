@@ -3,7 +3,6 @@
 use super::dto::InvitationPage;
 use crate::error::AppError;
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 /// What the invitation page shows for the token this browser holds.
 #[server(endpoint = "invitation_details")]
@@ -12,7 +11,8 @@ pub async fn invitation_details() -> Result<InvitationPage, AppError> {
 }
 
 /// Completes sign-up: sets the password and profile, signs the new user in and sends them to
-/// their profile. Fields the form does not have are refused.
+/// their profile. A submission with fields the form does not have (anything outside
+/// [`ACCEPT_FIELDS`](super::dto::ACCEPT_FIELDS)) is refused by the server before it gets here.
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(
     #[server(default)] password: String,
@@ -22,10 +22,9 @@ pub async fn accept_invitation(
     #[server(default)] job_title: String,
     #[server(default)] phone: String,
     #[server(default)] language: String,
-    #[server(flatten)] unknown: HashMap<String, String>,
 ) -> Result<String, AppError> {
     let form = super::dto::AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
-    crate::ssr::respond(ssr::accept_inner(form, unknown).await)
+    crate::ssr::respond(ssr::accept_inner(form).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -64,10 +63,7 @@ mod ssr {
         Ok(InvitationPage::Open(details))
     }
 
-    pub async fn accept_inner(form: AcceptForm, unknown: HashMap<String, String>) -> Result<String, AppError> {
-        if let Some(name) = unknown.keys().min() {
-            return Err(AppError::Invalid(format!("The request was not valid: unknown field `{name}`.")));
-        }
+    pub async fn accept_inner(form: AcceptForm) -> Result<String, AppError> {
         if let Some(actor) = viewer()? {
             return Err(signed_in_elsewhere(&actor.name));
         }

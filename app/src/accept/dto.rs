@@ -46,6 +46,10 @@ pub fn language_name(code: &str) -> Option<&'static str> {
     LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
 }
 
+/// The only fields `/api/accept_invitation` takes: the server refuses a submission with any other.
+pub const ACCEPT_FIELDS: [&str; 7] =
+    ["password", "password_confirmation", "first_name", "last_name", "job_title", "phone", "language"];
+
 /// The accept form as submitted; nothing here is trusted yet. Not `Debug`: it holds a password.
 #[derive(Clone, Default)]
 pub struct AcceptForm {

@@ -1,7 +1,6 @@
 use super::PasswordHint;
 use crate::accept::api::{AcceptInvitation, invitation_details};
 use crate::accept::dto::{InvitationDetails, InvitationPage, LANGUAGES};
-use crate::auth::components::SignOutButton;
 use crate::domain::password_policy::MAX_PASSWORD_CHARS;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -49,7 +48,11 @@ fn SignedInElsewhere(name: String) -> impl IntoView {
         <h1>"You are signed in"</h1>
         <p>{format!("You are signed in as {name}. This invitation is for a new account, \
             so sign out first to accept it. Nothing will be added to the account you are signed in with.")}</p>
-        <SignOutButton next="/invitation" label="Sign out and continue"/>
+        // A plain form post, not a client-side action: the page must load afresh once signed out.
+        <form method="post" action="/api/sign_out" class="sign-out">
+            <input type="hidden" name="next" value="/invitation"/>
+            <button type="submit" class="button-primary">"Sign out and continue"</button>
+        </form>
     }
 }
 
