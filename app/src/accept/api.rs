@@ -32,16 +32,8 @@ mod ssr {
     use super::*;
     use crate::accept::dto::AcceptForm;
     use crate::accept::service;
-    use crate::auth::service::{session_set_cookie, start_session};
-    use crate::ssr::{app_state, viewer};
-    use http::{HeaderValue, header::SET_COOKIE};
-    use leptos_axum::ResponseOptions;
-
-    fn set_cookie(value: String) -> Result<(), AppError> {
-        let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
-        expect_context::<ResponseOptions>().append_header(SET_COOKIE, header);
-        Ok(())
-    }
+    use crate::auth::service::session_set_cookie;
+    use crate::ssr::{app_state, set_cookie, viewer};
 
     fn token() -> Result<String, AppError> {
         let parts: http::request::Parts = expect_context();
@@ -68,8 +60,7 @@ mod ssr {
             return Err(signed_in_elsewhere(&actor.name));
         }
         let state = app_state()?;
-        let created = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
-        let session = start_session(&state.db, created.id, state.clock.now(), &state.settings).await?;
+        let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
         set_cookie(session_set_cookie(&session, &state.settings))?;
         set_cookie(service::invitation_clear_cookie(&state.settings))?;
         leptos_axum::redirect("/profile");

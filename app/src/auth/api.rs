@@ -29,15 +29,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 mod ssr {
     use super::*;
     use crate::auth::service;
-    use crate::ssr::{app_state, viewer};
-    use http::{HeaderValue, header::SET_COOKIE};
-    use leptos_axum::ResponseOptions;
-
-    fn set_cookie(value: String) -> Result<(), AppError> {
-        let header = HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
-        expect_context::<ResponseOptions>().append_header(SET_COOKIE, header);
-        Ok(())
-    }
+    use crate::ssr::{app_state, set_cookie, viewer};
 
     pub async fn sign_in_inner(email: String, password: String) -> Result<String, AppError> {
         let state = app_state()?;

@@ -54,6 +54,16 @@ pub async fn start_session(
         .filter(session::Column::ExpiresAt.lte(now))
         .exec(db)
         .await?;
+    create_session(db, user_id, now, settings).await
+}
+
+/// Stores a new session for `user_id` (for a user who has none yet, or after housekeeping).
+pub async fn create_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<SecretToken, DbErr> {
     let token = SecretToken::generate();
     session::Entity::insert(session::ActiveModel {
         id_hash: Set(token.hash()),
@@ -181,14 +191,7 @@ pub async fn create_account(
 
 /// The session cookie value sent by the browser, if any.
 pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
+    crate::ssr::cookie_value(headers, SESSION_COOKIE)
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.

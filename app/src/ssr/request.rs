@@ -61,3 +61,22 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     }
     result
 }
+
+/// The value of cookie `name` in a request's headers, if the browser sent it.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function.
+pub fn set_cookie(value: String) -> Result<(), AppError> {
+    let header = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+    expect_context::<ResponseOptions>().append_header(http::header::SET_COOKIE, header);
+    Ok(())
+}

@@ -5,11 +5,13 @@ use super::link::open_invitation;
 use super::profile::Profile;
 use crate::accept::dto::AcceptForm;
 use crate::audit::service::{NewAuditEvent, record};
+use crate::auth::service::create_session;
 use crate::domain::password::{NewPassword, hash_password};
 use crate::error::AppError;
 use crate::ssr::Settings;
 use crate::ssr::entities::{invitation, user};
 use crate::ssr::raw::statement;
+use crate::ssr::tokens::SecretToken;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -35,14 +37,15 @@ async fn claim(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result
 /// Accepts the invitation `raw_token` opens: checks the form, hashes the password (off the
 /// async runtime, outside any transaction), then in one transaction consumes the invitation,
 /// creates the active account with the invitation's email, role, department and location, and
-/// records a `user.created` audit event. Answers the new account.
+/// records a `user.created` audit event, and starts the new user's first session. Answers the
+/// new account and its session token.
 pub async fn accept(
     db: &DatabaseConnection,
     settings: &Settings,
     now: DateTime<Utc>,
     raw_token: &str,
     form: AcceptForm,
-) -> Result<user::Model, AppError> {
+) -> Result<(user::Model, SecretToken), AppError> {
     let (inv, details) = open_invitation(db, settings, raw_token, now).await?;
     let identity = inv.email.clone().or_else(|| inv.employee_number.clone()).unwrap_or_default();
     let password = NewPassword::parse(form.password, &identity).map_err(|msg| AppError::field("password", msg))?;
@@ -107,7 +110,8 @@ pub async fn accept(
         .filter(invitation::Column::Id.eq(inv.id))
         .exec(&txn)
         .await?;
+    let session = create_session(&txn, created.id, now, settings).await?;
     txn.commit().await?;
     tracing::info!(user_id = created.id, invitation_id = inv.id, "invitation accepted");
-    Ok(created)
+    Ok((created, session))
 }

@@ -4,13 +4,12 @@
 use crate::accept::dto::InvitationDetails;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::organisation::dto::{Unit, UnitKind};
-use crate::organisation::service::find_unit;
 use crate::ssr::Settings;
-use crate::ssr::entities::{invitation, user};
+use crate::ssr::entities::invitation;
+use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 /// Holds the invitation token between the link and the form, so the token leaves the address
 /// bar after the first load.
@@ -27,15 +26,7 @@ pub fn looks_like_token(raw: &str) -> bool {
 
 /// The invitation token the browser holds, if any.
 pub fn invitation_cookie(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == INVITATION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|token| looks_like_token(token))
+    crate::ssr::cookie_value(headers, INVITATION_COOKIE).filter(|token| looks_like_token(token))
 }
 
 fn build(value: &str, max_age: cookie::time::Duration, settings: &Settings) -> String {
@@ -61,8 +52,28 @@ pub fn invitation_clear_cookie(settings: &Settings) -> String {
     build("", cookie::time::Duration::ZERO, settings)
 }
 
-fn usable(unit: Option<Unit>) -> Option<Unit> {
-    unit.filter(|u| !u.archived)
+/// A pending, unexpired invitation with the names it refers to, read in one query.
+#[derive(FromQueryResult)]
+pub struct OpenInvitation {
+    pub id: i32,
+    pub email: Option<String>,
+    pub email_canonical: Option<String>,
+    pub employee_number: Option<String>,
+    pub employee_number_canonical: Option<String>,
+    pub role: String,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+    pub expires_at: DateTime<Utc>,
+    department_name: Option<String>,
+    department_archived_at: Option<DateTime<Utc>>,
+    location_name: Option<String>,
+    location_archived_at: Option<DateTime<Utc>>,
+    inviter_name: Option<String>,
+}
+
+/// A unit an invitation names must still exist and not be archived; none named is fine.
+fn unit_ok(id: Option<i32>, name: &Option<String>, archived_at: &Option<DateTime<Utc>>) -> bool {
+    id.is_none() || (name.is_some() && archived_at.is_none())
 }
 
 /// The invitation a token opens, if it is pending, unexpired, and its department and location
@@ -72,31 +83,31 @@ pub async fn open_invitation(
     settings: &Settings,
     raw_token: &str,
     now: DateTime<Utc>,
-) -> Result<(invitation::Model, InvitationDetails), AppError> {
-    let found = invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(hash_token(raw_token)))
-        .filter(invitation::Column::Status.eq(invitation::PENDING))
-        .filter(invitation::Column::ExpiresAt.gt(now))
+) -> Result<(OpenInvitation, InvitationDetails), AppError> {
+    let sql = "SELECT i.id, i.email, i.email_canonical, i.employee_number, i.employee_number_canonical, \
+            i.role, i.department_id, i.location_id, i.expires_at, \
+            d.name AS department_name, d.archived_at AS department_archived_at, \
+            l.name AS location_name, l.archived_at AS location_archived_at, u.name AS inviter_name \
+        FROM invitations i \
+        LEFT JOIN departments d ON d.id = i.department_id \
+        LEFT JOIN locations l ON l.id = i.location_id \
+        LEFT JOIN users u ON u.id = i.invited_by \
+        WHERE i.token_hash = $1 AND i.status = $2 AND i.expires_at > $3";
+    let values = vec![hash_token(raw_token).into(), invitation::PENDING.into(), now.into()];
+    let inv = OpenInvitation::find_by_statement(statement(db, sql, values))
         .one(db)
-        .await?;
-    let inv = found.ok_or(AppError::InvitationLinkInvalid)?;
+        .await?
+        .filter(|i| unit_ok(i.department_id, &i.department_name, &i.department_archived_at))
+        .filter(|i| unit_ok(i.location_id, &i.location_name, &i.location_archived_at))
+        .ok_or(AppError::InvitationLinkInvalid)?;
     let role = Role::parse(&inv.role).ok_or(AppError::InvitationLinkInvalid)?;
-    let department = match inv.department_id {
-        Some(id) => Some(usable(find_unit(db, UnitKind::Department, id).await?).ok_or(AppError::InvitationLinkInvalid)?),
-        None => None,
-    };
-    let location = match inv.location_id {
-        Some(id) => Some(usable(find_unit(db, UnitKind::Location, id).await?).ok_or(AppError::InvitationLinkInvalid)?),
-        None => None,
-    };
-    let inviter = user::Entity::find_by_id(inv.invited_by).one(db).await?.map(|u| u.name).unwrap_or_default();
     let details = InvitationDetails {
         organisation: settings.organisation_name.clone(),
-        inviter,
+        inviter: inv.inviter_name.clone().unwrap_or_default(),
         email: inv.email.clone(),
         role,
-        department: department.map(|d| d.name),
-        location: location.map(|l| l.name),
+        department: inv.department_name.clone(),
+        location: inv.location_name.clone(),
         expires_at: inv.expires_at,
     };
     Ok((inv, details))

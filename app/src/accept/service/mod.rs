@@ -6,7 +6,7 @@ mod profile;
 
 pub use complete::accept;
 pub use link::{
-    INVITATION_COOKIE, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
+    INVITATION_COOKIE, OpenInvitation, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
     open_invitation,
 };
 pub use profile::Profile;
