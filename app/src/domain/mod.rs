@@ -6,6 +6,11 @@ pub use role::Role;
 #[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
+pub mod employee_number;
+#[cfg(feature = "ssr")]
 pub mod password;
 pub mod password_policy;
+pub mod pin_policy;
+#[cfg(feature = "ssr")]
+pub mod setup_code;
 pub mod unit_name;
