@@ -22,6 +22,9 @@ pub enum AppError {
     /// are deliberately not told apart.
     #[error("This email address cannot be invited. It may already belong to an account or have a pending invitation.")]
     InvitationUnavailable,
+    /// The shop-floor twin of `InvitationUnavailable`, for an employee number.
+    #[error("This employee number cannot be used. It may already belong to an account or have a pending invitation.")]
+    EmployeeNumberUnavailable,
     /// Every way an invitation link can be unusable (unknown, expired, revoked, used, its unit
     /// gone) gets this one answer, so the page never tells which.
     #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
@@ -61,7 +64,7 @@ impl AppError {
             AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) => 400,
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
-            AppError::InvitationUnavailable => 409,
+            AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable => 409,
             AppError::InvitationLinkInvalid => 410,
             AppError::RateLimited { .. } => 429,
             AppError::NotFound(_) => 404,

@@ -7,15 +7,18 @@ pub enum AuditEventType {
     InvitationSent,
     InvitationResent,
     InvitationRevoked,
+    /// A shop-floor worker's setup handout was issued (the code itself is never recorded).
+    HandoutIssued,
     /// An invitee completed sign-up: the spec's "create" event.
     UserCreated,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 4] = [
+    pub const ALL: [AuditEventType; 5] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
+        AuditEventType::HandoutIssued,
         AuditEventType::UserCreated,
     ];
 
@@ -25,6 +28,7 @@ impl AuditEventType {
             AuditEventType::InvitationSent => "invitation.sent",
             AuditEventType::InvitationResent => "invitation.resent",
             AuditEventType::InvitationRevoked => "invitation.revoked",
+            AuditEventType::HandoutIssued => "invitation.handout_issued",
             AuditEventType::UserCreated => "user.created",
         }
     }
@@ -34,6 +38,7 @@ impl AuditEventType {
             AuditEventType::InvitationSent => "Invitation sent",
             AuditEventType::InvitationResent => "Invitation resent",
             AuditEventType::InvitationRevoked => "Invitation revoked",
+            AuditEventType::HandoutIssued => "Shop-floor handout issued",
             AuditEventType::UserCreated => "Create",
         }
     }

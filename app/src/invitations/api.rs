@@ -1,6 +1,6 @@
 //! Server functions of the Invite dialog and the Invitations tab: thin adapters over the service.
 
-use super::dto::{InvitationRow, InviteChoices};
+use super::dto::{Handout, InvitationRow, InviteChoices};
 use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -58,6 +58,32 @@ pub async fn send_invitation(
         let (_, address) = super::service::invite_by_email(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
         state.outbox_signal.notify_one();
         Ok(address)
+    }.await)
+}
+
+/// Invites a shop-floor worker (no email) and answers their one-time handout.
+#[server(endpoint = "invite_shop_floor")]
+pub async fn invite_shop_floor(
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] employee_number: String,
+    #[server(default)] role: String,
+    #[server(default)] department: String,
+    #[server(default)] location: String,
+) -> Result<Handout, AppError> {
+    use crate::ssr::{app_state, require_admin, respond};
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        let input = super::service::ShopFloorInvite {
+            first_name,
+            last_name,
+            employee_number,
+            role,
+            department_id: optional_id("department", &department)?,
+            location_id: optional_id("location", &location)?,
+        };
+        super::service::invite_shop_floor(&state.db, &actor, &state.settings, state.clock.now(), input).await
     }.await)
 }
 

@@ -78,3 +78,17 @@ pub struct InvitationRow {
     /// `None` when no email was ever queued (shop-floor handouts).
     pub delivery: Option<Delivery>,
 }
+
+/// The printable handout for a shop-floor worker, shown to the admin once, right after it is
+/// made: only a hash of the code is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handout {
+    pub invitation_id: i32,
+    pub name: String,
+    pub employee_number: String,
+    /// Grouped for reading aloud, like `7K4M-QX2P-9RTW`.
+    pub setup_code: String,
+    /// The setup page with the code in it, for the QR code.
+    pub setup_link: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}

@@ -15,4 +15,5 @@ mod mail;
 mod migrations;
 mod organisation;
 mod outbox_workers;
+mod shop_floor;
 mod sign_in;

@@ -9,4 +9,4 @@ pub use link::{
     INVITATION_COOKIE, OpenInvitation, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
     open_invitation,
 };
-pub use profile::Profile;
+pub use profile::{Profile, required_name};

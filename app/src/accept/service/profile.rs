@@ -25,10 +25,8 @@ impl Profile {
         phone: &str,
         language: &str,
     ) -> Result<Profile, AppError> {
-        let first_name = text("first_name", first_name, MAX_NAME_CHARS)?
-            .ok_or_else(|| AppError::field("first_name", "Enter your first name."))?;
-        let last_name = text("last_name", last_name, MAX_NAME_CHARS)?
-            .ok_or_else(|| AppError::field("last_name", "Enter your last name."))?;
+        let first_name = required_name("first_name", first_name, "Enter your first name.")?;
+        let last_name = required_name("last_name", last_name, "Enter your last name.")?;
         let job_title = text("job_title", job_title, MAX_JOB_TITLE_CHARS)?;
         let phone = parse_phone(phone)?;
         let language = language_name(language.trim())
@@ -41,6 +39,11 @@ impl Profile {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
+}
+
+/// A required name field (first or last name), tidied like the profile's.
+pub fn required_name(field: &str, value: &str, missing: &str) -> Result<String, AppError> {
+    text(field, value, MAX_NAME_CHARS)?.ok_or_else(|| AppError::field(field, missing))
 }
 
 /// Trimmed text with whitespace runs made one space; `None` when empty.

@@ -38,7 +38,8 @@ pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option
 }
 
 /// Labels for the keys events record, in the order they are shown. Anything else is not shown.
-const DETAIL_LABELS: [(&str, &str); 6] = [
+const DETAIL_LABELS: [(&str, &str); 7] = [
+    ("name", "Name"),
     ("email", "Email"),
     ("employee_number", "Employee number"),
     ("role", "Role"),

@@ -181,7 +181,7 @@ pub async fn invite_by_email(
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
     let row = invitation::ActiveModel {
-        kind: Set("email".to_owned()),
+        kind: Set(invitation::KIND_EMAIL.to_owned()),
         email: Set(Some(email.as_str().to_owned())),
         email_canonical: Set(Some(email.canonical().to_owned())),
         role: Set(assignment.role.as_str().to_owned()),

@@ -5,9 +5,11 @@ mod invite;
 mod listing;
 mod options;
 mod rate_limit;
+mod shop_floor;
 
 pub use actions::{resend, revoke};
 pub use invite::{EmailInvite, invite_by_email};
 pub use listing::{list_invitations, status_at};
 pub use options::invite_options;
 pub use rate_limit::remaining_this_hour;
+pub use shop_floor::{ShopFloorInvite, invite_shop_floor};

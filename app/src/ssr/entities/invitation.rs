@@ -39,3 +39,7 @@ pub const PENDING: &str = "pending";
 pub const EXPIRED: &str = "expired";
 pub const ACCEPTED: &str = "accepted";
 pub const REVOKED: &str = "revoked";
+
+/// Stored values of `kind`.
+pub const KIND_EMAIL: &str = "email";
+pub const KIND_SHOP_FLOOR: &str = "shop_floor";

@@ -1,0 +1,145 @@
+//! Inviting a shop-floor worker who has no email: a pending account and a one-time setup code
+//! on a printable handout, under the same rules and hourly limit as email invitations.
+
+use super::invite::check_assignment;
+use super::rate_limit::reserve_attempt;
+use crate::accept::service::required_name;
+use crate::audit::service::{NewAuditEvent, record};
+use crate::domain::Role;
+use crate::domain::employee_number::EmployeeNumber;
+use crate::domain::setup_code::SetupCode;
+use crate::error::AppError;
+use crate::invitations::dto::Handout;
+use crate::ssr::entities::invitation;
+use crate::ssr::raw::statement;
+use crate::ssr::tokens::hash_token;
+use crate::ssr::{Actor, Scope, Settings};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, SqlErr, TransactionTrait,
+};
+
+/// A shop-floor invitation as the admin filled it in; nothing here is trusted yet.
+#[derive(Clone, Debug, Default)]
+pub struct ShopFloorInvite {
+    pub first_name: String,
+    pub last_name: String,
+    pub employee_number: String,
+    pub role: String,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+}
+
+/// Roles a worker without email may get: admin roles need an email address.
+const SHOP_FLOOR_ROLES: [Role; 2] = [Role::TeamLead, Role::Employee];
+
+#[derive(FromQueryResult)]
+struct NumberUse {
+    accounts: i64,
+    live: i64,
+}
+
+/// Whether the employee number already has an account or a live invitation; pending
+/// invitations for it that have run out are marked expired so they no longer block it.
+async fn number_taken(db: &impl ConnectionTrait, canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let expire = Query::update()
+        .table("invitations")
+        .value("status", invitation::EXPIRED)
+        .and_where(Expr::col("employee_number_canonical").eq(canonical))
+        .and_where(Expr::col("status").eq(invitation::PENDING))
+        .and_where(Expr::col("expires_at").lte(now))
+        .to_owned();
+    db.execute(&expire).await?;
+    let sql = "SELECT \
+        (SELECT COUNT(*) FROM users WHERE employee_number_canonical = $1) AS accounts, \
+        (SELECT COUNT(*) FROM invitations WHERE employee_number_canonical = $1 AND status = $2) AS live";
+    let found = NumberUse::find_by_statement(statement(db, sql, vec![canonical.into(), invitation::PENDING.into()]))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    Ok(found.accounts + found.live > 0)
+}
+
+/// Invites a shop-floor worker: checks every rule, then writes the pending invitation (holding
+/// only a hash of the setup code) and an audit event in one transaction, and answers the
+/// handout, the only place the code ever appears.
+///
+/// A number that already has an account or a pending invitation gets one generic
+/// `EmployeeNumberUnavailable`, and the attempt still counts against the hourly limit.
+pub async fn invite_shop_floor(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    input: ShopFloorInvite,
+) -> Result<Handout, AppError> {
+    let scope = Scope::of(actor)?;
+    let first_name = required_name("first_name", &input.first_name, "Enter the first name.")?;
+    let last_name = required_name("last_name", &input.last_name, "Enter the last name.")?;
+    let number = EmployeeNumber::parse(&input.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
+    if Role::parse(&input.role).is_some_and(|r| !SHOP_FLOOR_ROLES.contains(&r)) {
+        return Err(AppError::field("role", "Admin roles need an email address: choose Team Lead or Employee."));
+    }
+    let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
+
+    let txn = db.begin().await?;
+    reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
+    if number_taken(&txn, number.canonical(), now).await? {
+        txn.commit().await?; // the attempt counts
+        return Err(AppError::EmployeeNumberUnavailable);
+    }
+    let code = SetupCode::generate();
+    let expires_at = now + settings.invite_ttl;
+    let row = invitation::ActiveModel {
+        kind: Set(invitation::KIND_SHOP_FLOOR.to_owned()),
+        employee_number: Set(Some(number.as_str().to_owned())),
+        employee_number_canonical: Set(Some(number.canonical().to_owned())),
+        first_name: Set(Some(first_name.clone())),
+        last_name: Set(Some(last_name.clone())),
+        role: Set(assignment.role.as_str().to_owned()),
+        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
+        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
+        invited_by: Set(actor.user_id),
+        token_hash: Set(hash_token(code.normalised())),
+        status: Set(invitation::PENDING.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..Default::default()
+    };
+    let id = match invitation::Entity::insert(row).exec(&txn).await {
+        Ok(done) => done.last_insert_id,
+        // Another admin used the same number a moment ago.
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::EmployeeNumberUnavailable);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let name = format!("{first_name} {last_name}");
+    let details = serde_json::json!({
+        "employee_number": number.as_str(),
+        "name": name,
+        "role": assignment.role.label(),
+        "department": assignment.department.as_ref().map(|d| d.name.clone()),
+        "location": assignment.location.as_ref().map(|l| l.name.clone()),
+    });
+    let event = NewAuditEvent {
+        event_type: "invitation.handout_issued",
+        actor_user_id: Some(actor.user_id),
+        subject_type: "invitation",
+        subject_id: Some(id),
+        department_id: assignment.department.as_ref().map(|d| d.id),
+        details,
+    };
+    record(&txn, event, now).await?;
+    txn.commit().await?;
+    tracing::info!(invitation_id = id, admin_id = actor.user_id, "shop-floor handout issued");
+    Ok(Handout {
+        invitation_id: id,
+        name,
+        employee_number: number.as_str().to_owned(),
+        setup_code: code.display(),
+        setup_link: settings.link(&format!("setup/{}", code.normalised())),
+        expires_at,
+    })
+}
