@@ -66,6 +66,8 @@ pub struct InviteChoices {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRow {
     pub id: i32,
+    /// A shop-floor worker's invitation: `invitee` is their employee number.
+    pub shop_floor: bool,
     /// The email address, or the employee number for a shop-floor employee.
     pub invitee: String,
     pub role: Role,
@@ -90,5 +92,7 @@ pub struct Handout {
     pub setup_code: String,
     /// The setup page with the code in it, for the QR code.
     pub setup_link: String,
+    /// `setup_link` as a QR code, an inline SVG drawn on the server.
+    pub qr_svg: String,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }

@@ -1,7 +1,7 @@
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
 use crate::layout::Pager;
-use crate::users::components::{InviteAction, page_param};
+use crate::users::components::{InviteAction, ShopFloorAction, page_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,10 +14,14 @@ pub fn InvitationsList() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let invite = expect_context::<InviteAction>().0;
+    let shop_floor = expect_context::<ShopFloorAction>().0;
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let invitations = Resource::new(
-        move || (page(), status(), invite.version().get(), resend.version().get(), revoke.version().get()),
+        move || {
+            let versions = (invite.version().get(), shop_floor.version().get(), resend.version().get(), revoke.version().get());
+            (page(), status(), versions)
+        },
         |(page, status, ..)| list_invitations(page, status),
     );
     let action_error = move || {
@@ -99,7 +103,10 @@ fn InvitationRowView(
     let who = invitation.invitee.clone();
     view! {
         <tr>
-            <td>{invitation.invitee}</td>
+            <td>
+                {invitation.invitee}
+                {invitation.shop_floor.then(|| view! { " "<span class="badge">"Shop-floor"</span> })}
+            </td>
             <td>{invitation.role.label()}</td>
             <td>{invitation.department.unwrap_or_else(dash)}</td>
             <td>{invitation.location.unwrap_or_else(dash)}</td>

@@ -1,9 +1,10 @@
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::invitations::api::{SendInvitation, invite_options};
+use super::HandoutView;
+use crate::invitations::api::{InviteShopFloor, SendInvitation, invite_options};
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::Unit;
-use crate::users::components::InviteAction;
+use crate::users::components::{InviteAction, ShopFloorAction};
 use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
 
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 #[component]
 pub fn InviteDialog() -> impl IntoView {
     let action = expect_context::<InviteAction>().0;
+    let shop_action = expect_context::<ShopFloorAction>().0;
     let dialog = NodeRef::<Dialog>::new();
     let opener = NodeRef::<Button>::new();
     let shop_floor = RwSignal::new(false);
@@ -20,8 +22,13 @@ pub fn InviteDialog() -> impl IntoView {
     let role = RwSignal::new(String::new());
     let department = RwSignal::new(String::new());
     let location = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let employee_number = RwSignal::new(String::new());
     // Refetched after every send so the remaining count stays true.
-    let choices = Resource::new(move || action.version().get(), |_| invite_options());
+    let choices = Resource::new(move || (action.version().get(), shop_action.version().get()), |_| invite_options());
+    // Shown once, right after it is made; gone when the dialog closes.
+    let handout = RwSignal::new(None);
 
     let open = move |_| {
         shop_floor.set(false);
@@ -36,12 +43,24 @@ pub fn InviteDialog() -> impl IntoView {
     };
     // Native dialogs close on Escape; either way focus goes back to the Invite button.
     let on_close = move |_| {
+        handout.set(None);
         if let Some(b) = opener.get() {
             let _ = b.focus();
         }
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if shop_floor.get_untracked() {
+            shop_action.dispatch(InviteShopFloor {
+                first_name: first_name.get_untracked(),
+                last_name: last_name.get_untracked(),
+                employee_number: employee_number.get_untracked(),
+                role: role.get_untracked(),
+                department: department.get_untracked(),
+                location: location.get_untracked(),
+            });
+            return;
+        }
         action.dispatch(SendInvitation {
             email: email.get_untracked(),
             role: role.get_untracked(),
@@ -57,14 +76,37 @@ pub fn InviteDialog() -> impl IntoView {
             close();
         }
     });
-    let error = move || action.value().get().and_then(Result::err);
+    Effect::new(move |_| {
+        if let Some(Ok(made)) = shop_action.value().get() {
+            handout.set(Some(made));
+            first_name.set(String::new());
+            last_name.set(String::new());
+            employee_number.set(String::new());
+            role.set(String::new());
+            location.set(String::new());
+        }
+    });
+    // Switching to shop-floor mode keeps the shared fields, but not an admin role.
+    Effect::new(move |_| {
+        if shop_floor.get() && Role::parse(&role.get_untracked()).is_some_and(|r| r.is_admin()) {
+            role.set(String::new());
+        }
+    });
+    let error = move || {
+        if shop_floor.get() {
+            shop_action.value().get().and_then(Result::err)
+        } else {
+            action.value().get().and_then(Result::err)
+        }
+    };
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
     let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
 
     view! {
         <button type="button" class="button-primary invite-button" node_ref=opener on:click=open>"Invite"</button>
         <dialog class="modal" node_ref=dialog aria-labelledby="invite-title" on:close=on_close>
-            <form class="form" on:submit=submit novalidate>
+            {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=move || close()/> })}
+            <form class="form" on:submit=submit novalidate hidden=move || handout.with(Option::is_some)>
                 <header class="modal-header">
                     <h2 id="invite-title">"Invite"</h2>
                     <button type="button" class="button-quiet" aria-label="Close" on:click=move |_| close()>"×"</button>
@@ -77,9 +119,20 @@ pub fn InviteDialog() -> impl IntoView {
                 <p class="form-error" role="alert">{form_error}</p>
                 <Show
                     when=move || !shop_floor.get()
-                    fallback=|| view! {
-                        <p class="notice">"Accounts for shop-floor employees without email are not available yet. \
-                            Turn the toggle off to invite someone by email."</p>
+                    fallback=move || view! {
+                        <label for="invite-first-name">"First name"</label>
+                        <input id="invite-first-name" required maxlength="100" autocomplete="off"
+                            prop:value=move || first_name.get() on:input=move |ev| first_name.set(event_target_value(&ev))/>
+                        <p class="field-error">{field_error("first_name")}</p>
+                        <label for="invite-last-name">"Last name"</label>
+                        <input id="invite-last-name" required maxlength="100" autocomplete="off"
+                            prop:value=move || last_name.get() on:input=move |ev| last_name.set(event_target_value(&ev))/>
+                        <p class="field-error">{field_error("last_name")}</p>
+                        <label for="invite-employee-number">"Employee number"</label>
+                        <input id="invite-employee-number" required maxlength="32" autocomplete="off"
+                            prop:value=move || employee_number.get()
+                            on:input=move |ev| employee_number.set(event_target_value(&ev))/>
+                        <p class="field-error">{field_error("employee_number")}</p>
                     }
                 >
                     <label for="invite-email">"Email"</label>
@@ -108,7 +161,7 @@ pub fn InviteDialog() -> impl IntoView {
                 <div class="modal-actions">
                     <button type="button" class="button-secondary" on:click=move |_| close()>"Cancel"</button>
                     <button type="submit" class="button-primary"
-                        disabled=move || action.pending().get() || shop_floor.get()>"Send invitation"</button>
+                        disabled=move || action.pending().get() || shop_action.pending().get()>"Send invitation"</button>
                 </div>
             </form>
         </dialog>

@@ -1,5 +1,7 @@
+mod handout_view;
 mod invitations_list;
 mod invite_dialog;
 
+pub use handout_view::HandoutView;
 pub use invitations_list::InvitationsList;
 pub use invite_dialog::InviteDialog;

@@ -93,6 +93,7 @@ pub async fn list_invitations(
             .filter_map(|inv| {
                 Some(InvitationRow {
                     id: inv.id,
+                    shop_floor: inv.kind == invitation::KIND_SHOP_FLOOR,
                     invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
                     role: Role::parse(&inv.role)?,
                     department: inv.department_id.and_then(|id| departments.get(&id).cloned()),

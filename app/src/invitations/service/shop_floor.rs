@@ -134,12 +134,25 @@ pub async fn invite_shop_floor(
     record(&txn, event, now).await?;
     txn.commit().await?;
     tracing::info!(invitation_id = id, admin_id = actor.user_id, "shop-floor handout issued");
+    let setup_link = settings.link(&format!("setup/{}", code.normalised()));
     Ok(Handout {
         invitation_id: id,
         name,
         employee_number: number.as_str().to_owned(),
         setup_code: code.display(),
-        setup_link: settings.link(&format!("setup/{}", code.normalised())),
+        qr_svg: qr_svg(&setup_link)?,
+        setup_link,
         expires_at,
     })
+}
+
+/// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit
+/// inside an HTML page.
+fn qr_svg(text: &str) -> Result<String, AppError> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).map_err(|e| {
+        tracing::error!(error = %e, "cannot make a QR code of the setup link");
+        AppError::Internal
+    })?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
+    Ok(svg.find("<svg").map_or(svg.clone(), |start| svg[start..].to_owned()))
 }

@@ -1,5 +1,5 @@
 use super::UsersTabs;
-use crate::invitations::api::SendInvitation;
+use crate::invitations::api::{InviteShopFloor, SendInvitation};
 use crate::invitations::components::InviteDialog;
 use crate::layout::{AdminOnly, Pager};
 use crate::users::api::list_users;
@@ -19,11 +19,17 @@ pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
 #[derive(Clone, Copy)]
 pub struct InviteAction(pub ServerAction<SendInvitation>);
 
+/// The Invite dialog's shop-floor action, shared the same way.
+#[derive(Clone, Copy)]
+pub struct ShopFloorAction(pub ServerAction<InviteShopFloor>);
+
 /// The Users page around both tabs: title, the Invite button, the confirmation, the tabs.
 #[component]
 pub fn UsersSection() -> impl IntoView {
     let invite = ServerAction::<SendInvitation>::new();
     provide_context(InviteAction(invite));
+    let shop_floor = ServerAction::<InviteShopFloor>::new();
+    provide_context(ShopFloorAction(shop_floor));
     let confirmation = move || {
         invite.value().get().and_then(Result::ok).map(|to| format!("Invitation sent to {to}."))
     };
