@@ -25,6 +25,10 @@ pub enum AppError {
     /// The shop-floor twin of `InvitationUnavailable`, for an employee number.
     #[error("This employee number cannot be used. It may already belong to an account or have a pending invitation.")]
     EmployeeNumberUnavailable,
+    /// A shop-floor setup attempt with a wrong, dead or unknown employee number and code: one
+    /// answer for all, so it tells nothing about which part was wrong.
+    #[error("The employee number or setup code is not right, or the code is no longer valid. Check the handout, or ask your administrator for a new one.")]
+    SetupCodeInvalid,
     /// Every way an invitation link can be unusable (unknown, expired, revoked, used, its unit
     /// gone) gets this one answer, so the page never tells which.
     #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
@@ -61,7 +65,7 @@ impl AppError {
     /// The HTTP status a server function answers with for this error.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) => 400,
+            AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) | AppError::SetupCodeInvalid => 400,
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable => 409,

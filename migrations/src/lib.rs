@@ -6,6 +6,7 @@ mod m20261124_000001_organisation;
 mod m20261124_000002_users_and_sessions;
 mod m20261124_000003_invitations_outbox_audit;
 mod m20261124_000004_invite_attempts;
+mod m20261124_000005_setup_attempts;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_users_and_sessions::Migration),
             Box::new(m20261124_000003_invitations_outbox_audit::Migration),
             Box::new(m20261124_000004_invite_attempts::Migration),
+            Box::new(m20261124_000005_setup_attempts::Migration),
         ]
     }
 }

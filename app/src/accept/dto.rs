@@ -61,3 +61,18 @@ pub struct AcceptForm {
     pub phone: String,
     pub language: String,
 }
+
+/// The shop-floor setup form as submitted; nothing here is trusted yet. Not `Debug`.
+#[derive(Clone, Default)]
+pub struct SetupForm {
+    pub employee_number: String,
+    pub setup_code: String,
+    /// A PIN (digits only) or a password.
+    pub secret: String,
+    pub secret_confirmation: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub job_title: String,
+    pub phone: String,
+    pub language: String,
+}

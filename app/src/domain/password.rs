@@ -19,6 +19,14 @@ impl NewPassword {
         Ok(NewPassword(input))
     }
 
+    /// A PIN for a shop-floor account: digits only, under [`check_pin`]'s rule.
+    ///
+    /// [`check_pin`]: super::pin_policy::check_pin
+    pub fn parse_pin(input: String, employee_number: &str) -> Result<Self, String> {
+        super::pin_policy::check_pin(&input, employee_number).map_err(|problem| problem.to_string())?;
+        Ok(NewPassword(input))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

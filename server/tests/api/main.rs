@@ -15,5 +15,6 @@ mod mail;
 mod migrations;
 mod organisation;
 mod outbox_workers;
+mod setup;
 mod shop_floor;
 mod sign_in;

@@ -1,9 +1,9 @@
 //! Completing sign-up: one conditional update consumes the invitation, and the account, the
 //! audit event and the invitation's link to the account commit with it or not at all.
 
-use super::link::open_invitation;
+use super::link::{OpenInvitation, open_invitation};
 use super::profile::Profile;
-use crate::accept::dto::AcceptForm;
+use crate::accept::dto::{AcceptForm, InvitationDetails};
 use crate::audit::service::{NewAuditEvent, record};
 use crate::auth::service::create_session;
 use crate::domain::password::{NewPassword, hash_password};
@@ -54,7 +54,20 @@ pub async fn accept(
     }
     let profile = Profile::parse(&form.first_name, &form.last_name, &form.job_title, &form.phone, &form.language)?;
     let hash = hash_password(&password).await;
+    complete_sign_up(db, settings, now, &inv, &details, &profile, hash).await
+}
 
+/// The one transaction that turns an open invitation into an active account (see [`accept`]);
+/// the shop-floor setup page ends the same way.
+pub(super) async fn complete_sign_up(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    inv: &OpenInvitation,
+    details: &InvitationDetails,
+    profile: &Profile,
+    hash: String,
+) -> Result<(user::Model, SecretToken), AppError> {
     let txn = db.begin().await?;
     if !claim(&txn, inv.id, now).await? {
         return Err(AppError::InvitationLinkInvalid);

@@ -3,6 +3,7 @@
 mod complete;
 mod link;
 mod profile;
+mod setup;
 
 pub use complete::accept;
 pub use link::{
@@ -10,3 +11,4 @@ pub use link::{
     open_invitation,
 };
 pub use profile::{Profile, required_name};
+pub use setup::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete_setup};

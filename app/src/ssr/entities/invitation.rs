@@ -26,6 +26,8 @@ pub struct Model {
     pub accepted_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     pub accepted_user_id: Option<i32>,
+    /// Wrong setup codes tried against this (shop-floor) invitation.
+    pub failed_attempts: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,141 @@
+//! The shop-floor worker's setup from their handout, through the service (the page is not
+//! built yet).
+
+use crate::helpers::{TestApp, spawn_app};
+use app::accept::dto::SetupForm;
+use app::accept::service::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete_setup};
+use app::domain::Role;
+use app::domain::password::verify_password;
+use app::error::AppError;
+use app::invitations::dto::Handout;
+use app::invitations::service::{ShopFloorInvite, invite_shop_floor};
+use app::ssr::Clock;
+use app::ssr::entities::{audit_event, invitation, user};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::sync::Arc;
+
+async fn handout(app: &TestApp, number: &str) -> Handout {
+    let admin = app.actor(&format!("admin.{number}@example.com"), Role::CorporateAdmin, None).await;
+    let input = ShopFloorInvite {
+        first_name: "Ola".into(),
+        last_name: "Nowak".into(),
+        employee_number: number.into(),
+        role: "employee".into(),
+        ..Default::default()
+    };
+    invite_shop_floor(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap()
+}
+
+fn form(number: &str, code: &str, secret: &str) -> SetupForm {
+    SetupForm {
+        employee_number: number.into(),
+        setup_code: code.into(),
+        secret: secret.into(),
+        secret_confirmation: secret.into(),
+        first_name: "Ola".into(),
+        last_name: "Nowak".into(),
+        language: "pl".into(),
+        ..Default::default()
+    }
+}
+
+async fn setup(app: &TestApp, client: &str, form: SetupForm) -> Result<i32, AppError> {
+    complete_setup(&app.state.db, &app.state.settings, app.clock.now(), client, form).await.map(|(u, _)| u.id)
+}
+
+#[tokio::test]
+async fn the_worker_sets_a_pin_with_the_code_and_becomes_active_with_a_create_event() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    // Typed from the handout, in lower case and with spaces.
+    let typed = handout.setup_code.to_lowercase().replace('-', " ");
+
+    let id = setup(&app, "10.0.0.1", form(" e-4577", &typed, "482139")).await.unwrap();
+
+    let worker = user::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((worker.employee_number.as_deref(), worker.email.as_deref(), worker.status.as_str()), (Some("E-4577"), None, "active"));
+    assert!(verify_password("482139".into(), worker.password_hash.unwrap()).await);
+    let inv = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((inv.status.as_str(), inv.accepted_user_id), ("accepted", Some(id)));
+    let event = audit_event::Entity::find().filter(audit_event::Column::EventType.eq("user.created")).one(&app.state.db).await.unwrap().unwrap();
+    assert!(event.details.contains("\"employee_number\":\"E-4577\""), "{}", event.details);
+    assert_eq!(setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "482139")).await, Err(AppError::SetupCodeInvalid), "single use");
+}
+
+#[tokio::test]
+async fn trivial_pins_are_refused_without_using_up_the_code() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+
+    for pin in ["123456", "111111", "904577123", "48213"] {
+        let refused = setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, pin)).await;
+        assert!(matches!(refused, Err(AppError::Field { ref field, .. }) if field == "secret"), "{pin}: {refused:?}");
+    }
+    assert!(setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "kestrel over the foundry")).await.is_ok(), "a password works too");
+}
+
+#[tokio::test]
+async fn five_wrong_codes_kill_the_code_for_good() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    for _ in 0..MAX_WRONG_CODES {
+        assert_eq!(setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await, Err(AppError::SetupCodeInvalid));
+    }
+
+    let right_code_too_late = setup(&app, "10.0.0.2", form("E-4577", &handout.setup_code, "482139")).await;
+
+    assert_eq!(right_code_too_late, Err(AppError::SetupCodeInvalid));
+    let inv = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((inv.status.as_str(), inv.failed_attempts), ("expired", MAX_WRONG_CODES));
+}
+
+#[tokio::test]
+async fn one_client_guessing_across_accounts_is_stopped() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    for n in 0..MAX_WRONG_CODES_PER_CLIENT {
+        let _ = setup(&app, "10.0.0.9", form(&format!("E-{n}"), "0000-0000-0000", "482139")).await;
+    }
+
+    let blocked = setup(&app, "10.0.0.9", form("E-4577", &handout.setup_code, "482139")).await;
+    let elsewhere = setup(&app, "10.0.0.3", form("E-4577", &handout.setup_code, "482139")).await;
+
+    assert!(matches!(blocked, Err(AppError::Invalid(ref m)) if m.contains("Too many wrong setup codes")), "{blocked:?}");
+    assert!(elsewhere.is_ok(), "other clients are not affected");
+}
+
+#[tokio::test]
+async fn an_expired_code_is_not_valid() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    app.clock.advance(chrono::Duration::hours(73));
+
+    assert_eq!(setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "482139")).await, Err(AppError::SetupCodeInvalid));
+}
+
+#[tokio::test]
+async fn ten_simultaneous_setups_with_one_code_make_one_account() {
+    let app = Arc::new(spawn_app().await);
+    let handout = handout(&app, "E-4577").await;
+    let start = Arc::new(tokio::sync::Barrier::new(10));
+    let tasks: Vec<_> = (0..10)
+        .map(|n| {
+            let (app, start, code) = (app.clone(), start.clone(), handout.setup_code.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                setup(&app, &format!("10.0.1.{n}"), form("E-4577", &code, "482139")).await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(err) => assert_eq!(err, AppError::SetupCodeInvalid),
+        }
+    }
+
+    assert_eq!(ok, 1);
+    let workers = user::Entity::find().filter(user::Column::EmployeeNumberCanonical.eq("e-4577")).count(&app.state.db).await.unwrap();
+    assert_eq!(workers, 1);
+}
