@@ -16,7 +16,7 @@ pub mod users;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use accept::components::AcceptPage;
+use accept::components::{AcceptPage, SetupPage};
 use audit::components::AuditLogPage;
 use auth::components::SignInPage;
 use invitations::components::InvitationsList;
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/invitation") view=AcceptPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async/>
                     <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>

@@ -8,7 +8,7 @@ export async function signInAsAdmin(page: Page) {
   await page.goto("/sign-in");
   await page.getByRole("button", { name: "Show password" }).waitFor();
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByLabel("Password or PIN", { exact: true }).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);
 }

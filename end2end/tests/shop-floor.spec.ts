@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
 
-test("the admin creates a shop-floor worker and gets the handout once", async ({ page, baseURL }) => {
+test("the admin creates a shop-floor worker, who sets up with the handout and signs in with a PIN", async ({ page, baseURL, browser }) => {
   await signInAsAdmin(page);
   const invite = page.getByRole("button", { name: "Invite", exact: true });
   await invite.click();
@@ -28,6 +28,7 @@ test("the admin creates a shop-floor worker and gets the handout once", async ({
   await expect(handout.locator(".setup-code")).toHaveText(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   await expect(handout.getByRole("img", { name: "QR code of the setup link" }).locator("svg")).toBeVisible();
   await expect(handout).toContainText(`${baseURL}/setup`);
+  const code = (await handout.locator(".setup-code").textContent())!;
   await handout.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toBeHidden();
 
@@ -42,4 +43,33 @@ test("the admin creates a shop-floor worker and gets the handout once", async ({
   await expect(row).toContainText("Shop-floor");
   await expect(row).toContainText("Pending");
   await expect(row).toContainText("Quality");
+
+  // The worker types the handout into the setup page at a terminal.
+  const terminal = await (await browser.newContext()).newPage();
+  await terminal.goto("/setup");
+  await terminal.getByLabel("Employee number").fill("e-4577");
+  await terminal.getByLabel("Setup code").fill(code.toLowerCase().replaceAll("-", " "));
+  await terminal.getByLabel("First name").fill("Ola");
+  await terminal.getByLabel("Last name").fill("Nowak");
+  const secret = terminal.getByLabel("PIN or password", { exact: true });
+  await expect(async () => {
+    await secret.fill("");
+    await secret.fill("123456");
+    await expect(terminal.locator("#setup-secret-hint")).toContainText("too easy to guess", { timeout: 1_000 });
+  }).toPass();
+  await secret.fill("482139");
+  await expect(terminal.locator("#setup-secret-hint")).toHaveText("Good.");
+  await terminal.getByLabel("Repeat PIN or password").fill("482139");
+  await terminal.getByRole("button", { name: "Set up my account" }).click();
+  await expect(terminal).toHaveURL(/\/profile$/);
+  await expect(terminal.locator("dl.details")).toContainText("Ola Nowak");
+
+  // Later, at another terminal: employee number and PIN on the normal sign-in page.
+  const later = await (await browser.newContext()).newPage();
+  await later.goto("/sign-in");
+  await later.getByRole("button", { name: "Show password" }).waitFor();
+  await later.getByLabel("Email or employee number").fill("E-4577");
+  await later.getByLabel("Password or PIN", { exact: true }).fill("482139");
+  await later.getByRole("button", { name: "Sign in" }).click();
+  await expect(later).toHaveURL(/\/profile$/);
 });

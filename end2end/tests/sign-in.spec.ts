@@ -4,7 +4,7 @@ import { signInAsAdmin } from "./helpers";
 
 test("the sign-in page is hydrated: the password can be shown and hidden", async ({ page }) => {
   await page.goto("/sign-in");
-  const password = page.getByLabel("Password", { exact: true });
+  const password = page.getByLabel("Password or PIN", { exact: true });
   await expect(password).toHaveAttribute("type", "password");
 
   // Only the WASM build wires this button up; without hydration nothing happens.
@@ -19,7 +19,7 @@ test("a wrong password shows the generic error in place", async ({ page }) => {
   await page.goto("/sign-in");
   await page.getByRole("button", { name: "Show password" }).waitFor();
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill("not the password at all");
+  await page.getByLabel("Password or PIN", { exact: true }).fill("not the password at all");
   await page.getByRole("button", { name: "Sign in" }).click();
 
   await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
@@ -32,7 +32,7 @@ test("the corporate admin signs in, sees Users and Invitations, and signs out", 
   await page.getByRole("button", { name: "Show password" }).waitFor();
 
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
-  await page.getByLabel("Password", { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByLabel("Password or PIN", { exact: true }).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
 
   await expect(page).toHaveURL(/\/users$/);

@@ -81,7 +81,9 @@ pub async fn error_status(req: Request, next: Next) -> Response {
 /// `Referer` anywhere, are never cached, and may load nothing from other origins.
 pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let sensitive = path == "/invitation" || path.starts_with("/invitation/") || path == "/api/accept_invitation";
+    let sensitive = ["/invitation", "/setup"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")))
+        || path == "/api/accept_invitation"
+        || path == "/api/complete_setup";
     let mut response = next.run(req).await;
     if sensitive {
         let headers = response.headers_mut();
@@ -101,7 +103,10 @@ const SAME_ORIGIN_ONLY: &str = "default-src 'self'; script-src 'self' 'unsafe-in
 
 /// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
 /// in beside them), with the fields each takes.
-const CLOSED_FORMS: [(&str, &[&str]); 1] = [("/api/accept_invitation", &app::accept::dto::ACCEPT_FIELDS)];
+const CLOSED_FORMS: [(&str, &[&str]); 2] = [
+    ("/api/accept_invitation", &app::accept::dto::ACCEPT_FIELDS),
+    ("/api/complete_setup", &app::accept::dto::SETUP_FIELDS),
+];
 
 /// Refuses a submission to a closed form that carries any field the form does not have, with
 /// the same kind of error the server function gives for a malformed request.

@@ -1,6 +1,6 @@
 //! Server functions of the invitation page: thin adapters over the service.
 
-use super::dto::InvitationPage;
+use super::dto::{InvitationPage, SetupPageInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -25,6 +25,40 @@ pub async fn accept_invitation(
 ) -> Result<String, AppError> {
     let form = super::dto::AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
     crate::ssr::respond(ssr::accept_inner(form).await)
+}
+
+/// What the shop-floor setup page shows.
+#[server(endpoint = "setup_page_state")]
+pub async fn setup_page_state() -> Result<SetupPageInfo, AppError> {
+    crate::ssr::respond(ssr::setup_state_inner().await)
+}
+
+/// Completes a shop-floor worker's sign-up from their handout, signs them in and sends them to
+/// their profile. An empty `setup_code` means the one a QR link left in this browser.
+#[server(endpoint = "complete_setup")]
+pub async fn complete_setup(
+    #[server(default)] employee_number: String,
+    #[server(default)] setup_code: String,
+    #[server(default)] secret: String,
+    #[server(default)] secret_confirmation: String,
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] job_title: String,
+    #[server(default)] phone: String,
+    #[server(default)] language: String,
+) -> Result<String, AppError> {
+    let form = super::dto::SetupForm {
+        employee_number,
+        setup_code,
+        secret,
+        secret_confirmation,
+        first_name,
+        last_name,
+        job_title,
+        phone,
+        language,
+    };
+    crate::ssr::respond(ssr::setup_inner(form).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -63,6 +97,34 @@ mod ssr {
         let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
         set_cookie(session_set_cookie(&session, &state.settings))?;
         set_cookie(service::invitation_clear_cookie(&state.settings))?;
+        leptos_axum::redirect("/profile");
+        Ok("/profile".to_owned())
+    }
+
+    pub async fn setup_state_inner() -> Result<SetupPageInfo, AppError> {
+        let parts: http::request::Parts = expect_context();
+        Ok(SetupPageInfo {
+            signed_in_as: viewer()?.map(|actor| actor.name),
+            code_from_link: service::setup_cookie(&parts.headers).is_some(),
+        })
+    }
+
+    pub async fn setup_inner(mut form: crate::accept::dto::SetupForm) -> Result<String, AppError> {
+        if let Some(actor) = viewer()? {
+            return Err(signed_in_elsewhere(&actor.name));
+        }
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        if form.setup_code.trim().is_empty() {
+            form.setup_code = service::setup_cookie(&parts.headers).unwrap_or_default();
+        }
+        let client = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+        let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
+        set_cookie(session_set_cookie(&session, &state.settings))?;
+        set_cookie(service::setup_set_cookie(None, &state.settings))?;
         leptos_axum::redirect("/profile");
         Ok("/profile".to_owned())
     }

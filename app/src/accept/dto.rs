@@ -62,6 +62,20 @@ pub struct AcceptForm {
     pub language: String,
 }
 
+/// The only fields `/api/complete_setup` takes.
+pub const SETUP_FIELDS: [&str; 9] = [
+    "employee_number", "setup_code", "secret", "secret_confirmation", "first_name", "last_name", "job_title", "phone",
+    "language",
+];
+
+/// What the setup page shows: whether someone is signed in, and whether a QR link brought the
+/// code along (it is never sent back to the page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupPageInfo {
+    pub signed_in_as: Option<String>,
+    pub code_from_link: bool,
+}
+
 /// The shop-floor setup form as submitted; nothing here is trusted yet. Not `Debug`.
 #[derive(Clone, Default)]
 pub struct SetupForm {

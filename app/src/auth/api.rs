@@ -11,7 +11,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 }
 
 /// Pages a sign-out may return to; anything else goes to the sign-in page.
-pub const SIGN_OUT_RETURNS: [&str; 1] = ["/invitation"];
+pub const SIGN_OUT_RETURNS: [&str; 2] = ["/invitation", "/setup"];
 
 /// Ends the current session, then goes to `next` if it is one of [`SIGN_OUT_RETURNS`].
 #[server(endpoint = "sign_out")]

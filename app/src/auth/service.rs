@@ -2,6 +2,7 @@
 
 use crate::domain::Role;
 use crate::domain::email::WorkEmail;
+use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::password::{NewPassword, hash_password, verify_password};
 use crate::error::AppError;
 use crate::ssr::entities::{department, location, session, user};
@@ -14,7 +15,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 
 pub const SESSION_COOKIE: &str = "onboard_session";
 
-/// Checks an email and password. An unknown email, a disabled account and a wrong password all
+/// Checks an email (or a shop-floor employee number) and password or PIN. An unknown email, a disabled account and a wrong password all
 /// give `InvalidCredentials` after one argon2 verification, so neither the answer nor its
 /// timing tells them apart.
 pub async fn authenticate(
@@ -23,14 +24,15 @@ pub async fn authenticate(
     password: String,
     decoy_hash: &str,
 ) -> Result<user::Model, AppError> {
-    let found = match WorkEmail::parse(email) {
-        Ok(email) => {
-            user::Entity::find()
-                .filter(user::Column::EmailCanonical.eq(email.canonical()))
-                .one(db)
-                .await?
-        }
-        Err(_) => None,
+    // An address signs in by email; anything else is tried as a shop-floor employee number.
+    let column = if email.contains('@') {
+        WorkEmail::parse(email).ok().map(|e| (user::Column::EmailCanonical, e.canonical().to_owned()))
+    } else {
+        EmployeeNumber::parse(email).ok().map(|n| (user::Column::EmployeeNumberCanonical, n.canonical().to_owned()))
+    };
+    let found = match column {
+        Some((column, canonical)) => user::Entity::find().filter(column.eq(canonical)).one(db).await?,
+        None => None,
     };
     let usable = found.filter(|u| u.status == user::STATUS_ACTIVE && u.password_hash.is_some());
     let hash = usable.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());

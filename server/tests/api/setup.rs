@@ -139,3 +139,34 @@ async fn ten_simultaneous_setups_with_one_code_make_one_account() {
     let workers = user::Entity::find().filter(user::Column::EmployeeNumberCanonical.eq("e-4577")).count(&app.state.db).await.unwrap();
     assert_eq!(workers, 1);
 }
+
+#[tokio::test]
+async fn over_http_the_qr_link_carries_the_code_and_the_worker_then_signs_in_with_number_and_pin() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    let path = handout.setup_link.trim_start_matches(crate::helpers::PUBLIC_URL);
+    let phone = crate::helpers::client();
+
+    let scanned = phone.get(app.url(path)).send().await.unwrap();
+    assert_eq!(scanned.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(scanned.headers()["location"], "/setup");
+    assert_eq!(scanned.headers()["referrer-policy"], "no-referrer");
+    let page = app.page(&phone, "/setup").await.text().await.unwrap();
+    assert!(page.contains("taken from the QR code"), "{page}");
+    let fields = [
+        ("employee_number", "E-4577"), ("secret", "482139"), ("secret_confirmation", "482139"),
+        ("first_name", "Ola"), ("last_name", "Nowak"), ("language", "pl"),
+    ];
+    let smuggled = app.call(&phone, "complete_setup", &[fields.as_slice(), &[("role", "team_lead")]].concat()).await;
+    assert_eq!(smuggled.status(), reqwest::StatusCode::BAD_REQUEST);
+    let done = app.call(&phone, "complete_setup", &fields).await;
+    assert_eq!(done.status(), reqwest::StatusCode::OK, "{}", done.text().await.unwrap());
+    assert!(app.page(&phone, "/profile").await.text().await.unwrap().contains("Ola Nowak"));
+
+    let terminal = crate::helpers::client();
+    let signed_in = app.call(&terminal, "sign_in", &[("email", "e-4577"), ("password", "482139")]).await;
+    let wrong_pin = app.call(&crate::helpers::client(), "sign_in", &[("email", "E-4577"), ("password", "482130")]).await;
+
+    assert_eq!(signed_in.status(), reqwest::StatusCode::OK);
+    assert_eq!(wrong_pin.status(), reqwest::StatusCode::UNAUTHORIZED);
+}

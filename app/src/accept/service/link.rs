@@ -29,8 +29,8 @@ pub fn invitation_cookie(headers: &http::HeaderMap) -> Option<String> {
     crate::ssr::cookie_value(headers, INVITATION_COOKIE).filter(|token| looks_like_token(token))
 }
 
-fn build(value: &str, max_age: cookie::time::Duration, settings: &Settings) -> String {
-    cookie::Cookie::build((INVITATION_COOKIE, value.to_owned()))
+fn build(name: &'static str, value: &str, max_age: cookie::time::Duration, settings: &Settings) -> String {
+    cookie::Cookie::build((name, value.to_owned()))
         .path("/")
         .http_only(true)
         // Lax: the link is opened from a mail client, another site; the cookie must come back
@@ -44,12 +44,29 @@ fn build(value: &str, max_age: cookie::time::Duration, settings: &Settings) -> S
 
 /// `Set-Cookie` carrying a token from a link.
 pub fn invitation_set_cookie(token: &str, settings: &Settings) -> String {
-    build(token, cookie::time::Duration::minutes(COOKIE_MINUTES), settings)
+    build(INVITATION_COOKIE, token, cookie::time::Duration::minutes(COOKIE_MINUTES), settings)
 }
 
 /// `Set-Cookie` removing the invitation cookie.
 pub fn invitation_clear_cookie(settings: &Settings) -> String {
-    build("", cookie::time::Duration::ZERO, settings)
+    build(INVITATION_COOKIE, "", cookie::time::Duration::ZERO, settings)
+}
+
+/// Holds a shop-floor setup code from a scanned QR link, like [`INVITATION_COOKIE`].
+pub const SETUP_COOKIE: &str = "onboard_setup";
+
+/// The setup code the browser holds from a QR link, if any.
+pub fn setup_cookie(headers: &http::HeaderMap) -> Option<String> {
+    crate::ssr::cookie_value(headers, SETUP_COOKIE)
+        .and_then(|code| crate::domain::setup_code::normalise_typed(&code))
+}
+
+/// `Set-Cookie` for a setup code from a QR link, or removing it (`None`).
+pub fn setup_set_cookie(code: Option<&str>, settings: &Settings) -> String {
+    match code {
+        Some(code) => build(SETUP_COOKIE, code, cookie::time::Duration::minutes(COOKIE_MINUTES), settings),
+        None => build(SETUP_COOKIE, "", cookie::time::Duration::ZERO, settings),
+    }
 }
 
 /// A pending, unexpired invitation with the names it refers to, read in one query.

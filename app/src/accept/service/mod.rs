@@ -7,7 +7,7 @@ mod setup;
 
 pub use complete::accept;
 pub use link::{
-    INVITATION_COOKIE, OpenInvitation, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
+    INVITATION_COOKIE, SETUP_COOKIE, setup_cookie, setup_set_cookie, OpenInvitation, invitation_clear_cookie, invitation_cookie, invitation_set_cookie, looks_like_token,
     open_invitation,
 };
 pub use profile::{Profile, required_name};

@@ -16,10 +16,10 @@ pub fn SignInPage() -> impl IntoView {
             <section class="card auth-card">
                 <h1>"Sign in to Onboard"</h1>
                 <ActionForm action=action attr:class="form" attr:novalidate="">
-                    <label for="sign-in-email">"Email"</label>
-                    <input id="sign-in-email" name="email" type="email" autocomplete="username"
-                        required maxlength="254"/>
-                    <label for="sign-in-password">"Password"</label>
+                    <label for="sign-in-email">"Email or employee number"</label>
+                    <input id="sign-in-email" name="email" type="text" inputmode="email" autocomplete="username"
+                        autocapitalize="none" spellcheck="false" required maxlength="254"/>
+                    <label for="sign-in-password">"Password or PIN"</label>
                     <div class="password-field">
                         <input id="sign-in-password" name="password" required maxlength="1024"
                             autocomplete="current-password"

@@ -1,0 +1,109 @@
+use crate::accept::api::{CompleteSetup, setup_page_state};
+use crate::accept::dto::{LANGUAGES, SetupPageInfo};
+use crate::domain::password_policy::check_password;
+use crate::domain::pin_policy::check_pin;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// `/setup`: where a shop-floor worker turns their handout into an account, reached by the
+/// handout's QR code (which leaves the code in a cookie) or by typing the address.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let state = Resource::new_blocking(|| (), |_| setup_page_state());
+    view! {
+        <Title text="Set up your account · Onboard"/>
+        <main class="auth-page">
+            <section class="card accept-card">
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match state.await {
+                            Ok(SetupPageInfo { signed_in_as: Some(name), .. }) => view! {
+                                <h1>"You are signed in"</h1>
+                                <p>{format!("You are signed in as {name}. Sign out first to set up a new account.")}</p>
+                                <form method="post" action="/api/sign_out" class="sign-out">
+                                    <input type="hidden" name="next" value="/setup"/>
+                                    <button type="submit" class="button-primary">"Sign out and continue"</button>
+                                </form>
+                            }.into_any(),
+                            Ok(state) => view! { <SetupForm code_from_link=state.code_from_link/> }.into_any(),
+                            Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn SetupForm(code_from_link: bool) -> impl IntoView {
+    let action = ServerAction::<CompleteSetup>::new();
+    let number = RwSignal::new(String::new());
+    let secret = RwSignal::new(String::new());
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
+    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    // The server's rule, live: digits only is a PIN, anything else a password.
+    let hint = Memo::new(move |_| {
+        let (secret, number) = (secret.get(), number.get());
+        let verdict = if secret.is_empty() {
+            return ("hint", "A PIN of at least 6 digits, or a password of at least 12 characters.".to_owned());
+        } else if secret.chars().all(|c| c.is_ascii_digit()) {
+            check_pin(&secret, &number).map_err(|p| p.to_string())
+        } else {
+            check_password(&secret, &number).map_err(|p| p.to_string())
+        };
+        match verdict {
+            Ok(()) => ("hint hint-good", "Good.".to_owned()),
+            Err(problem) => ("hint hint-bad", problem),
+        }
+    });
+    view! {
+        <h1>"Set up your account"</h1>
+        <p>"Use the employee number and setup code from the handout your administrator gave you."</p>
+        <ActionForm action=action attr:class="form" attr:novalidate="">
+            <p class="form-error" role="alert">{form_error}</p>
+            <label for="setup-number">"Employee number"</label>
+            <input id="setup-number" name="employee_number" required maxlength="32" autocomplete="username"
+                autocapitalize="characters" spellcheck="false" on:input=move |ev| number.set(event_target_value(&ev))/>
+            <p class="field-error">{field_error("employee_number")}</p>
+            {if code_from_link {
+                view! { <p class="hint">"Setup code: taken from the QR code you scanned."</p> }.into_any()
+            } else {
+                view! {
+                    <label for="setup-code">"Setup code"</label>
+                    <input id="setup-code" name="setup_code" required maxlength="20" autocomplete="one-time-code"
+                        autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX-XXXX"/>
+                }.into_any()
+            }}
+            <label for="setup-first-name">"First name"</label>
+            <input id="setup-first-name" name="first_name" required maxlength="100" autocomplete="given-name"/>
+            <p class="field-error">{field_error("first_name")}</p>
+            <label for="setup-last-name">"Last name"</label>
+            <input id="setup-last-name" name="last_name" required maxlength="100" autocomplete="family-name"/>
+            <p class="field-error">{field_error("last_name")}</p>
+            <label for="setup-job-title">"Job title (optional)"</label>
+            <input id="setup-job-title" name="job_title" maxlength="120"/>
+            <label for="setup-phone">"Phone (optional)"</label>
+            <input id="setup-phone" name="phone" type="tel" maxlength="32" autocomplete="tel"/>
+            <p class="field-error">{field_error("phone")}</p>
+            <label for="setup-language">"Preferred language"</label>
+            <select id="setup-language" name="language">
+                {LANGUAGES.into_iter().map(|(code, name)| view! {
+                    <option value=code selected=code == "en">{name}</option>
+                }).collect_view()}
+            </select>
+            <label for="setup-secret">"PIN or password"</label>
+            <input id="setup-secret" name="secret" type="password" required autocomplete="new-password" maxlength="128"
+                aria-describedby="setup-secret-hint" on:input=move |ev| secret.set(event_target_value(&ev))/>
+            <p id="setup-secret-hint" class=move || hint.get().0 aria-live="polite">{move || hint.get().1}</p>
+            <p class="field-error">{field_error("secret")}</p>
+            <label for="setup-secret-confirmation">"Repeat PIN or password"</label>
+            <input id="setup-secret-confirmation" name="secret_confirmation" type="password" required
+                autocomplete="new-password" maxlength="128"/>
+            <p class="field-error">{field_error("secret_confirmation")}</p>
+            <button type="submit" class="button-primary" disabled=move || action.pending().get()>"Set up my account"</button>
+        </ActionForm>
+    }
+}
