@@ -67,11 +67,21 @@ mod ssr {
     use crate::accept::dto::AcceptForm;
     use crate::accept::service;
     use crate::auth::service::session_set_cookie;
-    use crate::ssr::{app_state, set_cookie, viewer};
+    use crate::ssr::tokens::SecretToken;
+    use crate::ssr::{Settings, app_state, set_cookie, viewer};
 
     fn token() -> Result<String, AppError> {
         let parts: http::request::Parts = expect_context();
         service::invitation_cookie(&parts.headers).ok_or(AppError::InvitationLinkInvalid)
+    }
+
+    /// Signs the new user in, drops the cookie that carried their token or code, and sends them
+    /// to their profile.
+    fn welcome(session: &SecretToken, spent_cookie: String, settings: &Settings) -> Result<String, AppError> {
+        set_cookie(session_set_cookie(session, settings))?;
+        set_cookie(spent_cookie)?;
+        leptos_axum::redirect("/profile");
+        Ok("/profile".to_owned())
     }
 
     fn signed_in_elsewhere(name: &str) -> AppError {
@@ -95,10 +105,7 @@ mod ssr {
         }
         let state = app_state()?;
         let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
-        set_cookie(session_set_cookie(&session, &state.settings))?;
-        set_cookie(service::invitation_clear_cookie(&state.settings))?;
-        leptos_axum::redirect("/profile");
-        Ok("/profile".to_owned())
+        welcome(&session, service::invitation_clear_cookie(&state.settings), &state.settings)
     }
 
     pub async fn setup_state_inner() -> Result<SetupPageInfo, AppError> {
@@ -123,9 +130,6 @@ mod ssr {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
         let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
-        set_cookie(session_set_cookie(&session, &state.settings))?;
-        set_cookie(service::setup_set_cookie(None, &state.settings))?;
-        leptos_axum::redirect("/profile");
-        Ok("/profile".to_owned())
+        welcome(&session, service::setup_set_cookie(None, &state.settings), &state.settings)
     }
 }

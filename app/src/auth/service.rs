@@ -198,24 +198,11 @@ pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.
 pub fn session_set_cookie(token: &SecretToken, settings: &Settings) -> String {
-    cookie::Cookie::build((SESSION_COOKIE, token.expose().to_owned()))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(settings.secure_cookies())
-        .max_age(cookie::time::Duration::seconds(settings.session_ttl.num_seconds()))
-        .build()
-        .to_string()
+    let max_age = cookie::time::Duration::seconds(settings.session_ttl.num_seconds());
+    crate::ssr::cookie_header(SESSION_COOKIE, token.expose(), max_age, settings)
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn session_clear_cookie(settings: &Settings) -> String {
-    cookie::Cookie::build((SESSION_COOKIE, ""))
-        .path("/")
-        .http_only(true)
-        .same_site(cookie::SameSite::Lax)
-        .secure(settings.secure_cookies())
-        .max_age(cookie::time::Duration::ZERO)
-        .build()
-        .to_string()
+    crate::ssr::cookie_header(SESSION_COOKIE, "", cookie::time::Duration::ZERO, settings)
 }

@@ -74,6 +74,25 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
+/// A `Set-Cookie` value for one of our cookies: path `/`, HttpOnly, SameSite=Lax (it must come
+/// back on a link followed from a mail client or another site), Secure over https. A zero
+/// `max_age` removes the cookie.
+pub fn cookie_header(
+    name: &'static str,
+    value: &str,
+    max_age: cookie::time::Duration,
+    settings: &super::state::Settings,
+) -> String {
+    cookie::Cookie::build((name, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(settings.secure_cookies())
+        .max_age(max_age)
+        .build()
+        .to_string()
+}
+
 /// Adds a `Set-Cookie` header to the response of the current server function.
 pub fn set_cookie(value: String) -> Result<(), AppError> {
     let header = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;

@@ -4,7 +4,7 @@
 use crate::accept::dto::InvitationDetails;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ssr::Settings;
+use crate::ssr::{Settings, cookie_header};
 use crate::ssr::entities::invitation;
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
@@ -29,27 +29,14 @@ pub fn invitation_cookie(headers: &http::HeaderMap) -> Option<String> {
     crate::ssr::cookie_value(headers, INVITATION_COOKIE).filter(|token| looks_like_token(token))
 }
 
-fn build(name: &'static str, value: &str, max_age: cookie::time::Duration, settings: &Settings) -> String {
-    cookie::Cookie::build((name, value.to_owned()))
-        .path("/")
-        .http_only(true)
-        // Lax: the link is opened from a mail client, another site; the cookie must come back
-        // on the redirect that follows.
-        .same_site(cookie::SameSite::Lax)
-        .secure(settings.secure_cookies())
-        .max_age(max_age)
-        .build()
-        .to_string()
-}
-
 /// `Set-Cookie` carrying a token from a link.
 pub fn invitation_set_cookie(token: &str, settings: &Settings) -> String {
-    build(INVITATION_COOKIE, token, cookie::time::Duration::minutes(COOKIE_MINUTES), settings)
+    cookie_header(INVITATION_COOKIE, token, cookie::time::Duration::minutes(COOKIE_MINUTES), settings)
 }
 
 /// `Set-Cookie` removing the invitation cookie.
 pub fn invitation_clear_cookie(settings: &Settings) -> String {
-    build(INVITATION_COOKIE, "", cookie::time::Duration::ZERO, settings)
+    cookie_header(INVITATION_COOKIE, "", cookie::time::Duration::ZERO, settings)
 }
 
 /// Holds a shop-floor setup code from a scanned QR link, like [`INVITATION_COOKIE`].
@@ -64,8 +51,8 @@ pub fn setup_cookie(headers: &http::HeaderMap) -> Option<String> {
 /// `Set-Cookie` for a setup code from a QR link, or removing it (`None`).
 pub fn setup_set_cookie(code: Option<&str>, settings: &Settings) -> String {
     match code {
-        Some(code) => build(SETUP_COOKIE, code, cookie::time::Duration::minutes(COOKIE_MINUTES), settings),
-        None => build(SETUP_COOKIE, "", cookie::time::Duration::ZERO, settings),
+        Some(code) => cookie_header(SETUP_COOKIE, code, cookie::time::Duration::minutes(COOKIE_MINUTES), settings),
+        None => cookie_header(SETUP_COOKIE, "", cookie::time::Duration::ZERO, settings),
     }
 }
 

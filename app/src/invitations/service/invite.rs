@@ -145,14 +145,47 @@ pub async fn queue_invitation_mail(
     Ok(())
 }
 
-/// The audit details of an invitation: who, as what, where. Never the token.
-pub fn audit_details(email: &str, assignment: &Assignment) -> serde_json::Value {
-    serde_json::json!({
-        "email": email,
-        "role": assignment.role.label(),
-        "department": assignment.department.as_ref().map(|d| d.name.clone()),
-        "location": assignment.location.as_ref().map(|l| l.name.clone()),
-    })
+/// The audit details of an invitation: who (`who` holds email, or employee number and name),
+/// as what, where. Never the token or code.
+pub fn audit_details(who: serde_json::Value, assignment: &Assignment) -> serde_json::Value {
+    let mut details = who;
+    if let Some(map) = details.as_object_mut() {
+        map.insert("role".into(), assignment.role.label().into());
+        map.insert("department".into(), assignment.department.as_ref().map(|d| d.name.clone()).into());
+        map.insert("location".into(), assignment.location.as_ref().map(|l| l.name.clone()).into());
+    }
+    details
+}
+
+/// Writes a pending invitation: `identity` holds what tells this kind apart (kind, email or
+/// employee number, names); the rest is the same for every kind. A unique-index clash means
+/// another admin took the same address or number a moment ago, and answers `taken`.
+pub async fn insert_pending(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    assignment: &Assignment,
+    identity: invitation::ActiveModel,
+    token_hash: String,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    taken: AppError,
+) -> Result<i32, AppError> {
+    let row = invitation::ActiveModel {
+        role: Set(assignment.role.as_str().to_owned()),
+        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
+        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
+        invited_by: Set(actor.user_id),
+        token_hash: Set(token_hash),
+        status: Set(invitation::PENDING.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..identity
+    };
+    match invitation::Entity::insert(row).exec(txn).await {
+        Ok(done) => Ok(done.last_insert_id),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Invites someone by email: checks every rule, then writes the invitation, its email (to the
@@ -180,28 +213,14 @@ pub async fn invite_by_email(
     }
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
-    let row = invitation::ActiveModel {
+    let identity = invitation::ActiveModel {
         kind: Set(invitation::KIND_EMAIL.to_owned()),
         email: Set(Some(email.as_str().to_owned())),
         email_canonical: Set(Some(email.canonical().to_owned())),
-        role: Set(assignment.role.as_str().to_owned()),
-        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
-        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
-        invited_by: Set(actor.user_id),
-        token_hash: Set(token.hash()),
-        status: Set(invitation::PENDING.to_owned()),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
         ..Default::default()
     };
-    let id = match invitation::Entity::insert(row).exec(&txn).await {
-        Ok(done) => done.last_insert_id,
-        // Another admin invited the same address a moment ago.
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::InvitationUnavailable);
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let unavailable = AppError::InvitationUnavailable;
+    let id = insert_pending(&txn, actor, &assignment, identity, token.hash(), now, expires_at, unavailable).await?;
     queue_invitation_mail(&txn, settings, actor, id, email.as_str(), &assignment, &token, expires_at, now).await?;
     let event = NewAuditEvent {
         event_type: "invitation.sent",
@@ -209,7 +228,7 @@ pub async fn invite_by_email(
         subject_type: "invitation",
         subject_id: Some(id),
         department_id: assignment.department.as_ref().map(|d| d.id),
-        details: audit_details(email.as_str(), &assignment),
+        details: audit_details(serde_json::json!({ "email": email.as_str() }), &assignment),
     };
     record(&txn, event, now).await?;
     txn.commit().await?;

@@ -1,7 +1,7 @@
 //! Inviting a shop-floor worker who has no email: a pending account and a one-time setup code
 //! on a printable handout, under the same rules and hourly limit as email invitations.
 
-use super::invite::check_assignment;
+use super::invite::{audit_details, check_assignment, insert_pending};
 use super::rate_limit::reserve_attempt;
 use crate::accept::service::required_name;
 use crate::audit::service::{NewAuditEvent, record};
@@ -16,9 +16,7 @@ use crate::ssr::tokens::hash_token;
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, SqlErr, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, FromQueryResult, TransactionTrait};
 
 /// A shop-floor invitation as the admin filled it in; nothing here is trusted yet.
 #[derive(Clone, Debug, Default)]
@@ -91,38 +89,19 @@ pub async fn invite_shop_floor(
     }
     let code = SetupCode::generate();
     let expires_at = now + settings.invite_ttl;
-    let row = invitation::ActiveModel {
+    let identity = invitation::ActiveModel {
         kind: Set(invitation::KIND_SHOP_FLOOR.to_owned()),
         employee_number: Set(Some(number.as_str().to_owned())),
         employee_number_canonical: Set(Some(number.canonical().to_owned())),
         first_name: Set(Some(first_name.clone())),
         last_name: Set(Some(last_name.clone())),
-        role: Set(assignment.role.as_str().to_owned()),
-        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
-        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
-        invited_by: Set(actor.user_id),
-        token_hash: Set(hash_token(code.normalised())),
-        status: Set(invitation::PENDING.to_owned()),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
         ..Default::default()
     };
-    let id = match invitation::Entity::insert(row).exec(&txn).await {
-        Ok(done) => done.last_insert_id,
-        // Another admin used the same number a moment ago.
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AppError::EmployeeNumberUnavailable);
-        }
-        Err(err) => return Err(err.into()),
-    };
+    let code_hash = hash_token(code.normalised());
+    let taken = AppError::EmployeeNumberUnavailable;
+    let id = insert_pending(&txn, actor, &assignment, identity, code_hash, now, expires_at, taken).await?;
     let name = format!("{first_name} {last_name}");
-    let details = serde_json::json!({
-        "employee_number": number.as_str(),
-        "name": name,
-        "role": assignment.role.label(),
-        "department": assignment.department.as_ref().map(|d| d.name.clone()),
-        "location": assignment.location.as_ref().map(|l| l.name.clone()),
-    });
+    let details = audit_details(serde_json::json!({ "employee_number": number.as_str(), "name": name }), &assignment);
     let event = NewAuditEvent {
         event_type: "invitation.handout_issued",
         actor_user_id: Some(actor.user_id),
