@@ -16,7 +16,7 @@ pub enum AppError {
     #[error("{0}")]
     Invalid(String),
     /// Sign-in failed; deliberately the same for an unknown email and a wrong password.
-    #[error("The email or password is incorrect.")]
+    #[error("The sign-in details are not right. Check the email or employee number and the password or PIN.")]
     InvalidCredentials,
     /// The one answer for an address that has an account or a pending invitation: the two
     /// are deliberately not told apart.
@@ -35,6 +35,10 @@ pub enum AppError {
     InvitationLinkInvalid,
     #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", retry_at.format("%H:%M"))]
     RateLimited { limit: u32, retry_at: chrono::DateTime<chrono::Utc> },
+    /// Too many failed sign-ins for this account or from this device; the same words either
+    /// way, and the same for an identifier no account has.
+    #[error("Too many failed sign-in attempts. Try again in {}, or ask your administrator.", minutes_text(*minutes))]
+    SignInLocked { minutes: i64 },
     #[error("Please sign in to continue.")]
     Unauthenticated,
     #[error("You do not have permission to do that.")]
@@ -70,11 +74,15 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable => 409,
             AppError::InvitationLinkInvalid => 410,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::SignInLocked { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,
         }
     }
+}
+
+fn minutes_text(minutes: i64) -> String {
+    if minutes == 1 { "1 minute".to_owned() } else { format!("{minutes} minutes") }
 }
 
 impl FromServerFnError for AppError {

@@ -22,7 +22,7 @@ test("a wrong password shows the generic error in place", async ({ page }) => {
   await page.getByLabel("Password or PIN", { exact: true }).fill("not the password at all");
   await page.getByRole("button", { name: "Sign in" }).click();
 
-  await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page.getByRole("alert")).toHaveText("The sign-in details are not right. Check the email or employee number and the password or PIN.");
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
@@ -69,4 +69,28 @@ test("the corporate admin adds and renames a department on the Organisation page
   await page.getByRole("button", { name: "Add department" }).click();
   await expect(departments.getByRole("alert").filter({ hasText: "already exists" })).toBeVisible();
   await page.screenshot({ path: "test-results/organisation.png", fullPage: true });
+});
+
+test("after five wrong PINs the sign-in page says the account is locked, for an unknown number too", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByRole("button", { name: "Show password" }).waitFor();
+  await page.getByLabel("Email or employee number").fill("E-NOBODY-1");
+  const pin = page.getByLabel("Password or PIN", { exact: true });
+  const alert = page.getByRole("alert");
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await pin.fill(`90817${attempt}`);
+    // Each answer lands before the next try, so each one is counted on its own.
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/api/sign_in")),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    expect(answer.status()).toBe(401);
+    await expect(alert).toContainText("The sign-in details are not right.");
+  }
+
+  await pin.fill("908176");
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(alert).toHaveText("Too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator.");
+  await expect(page).toHaveURL(/\/sign-in$/);
 });

@@ -7,6 +7,7 @@ mod m20261124_000002_users_and_sessions;
 mod m20261124_000003_invitations_outbox_audit;
 mod m20261124_000004_invite_attempts;
 mod m20261124_000005_setup_attempts;
+mod m20261124_000006_sign_in_failures;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_invitations_outbox_audit::Migration),
             Box::new(m20261124_000004_invite_attempts::Migration),
             Box::new(m20261124_000005_setup_attempts::Migration),
+            Box::new(m20261124_000006_sign_in_failures::Migration),
         ]
     }
 }

@@ -125,10 +125,7 @@ mod ssr {
         if form.setup_code.trim().is_empty() {
             form.setup_code = service::setup_cookie(&parts.headers).unwrap_or_default();
         }
-        let client = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string());
+        let client = crate::ssr::client_address()?;
         let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
         welcome(&session, service::setup_set_cookie(None, &state.settings), &state.settings)
     }

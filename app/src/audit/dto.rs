@@ -11,15 +11,18 @@ pub enum AuditEventType {
     HandoutIssued,
     /// An invitee completed sign-up: the spec's "create" event.
     UserCreated,
+    /// Sign-in to an account was locked after repeated wrong passwords or PINs.
+    SignInLocked,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 5] = [
+    pub const ALL: [AuditEventType; 6] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
         AuditEventType::HandoutIssued,
         AuditEventType::UserCreated,
+        AuditEventType::SignInLocked,
     ];
 
     /// The stored value.
@@ -30,6 +33,7 @@ impl AuditEventType {
             AuditEventType::InvitationRevoked => "invitation.revoked",
             AuditEventType::HandoutIssued => "invitation.handout_issued",
             AuditEventType::UserCreated => "user.created",
+            AuditEventType::SignInLocked => "user.sign_in_locked",
         }
     }
 
@@ -40,6 +44,7 @@ impl AuditEventType {
             AuditEventType::InvitationRevoked => "Invitation revoked",
             AuditEventType::HandoutIssued => "Shop-floor handout issued",
             AuditEventType::UserCreated => "Create",
+            AuditEventType::SignInLocked => "Sign-in locked",
         }
     }
 

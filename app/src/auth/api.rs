@@ -28,14 +28,16 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::*;
-    use crate::auth::service;
-    use crate::ssr::{app_state, set_cookie, viewer};
+    use crate::auth::{service, throttle};
+    use crate::ssr::{app_state, client_address, set_cookie, viewer};
 
     pub async fn sign_in_inner(email: String, password: String) -> Result<String, AppError> {
         let state = app_state()?;
-        let user = service::authenticate(&state.db, &email, password, &state.decoy_hash).await?;
+        let client = client_address()?;
+        let now = state.clock.now();
+        let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
         let actor = service::actor_of(&user).ok_or(AppError::Internal)?;
-        let token = service::start_session(&state.db, user.id, state.clock.now(), &state.settings).await?;
+        let token = service::start_session(&state.db, user.id, now, &state.settings).await?;
         set_cookie(service::session_set_cookie(&token, &state.settings))?;
         tracing::info!(user_id = user.id, "signed in");
         let home = actor.role.home_path();

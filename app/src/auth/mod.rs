@@ -5,5 +5,7 @@ pub mod components;
 pub mod dto;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use dto::CurrentUser;

@@ -15,32 +15,70 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 
 pub const SESSION_COOKIE: &str = "onboard_session";
 
-/// Checks an email (or a shop-floor employee number) and password or PIN. An unknown email, a disabled account and a wrong password all
-/// give `InvalidCredentials` after one argon2 verification, so neither the answer nor its
-/// timing tells them apart.
+/// What someone typed to say who they are, canonicalised: an address signs in by email,
+/// anything else is tried as a shop-floor employee number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identifier {
+    Email(String),
+    EmployeeNumber(String),
+    /// Neither: no account can have it, but it is still counted like one.
+    Unrecognised(String),
+}
+
+impl Identifier {
+    pub fn parse(input: &str) -> Identifier {
+        if input.contains('@') {
+            match WorkEmail::parse(input) {
+                Ok(email) => Identifier::Email(email.canonical().to_owned()),
+                Err(_) => Identifier::Unrecognised(input.trim().to_lowercase()),
+            }
+        } else {
+            match EmployeeNumber::parse(input) {
+                Ok(number) => Identifier::EmployeeNumber(number.canonical().to_owned()),
+                Err(_) => Identifier::Unrecognised(input.trim().to_lowercase()),
+            }
+        }
+    }
+
+    /// One string per identifier, for counting failures against it.
+    pub fn key(&self) -> String {
+        match self {
+            Identifier::Email(e) => format!("email:{e}"),
+            Identifier::EmployeeNumber(n) => format!("number:{n}"),
+            Identifier::Unrecognised(raw) => format!("other:{raw}"),
+        }
+    }
+}
+
+/// The outcome of checking credentials: the account the identifier names (if any) and whether
+/// it may sign in with the password given.
+pub struct Verdict {
+    pub found: Option<user::Model>,
+    pub accepted: bool,
+}
+
+/// Checks an identifier and a password or PIN. An unknown identifier, a disabled account and a
+/// wrong password all cost one argon2 verification, so the timing does not tell them apart.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
-    email: &str,
+    id: &Identifier,
     password: String,
     decoy_hash: &str,
-) -> Result<user::Model, AppError> {
-    // An address signs in by email; anything else is tried as a shop-floor employee number.
-    let column = if email.contains('@') {
-        WorkEmail::parse(email).ok().map(|e| (user::Column::EmailCanonical, e.canonical().to_owned()))
-    } else {
-        EmployeeNumber::parse(email).ok().map(|n| (user::Column::EmployeeNumberCanonical, n.canonical().to_owned()))
+) -> Result<Verdict, DbErr> {
+    let column = match id {
+        Identifier::Email(canonical) => Some((user::Column::EmailCanonical, canonical)),
+        Identifier::EmployeeNumber(canonical) => Some((user::Column::EmployeeNumberCanonical, canonical)),
+        Identifier::Unrecognised(_) => None,
     };
     let found = match column {
-        Some((column, canonical)) => user::Entity::find().filter(column.eq(canonical)).one(db).await?,
+        Some((column, canonical)) => user::Entity::find().filter(column.eq(canonical.as_str())).one(db).await?,
         None => None,
     };
-    let usable = found.filter(|u| u.status == user::STATUS_ACTIVE && u.password_hash.is_some());
-    let hash = usable.as_ref().and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());
+    let usable = found.as_ref().filter(|u| u.status == user::STATUS_ACTIVE && u.password_hash.is_some());
+    let hash = usable.and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());
     let matches = verify_password(password, hash).await;
-    match usable {
-        Some(user) if matches => Ok(user),
-        _ => Err(AppError::InvalidCredentials),
-    }
+    let accepted = usable.is_some() && matches;
+    Ok(Verdict { found, accepted })
 }
 
 /// Starts a session for `user_id`; the raw token goes in the cookie, only its hash is stored.

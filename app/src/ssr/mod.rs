@@ -12,6 +12,6 @@ pub mod tokens;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use scope::Scope;
 pub use request::{
-    Actor, Viewer, app_state, cookie_header, cookie_value, require_actor, require_admin, respond, set_cookie, viewer,
+    Actor, Viewer, app_state, client_address, cookie_header, cookie_value, require_actor, require_admin, respond, set_cookie, viewer,
 };
 pub use state::{AppState, Settings};

@@ -36,6 +36,15 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
+/// Who is asking, for per-client limits: the connection's IP address ("unknown" when the
+/// server was not given it). Behind a reverse proxy this is the proxy.
+pub fn client_address() -> Result<String, AppError> {
+    Ok(parts()?
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()))
+}
+
 /// The signed-in person, or `None`.
 pub fn viewer() -> Result<Option<Actor>, AppError> {
     Ok(parts()?.extensions.get::<Viewer>().and_then(|v| v.0.clone()))

@@ -18,3 +18,4 @@ mod outbox_workers;
 mod setup;
 mod shop_floor;
 mod sign_in;
+mod sign_in_limits;

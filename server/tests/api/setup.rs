@@ -1,5 +1,4 @@
-//! The shop-floor worker's setup from their handout, through the service (the page is not
-//! built yet).
+//! The shop-floor worker's setup from their handout, through the service and over HTTP.
 
 use crate::helpers::{TestApp, spawn_app};
 use app::accept::dto::SetupForm;
@@ -14,7 +13,7 @@ use app::ssr::entities::{audit_event, invitation, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::Arc;
 
-async fn handout(app: &TestApp, number: &str) -> Handout {
+pub async fn handout(app: &TestApp, number: &str) -> Handout {
     let admin = app.actor(&format!("admin.{number}@example.com"), Role::CorporateAdmin, None).await;
     let input = ShopFloorInvite {
         first_name: "Ola".into(),
@@ -26,7 +25,7 @@ async fn handout(app: &TestApp, number: &str) -> Handout {
     invite_shop_floor(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap()
 }
 
-fn form(number: &str, code: &str, secret: &str) -> SetupForm {
+pub fn form(number: &str, code: &str, secret: &str) -> SetupForm {
     SetupForm {
         employee_number: number.into(),
         setup_code: code.into(),
@@ -39,7 +38,7 @@ fn form(number: &str, code: &str, secret: &str) -> SetupForm {
     }
 }
 
-async fn setup(app: &TestApp, client: &str, form: SetupForm) -> Result<i32, AppError> {
+pub async fn setup(app: &TestApp, client: &str, form: SetupForm) -> Result<i32, AppError> {
     complete_setup(&app.state.db, &app.state.settings, app.clock.now(), client, form).await.map(|(u, _)| u.id)
 }
 

@@ -1,0 +1,121 @@
+//! Limits on failed sign-ins, so a 6-digit PIN on a shared terminal cannot be guessed.
+//!
+//! - Per account: after [`MAX_FAILURES_PER_ACCOUNT`] failures within [`ACCOUNT_WINDOW`] the
+//!   account is locked until the oldest of them is that old; a successful sign-in clears the
+//!   count. At most 5 guesses per 15 minutes is under 500 a day against about a million PINs.
+//! - Per client: [`MAX_FAILURES_PER_CLIENT`] failures an hour from one address, across
+//!   accounts, stop that address (one common PIN tried against every employee number).
+//!
+//! Accounts are keyed by a hash of the identifier as canonicalised, whether or not an account
+//! has it, so an unknown identifier locks exactly like a known one and the lock tells nothing.
+//! Each attempt is reserved as a failure *before* the password is checked, by one conditional
+//! insert (serialised per account on PostgreSQL by an advisory lock, on SQLite by its write
+//! lock), so concurrent guesses cannot slip past the limit; a success deletes the reservations.
+
+use super::service::{Identifier, authenticate};
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::{NewAuditEvent, record};
+use crate::error::AppError;
+use crate::ssr::entities::user;
+use crate::ssr::raw::statement;
+use crate::ssr::tokens::hash_token;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
+
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const ACCOUNT_WINDOW: Duration = Duration::minutes(15);
+pub const MAX_FAILURES_PER_CLIENT: i64 = 100;
+pub const CLIENT_WINDOW: Duration = Duration::hours(1);
+
+#[derive(FromQueryResult)]
+struct Failures {
+    n: i64,
+    oldest: Option<DateTime<Utc>>,
+}
+
+/// Failures recorded for `column = key` since `since`, and when the oldest of them happened.
+async fn failures(db: &impl ConnectionTrait, column: &str, key: &str, since: DateTime<Utc>) -> Result<Failures, AppError> {
+    let sql = format!("SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM sign_in_failures WHERE {column} = $1 AND failed_at > $2");
+    Failures::find_by_statement(statement(db, &sql, vec![key.into(), since.into()]))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// The lock error, with the wait until the oldest failure leaves the window (at least a minute).
+fn locked(oldest: Option<DateTime<Utc>>, window: Duration, now: DateTime<Utc>) -> AppError {
+    let free_at = oldest.map_or(now + window, |t| t + window);
+    let seconds = (free_at - now).num_seconds().max(1);
+    AppError::SignInLocked { minutes: (seconds + 59) / 60 }
+}
+
+/// Reserves one attempt for `account` from `client`, or refuses while either is locked.
+async fn reserve(db: &DatabaseConnection, account: &str, client: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    let from_client = failures(db, "client", client, now - CLIENT_WINDOW).await?;
+    if from_client.n >= MAX_FAILURES_PER_CLIENT {
+        return Err(locked(from_client.oldest, CLIENT_WINDOW, now));
+    }
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let lock = "SELECT pg_advisory_xact_lock(hashtext($1))";
+        txn.execute_raw(statement(&txn, lock, vec![account.into()])).await?;
+    }
+    let insert = "INSERT INTO sign_in_failures (account, client, failed_at) SELECT $1, $2, $3 \
+        WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $5";
+    let values = vec![account.into(), client.into(), now.into(), (now - ACCOUNT_WINDOW).into(), MAX_FAILURES_PER_ACCOUNT.into()];
+    let reserved = txn.execute_raw(statement(&txn, insert, values)).await?.rows_affected() > 0;
+    let refusal = if reserved {
+        None
+    } else {
+        Some(locked(failures(&txn, "account", account, now - ACCOUNT_WINDOW).await?.oldest, ACCOUNT_WINDOW, now))
+    };
+    txn.commit().await?;
+    refusal.map_or(Ok(()), Err)
+}
+
+/// Records in the Audit log that a real account has just been locked, so an admin asked "why
+/// can't I sign in?" can see it. Written once, by the attempt that reaches the limit.
+async fn note_lock(db: &DatabaseConnection, account: &str, found: Option<&user::Model>, now: DateTime<Utc>) -> Result<(), AppError> {
+    let Some(user) = found else { return Ok(()) };
+    if failures(db, "account", account, now - ACCOUNT_WINDOW).await?.n != MAX_FAILURES_PER_ACCOUNT {
+        return Ok(());
+    }
+    tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
+    let event = NewAuditEvent {
+        event_type: AuditEventType::SignInLocked.as_str(),
+        actor_user_id: None,
+        subject_type: "user",
+        subject_id: Some(user.id),
+        department_id: user.department_id,
+        details: serde_json::json!({ "email": user.email, "employee_number": user.employee_number }),
+    };
+    Ok(record(db, event, now).await?)
+}
+
+/// Signs in with an email or employee number and a password or PIN, under the limits above.
+/// Every refusal is `InvalidCredentials` or `SignInLocked`, alike for known and unknown
+/// identifiers.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    identifier: &str,
+    password: String,
+    client: &str,
+    now: DateTime<Utc>,
+    decoy_hash: &str,
+) -> Result<user::Model, AppError> {
+    let id = Identifier::parse(identifier);
+    let account = hash_token(&id.key());
+    reserve(db, &account, client, now).await?;
+    let verdict = authenticate(db, &id, password, decoy_hash).await?;
+    match verdict.found {
+        Some(user) if verdict.accepted => {
+            db.execute_raw(statement(db, "DELETE FROM sign_in_failures WHERE account = $1", vec![account.into()]))
+                .await?;
+            Ok(user)
+        }
+        found => {
+            note_lock(db, &account, found.as_ref(), now).await?;
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Limits on failed sign-ins: an account locks after repeated wrong PINs or passwords, one
+//! client is stopped after many failures across accounts, and neither tells whether an
+//! account exists.
+
+use crate::helpers::{PASSWORD, TestApp, client, spawn_app};
+use crate::setup::{form, handout, setup};
+use app::auth::throttle::{self, ACCOUNT_WINDOW, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT};
+use app::domain::Role;
+use app::error::AppError;
+use app::ssr::Clock;
+use app::ssr::entities::audit_event;
+use app::ssr::raw::statement;
+use chrono::Duration;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::sync::Arc;
+
+/// A shop-floor worker who has set up PIN 482139.
+async fn worker(app: &TestApp, number: &str) {
+    let issued = handout(app, number).await;
+    setup(app, "10.0.0.1", form(number, &issued.setup_code, "482139")).await.unwrap();
+}
+
+async fn sign_in(app: &TestApp, client: &str, identifier: &str, secret: &str) -> Result<i32, AppError> {
+    let state = &app.state;
+    throttle::sign_in(&state.db, identifier, secret.into(), client, app.clock.now(), &state.decoy_hash).await.map(|u| u.id)
+}
+
+#[tokio::test]
+async fn five_wrong_pins_lock_the_account_even_against_the_right_pin_for_fifteen_minutes() {
+    let app = spawn_app().await;
+    worker(&app, "E-4577").await;
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+        assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482130").await, Err(AppError::InvalidCredentials));
+    }
+
+    let locked = sign_in(&app, "10.0.0.8", "e-4577", "482139").await;
+    app.clock.advance(ACCOUNT_WINDOW - Duration::seconds(1));
+    let still_locked = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
+    app.clock.advance(Duration::seconds(2));
+    let unlocked = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
+
+    assert_eq!(locked, Err(AppError::SignInLocked { minutes: 15 }));
+    assert_eq!(still_locked, Err(AppError::SignInLocked { minutes: 1 }));
+    assert!(unlocked.is_ok(), "{unlocked:?}");
+    let message = AppError::SignInLocked { minutes: 15 }.to_string();
+    assert_eq!(message, "Too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator.");
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_clears_the_count() {
+    let app = spawn_app().await;
+    worker(&app, "E-4577").await;
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT - 1 {
+        let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
+    }
+    sign_in(&app, "10.0.0.7", "E-4577", "482139").await.unwrap();
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT - 1 {
+        let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
+    }
+
+    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok());
+}
+
+#[tokio::test]
+async fn a_locked_unknown_number_answers_exactly_like_a_locked_real_one_over_http() {
+    let app = spawn_app().await;
+    worker(&app, "E-4577").await;
+    let attempt = |number: &'static str| {
+        let app = &app;
+        async move { app.call(&client(), "sign_in", &[("email", number), ("password", "482130")]).await }
+    };
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+        assert_eq!(attempt("E-4577").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(attempt("E-9999").await.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    let real = attempt("E-4577").await;
+    let unknown = attempt("E-9999").await;
+
+    assert_eq!(real.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(real.status(), unknown.status());
+    assert!(real.headers().get("set-cookie").is_none());
+    let (a, b) = (real.text().await.unwrap(), unknown.text().await.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a, r#"{"SignInLocked":{"minutes":15}}"#);
+}
+
+#[tokio::test]
+async fn the_lock_of_a_real_account_is_in_the_audit_log_once() {
+    let app = spawn_app().await;
+    worker(&app, "E-4577").await;
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT + 2 {
+        let _ = sign_in(&app, "10.0.0.7", "E-4577", "482130").await;
+        let _ = sign_in(&app, "10.0.0.7", "E-0000", "482130").await;
+    }
+
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::EventType.eq("user.sign_in_locked"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+
+    assert_eq!(events.len(), 1, "once, and only for the account that exists");
+    assert!(events[0].details.contains("E-4577"), "{}", events[0].details);
+    assert!(!events[0].details.contains("482130"));
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_guesses_get_five_tries_and_fifteen_refusals() {
+    let app = Arc::new(spawn_app().await);
+    worker(&app, "E-4577").await;
+
+    let start = Arc::new(tokio::sync::Barrier::new(20));
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let (app, start) = (app.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                sign_in(&app, &format!("10.0.1.{n}"), "E-4577", &format!("5{n:05}")).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for guess in guesses {
+        outcomes.push(guess.await.unwrap());
+    }
+
+    let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
+    let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
+    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 15));
+}
+
+#[tokio::test]
+async fn one_client_failing_across_many_accounts_is_stopped_and_others_are_not() {
+    let app = spawn_app().await;
+    app.user("real@example.com", Role::Employee, None).await;
+    // A client that has already failed the limit within the hour, each time on another account.
+    let now = app.clock.now();
+    for n in 0..MAX_FAILURES_PER_CLIENT {
+        let insert = "INSERT INTO sign_in_failures (account, client, failed_at) VALUES ($1, $2, $3)";
+        let values = vec![format!("account-{n}").into(), "10.0.0.9".into(), (now - Duration::minutes(30)).into()];
+        app.state.db.execute_raw(statement(&app.state.db, insert, values)).await.unwrap();
+    }
+
+    let blocked = sign_in(&app, "10.0.0.9", "real@example.com", PASSWORD).await;
+    let elsewhere = sign_in(&app, "10.0.0.10", "real@example.com", PASSWORD).await;
+    app.clock.advance(Duration::minutes(31));
+    let later = sign_in(&app, "10.0.0.9", "real@example.com", PASSWORD).await;
+
+    assert_eq!(blocked, Err(AppError::SignInLocked { minutes: 30 }));
+    assert!(elsewhere.is_ok(), "{elsewhere:?}");
+    assert!(later.is_ok(), "{later:?}");
+}
