@@ -28,7 +28,7 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await expect(handout.locator(".setup-code")).toHaveText(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   await expect(handout.getByRole("img", { name: "QR code of the setup link" }).locator("svg")).toBeVisible();
   await expect(handout).toContainText(`${baseURL}/setup`);
-  const code = (await handout.locator(".setup-code").textContent())!;
+  const firstCode = (await handout.locator(".setup-code").textContent())!;
   await handout.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toBeHidden();
 
@@ -43,6 +43,15 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await expect(row).toContainText("Shop-floor");
   await expect(row).toContainText("Pending");
   await expect(row).toContainText("Quality");
+
+  // The first handout went missing: Resend makes a new one, shown once, and the old code dies.
+  await row.getByRole("button", { name: "Resend invitation to E-4577" }).click();
+  const reissued = page.getByRole("dialog").getByRole("region", { name: "Setup handout" });
+  await expect(reissued).toContainText("Ola Nowak");
+  await expect(reissued.locator(".setup-code")).not.toHaveText(firstCode);
+  const code = (await reissued.locator(".setup-code").textContent())!;
+  await reissued.getByRole("button", { name: "Done" }).click();
+  await expect(reissued).toHaveCount(0);
 
   // The worker types the handout into the setup page at a terminal.
   const terminal = await (await browser.newContext()).newPage();
@@ -72,4 +81,11 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await later.getByLabel("Password or PIN", { exact: true }).fill("482139");
   await later.getByRole("button", { name: "Sign in" }).click();
   await expect(later).toHaveURL(/\/profile$/);
+
+  // The admin now finds the worker in Users, by number and marked as shop-floor.
+  await page.goto("/users");
+  const person = page.getByRole("row").filter({ hasText: "Ola Nowak" });
+  await expect(person).toContainText("E-4577");
+  await expect(person).toContainText("Shop-floor");
+  await expect(person).toContainText("Employee");
 });

@@ -88,14 +88,14 @@ pub async fn invite_shop_floor(
 }
 
 #[server(endpoint = "resend_invitation")]
-pub async fn resend_invitation(id: i32) -> Result<(), AppError> {
+pub async fn resend_invitation(id: i32) -> Result<Option<Handout>, AppError> {
     use crate::ssr::{app_state, require_admin, respond};
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::resend(&state.db, &actor, &state.settings, state.clock.now(), id).await?;
+        let handout = super::service::resend(&state.db, &actor, &state.settings, state.clock.now(), id).await?;
         state.outbox_signal.notify_one();
-        Ok(())
+        Ok(handout)
     }.await)
 }
 

@@ -17,5 +17,6 @@ mod organisation;
 mod outbox_workers;
 mod setup;
 mod shop_floor;
+mod shop_floor_tabs;
 mod sign_in;
 mod sign_in_limits;

@@ -1,5 +1,4 @@
-//! Shop-floor invitations (no email): the rules on the admin's side. The worker's setup page
-//! and PIN sign-in are not built yet.
+//! Shop-floor invitations (no email): the rules on the admin's side when issuing a handout.
 
 use crate::helpers::{TestApp, spawn_app};
 use app::domain::Role;

@@ -1,7 +1,9 @@
+use super::HandoutView;
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
 use crate::layout::Pager;
 use crate::users::components::{InviteAction, ShopFloorAction, page_param};
+use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -28,6 +30,22 @@ pub fn InvitationsList() -> impl IntoView {
         let resend_err = resend.value().get().and_then(Result::err);
         resend_err.or(revoke.value().get().and_then(Result::err)).map(|e| e.to_string())
     };
+    // A shop-floor Resend answers a new handout: shown once, in a dialog of its own.
+    let handout_dialog = NodeRef::<Dialog>::new();
+    let handout = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(Some(made))) = resend.value().get() {
+            handout.set(Some(made));
+            if let Some(d) = handout_dialog.get() {
+                let _ = d.show_modal();
+            }
+        }
+    });
+    let close_handout = move || {
+        if let Some(d) = handout_dialog.get() {
+            d.close();
+        }
+    };
     let navigate = use_navigate();
     let filter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -46,6 +64,9 @@ pub fn InvitationsList() -> impl IntoView {
             <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
         </form>
         <p class="form-error" role="alert">{action_error}</p>
+        <dialog class="modal" node_ref=handout_dialog aria-labelledby="handout-title" on:close=move |_| handout.set(None)>
+            {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=close_handout/> })}
+        </dialog>
         <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>
             {move || Suspend::new(async move {
                 match invitations.await {

@@ -3,14 +3,18 @@
 use super::invite::{Assignment, expire_stale, queue_invitation_mail};
 use super::listing::status_at;
 use super::rate_limit::reserve_attempt;
+use super::shop_floor::{Worker, issue_handout, number_taken};
+use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, record};
+use crate::domain::setup_code::SetupCode;
+use crate::invitations::dto::Handout;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::invitations::dto::InvitationStatus;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::find_unit;
 use crate::ssr::entities::invitation;
-use crate::ssr::tokens::SecretToken;
+use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -34,65 +38,129 @@ fn not_open() -> AppError {
     AppError::Invalid("This invitation has already been accepted or revoked.".into())
 }
 
-/// Sends a pending (or expired) email invitation again with a new link and expiry; the old
-/// link stops working at once. Counts toward the hourly limit.
-pub async fn resend(db: &DatabaseConnection, actor: &Actor, settings: &Settings, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
+/// The role and units an invitation carries, as they are now.
+async fn assignment_of(db: &impl ConnectionTrait, inv: &invitation::Model) -> Result<Assignment, AppError> {
+    Ok(Assignment {
+        role: Role::parse(&inv.role).ok_or(AppError::Internal)?,
+        department: match inv.department_id {
+            Some(d) => find_unit(db, UnitKind::Department, d).await?,
+            None => None,
+        },
+        location: match inv.location_id {
+            Some(l) => find_unit(db, UnitKind::Location, l).await?,
+            None => None,
+        },
+    })
+}
+
+/// Gives a pending (or expired) invitation a new secret and expiry; the old one stops working
+/// at once, and the count of wrong setup codes starts again.
+async fn renew(
+    txn: &impl ConnectionTrait,
+    inv: &invitation::Model,
+    secret_hash: String,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    invitation::Entity::update(invitation::ActiveModel {
+        id: Set(inv.id),
+        token_hash: Set(secret_hash),
+        status: Set(invitation::PENDING.to_owned()),
+        failed_attempts: Set(0),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+/// Sends a pending (or expired) invitation again: an email invitation gets a new link by mail,
+/// a shop-floor one a new setup code on a new handout, which is answered (and shown once).
+/// The old link or code stops working at once. Counts toward the hourly limit.
+pub async fn resend(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    id: i32,
+) -> Result<Option<Handout>, AppError> {
     let txn = db.begin().await?;
     let inv = find_in_scope(&txn, actor, id).await?;
     if !matches!(status_at(&inv, now), InvitationStatus::Pending | InvitationStatus::Expired) {
         return Err(not_open());
     }
-    let (Some(email), Some(canonical)) = (inv.email.clone(), inv.email_canonical.clone()) else {
-        return Err(AppError::Invalid("Only email invitations can be resent.".into()));
-    };
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    expire_stale(&txn, &canonical, now).await?;
+    let outcome = if inv.kind == invitation::KIND_SHOP_FLOOR {
+        resend_handout(&txn, actor, settings, &inv, now).await.map(Some)
+    } else {
+        resend_email(&txn, actor, settings, &inv, now).await.map(|()| None)
+    };
+    // A refusal because the address or number is taken still counts as an attempt.
+    if matches!(outcome, Ok(_) | Err(AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable)) {
+        txn.commit().await?;
+    }
+    outcome
+}
+
+async fn resend_email(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    settings: &Settings,
+    inv: &invitation::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (Some(email), Some(canonical)) = (inv.email.clone(), inv.email_canonical.clone()) else {
+        return Err(AppError::Internal);
+    };
+    expire_stale(txn, &canonical, now).await?;
     // An expired invitation may since have been replaced by a newer one for the same address.
     let newer = invitation::Entity::find()
         .filter(invitation::Column::EmailCanonical.eq(canonical.as_str()))
         .filter(invitation::Column::Status.eq(invitation::PENDING))
         .filter(invitation::Column::Id.ne(inv.id))
-        .count(&txn)
+        .count(txn)
         .await?;
     if newer > 0 {
-        txn.commit().await?;
         return Err(AppError::InvitationUnavailable);
     }
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
-    invitation::Entity::update(invitation::ActiveModel {
-        id: Set(inv.id),
-        token_hash: Set(token.hash()),
-        status: Set(invitation::PENDING.to_owned()),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await?;
-    let assignment = Assignment {
-        role: Role::parse(&inv.role).ok_or(AppError::Internal)?,
-        department: match inv.department_id {
-            Some(d) => find_unit(&txn, UnitKind::Department, d).await?,
-            None => None,
-        },
-        location: match inv.location_id {
-            Some(l) => find_unit(&txn, UnitKind::Location, l).await?,
-            None => None,
-        },
-    };
-    queue_invitation_mail(&txn, settings, actor, inv.id, &email, &assignment, &token, expires_at, now).await?;
+    renew(txn, inv, token.hash(), now, expires_at).await?;
+    let assignment = assignment_of(txn, inv).await?;
+    queue_invitation_mail(txn, settings, actor, inv.id, &email, &assignment, &token, expires_at, now).await?;
     let event = NewAuditEvent {
-        event_type: "invitation.resent",
+        event_type: AuditEventType::InvitationResent.as_str(),
         actor_user_id: Some(actor.user_id),
         subject_type: "invitation",
         subject_id: Some(inv.id),
         department_id: inv.department_id,
         details: serde_json::json!({ "email": email }),
     };
-    record(&txn, event, now).await?;
-    txn.commit().await?;
-    Ok(())
+    Ok(record(txn, event, now).await?)
+}
+
+async fn resend_handout(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    settings: &Settings,
+    inv: &invitation::Model,
+    now: DateTime<Utc>,
+) -> Result<Handout, AppError> {
+    let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.clone()) else {
+        return Err(AppError::Internal);
+    };
+    if number_taken(txn, &canonical, inv.id, now).await? {
+        return Err(AppError::EmployeeNumberUnavailable);
+    }
+    let code = SetupCode::generate();
+    let expires_at = now + settings.invite_ttl;
+    renew(txn, inv, hash_token(code.normalised()), now, expires_at).await?;
+    let assignment = assignment_of(txn, inv).await?;
+    let name = [inv.first_name.as_deref(), inv.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let worker = Worker { invitation_id: inv.id, name, employee_number: number };
+    issue_handout(txn, actor, settings, worker, &assignment, &code, now, expires_at).await
 }
 
 /// Revokes an invitation that has not been accepted: its link stops working at once.
@@ -114,7 +182,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, 
         return Err(not_open());
     }
     let event = NewAuditEvent {
-        event_type: "invitation.revoked",
+        event_type: AuditEventType::InvitationRevoked.as_str(),
         actor_user_id: Some(actor.user_id),
         subject_type: "invitation",
         subject_id: Some(inv.id),

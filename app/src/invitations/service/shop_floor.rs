@@ -1,9 +1,10 @@
 //! Inviting a shop-floor worker who has no email: a pending account and a one-time setup code
 //! on a printable handout, under the same rules and hourly limit as email invitations.
 
-use super::invite::{audit_details, check_assignment, insert_pending};
+use super::invite::{Assignment, audit_details, check_assignment, insert_pending};
 use super::rate_limit::reserve_attempt;
 use crate::accept::service::required_name;
+use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, record};
 use crate::domain::Role;
 use crate::domain::employee_number::EmployeeNumber;
@@ -38,9 +39,15 @@ struct NumberUse {
     live: i64,
 }
 
-/// Whether the employee number already has an account or a live invitation; pending
-/// invitations for it that have run out are marked expired so they no longer block it.
-async fn number_taken(db: &impl ConnectionTrait, canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+/// Whether the employee number already has an account or a live invitation other than
+/// `except` (0 for none); pending invitations for it that have run out are marked expired so
+/// they no longer block it.
+pub(super) async fn number_taken(
+    db: &impl ConnectionTrait,
+    canonical: &str,
+    except: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
     let expire = Query::update()
         .table("invitations")
         .value("status", invitation::EXPIRED)
@@ -51,12 +58,51 @@ async fn number_taken(db: &impl ConnectionTrait, canonical: &str, now: DateTime<
     db.execute(&expire).await?;
     let sql = "SELECT \
         (SELECT COUNT(*) FROM users WHERE employee_number_canonical = $1) AS accounts, \
-        (SELECT COUNT(*) FROM invitations WHERE employee_number_canonical = $1 AND status = $2) AS live";
-    let found = NumberUse::find_by_statement(statement(db, sql, vec![canonical.into(), invitation::PENDING.into()]))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
+        (SELECT COUNT(*) FROM invitations WHERE employee_number_canonical = $1 AND status = $2 AND id <> $3) AS live";
+    let values = vec![canonical.into(), invitation::PENDING.into(), except.into()];
+    let found = NumberUse::find_by_statement(statement(db, sql, values)).one(db).await?.ok_or(AppError::Internal)?;
     Ok(found.accounts + found.live > 0)
+}
+
+/// The worker a shop-floor invitation is for, as the handout and the audit log name them.
+pub(super) struct Worker {
+    pub invitation_id: i32,
+    pub name: String,
+    pub employee_number: String,
+}
+
+/// Records that `worker`'s handout was issued (never the code) and answers the handout, the
+/// only place the code ever appears.
+pub(super) async fn issue_handout(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    settings: &Settings,
+    worker: Worker,
+    assignment: &Assignment,
+    code: &SetupCode,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<Handout, AppError> {
+    let who = serde_json::json!({ "employee_number": worker.employee_number, "name": worker.name });
+    let event = NewAuditEvent {
+        event_type: AuditEventType::HandoutIssued.as_str(),
+        actor_user_id: Some(actor.user_id),
+        subject_type: "invitation",
+        subject_id: Some(worker.invitation_id),
+        department_id: assignment.department.as_ref().map(|d| d.id),
+        details: audit_details(who, assignment),
+    };
+    record(txn, event, now).await?;
+    let setup_link = settings.link(&format!("setup/{}", code.normalised()));
+    Ok(Handout {
+        invitation_id: worker.invitation_id,
+        name: worker.name,
+        employee_number: worker.employee_number,
+        setup_code: code.display(),
+        qr_svg: qr_svg(&setup_link)?,
+        setup_link,
+        expires_at,
+    })
 }
 
 /// Invites a shop-floor worker: checks every rule, then writes the pending invitation (holding
@@ -83,7 +129,7 @@ pub async fn invite_shop_floor(
 
     let txn = db.begin().await?;
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    if number_taken(&txn, number.canonical(), now).await? {
+    if number_taken(&txn, number.canonical(), 0, now).await? {
         txn.commit().await?; // the attempt counts
         return Err(AppError::EmployeeNumberUnavailable);
     }
@@ -100,29 +146,11 @@ pub async fn invite_shop_floor(
     let code_hash = hash_token(code.normalised());
     let taken = AppError::EmployeeNumberUnavailable;
     let id = insert_pending(&txn, actor, &assignment, identity, code_hash, now, expires_at, taken).await?;
-    let name = format!("{first_name} {last_name}");
-    let details = audit_details(serde_json::json!({ "employee_number": number.as_str(), "name": name }), &assignment);
-    let event = NewAuditEvent {
-        event_type: "invitation.handout_issued",
-        actor_user_id: Some(actor.user_id),
-        subject_type: "invitation",
-        subject_id: Some(id),
-        department_id: assignment.department.as_ref().map(|d| d.id),
-        details,
-    };
-    record(&txn, event, now).await?;
+    let worker = Worker { invitation_id: id, name: format!("{first_name} {last_name}"), employee_number: number.as_str().to_owned() };
+    let handout = issue_handout(&txn, actor, settings, worker, &assignment, &code, now, expires_at).await?;
     txn.commit().await?;
     tracing::info!(invitation_id = id, admin_id = actor.user_id, "shop-floor handout issued");
-    let setup_link = settings.link(&format!("setup/{}", code.normalised()));
-    Ok(Handout {
-        invitation_id: id,
-        name,
-        employee_number: number.as_str().to_owned(),
-        setup_code: code.display(),
-        qr_svg: qr_svg(&setup_link)?,
-        setup_link,
-        expires_at,
-    })
+    Ok(handout)
 }
 
 /// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit

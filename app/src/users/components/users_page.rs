@@ -64,7 +64,7 @@ pub fn UsersList() -> impl IntoView {
                             <thead>
                                 <tr>
                                     <th scope="col">"Name"</th>
-                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Email or employee number"</th>
                                     <th scope="col">"Role"</th>
                                     <th scope="col">"Department"</th>
                                     <th scope="col">"Location"</th>
@@ -89,7 +89,13 @@ fn UserRowView(user: UserRow) -> impl IntoView {
     view! {
         <tr>
             <td>{user.name}</td>
-            <td>{user.email.unwrap_or_else(dash)}</td>
+            <td>
+                {match (user.email, user.employee_number) {
+                    (Some(email), _) => email.into_any(),
+                    (None, Some(number)) => view! { {number}" "<span class="badge">"Shop-floor"</span> }.into_any(),
+                    (None, None) => dash().into_any(),
+                }}
+            </td>
             <td>{user.role.label()}</td>
             <td>{user.department.unwrap_or_else(dash)}</td>
             <td>{user.location.unwrap_or_else(dash)}</td>
