@@ -92,6 +92,7 @@ impl Application {
             None => tracing::info!("mail goes out over SMTP"),
         }
         let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()));
+        tokio::spawn(app::ssr::housekeeping::run(state.db.clone(), state.clock.clone()));
         tokio::spawn(worker::run(
             state.db.clone(),
             mailer,

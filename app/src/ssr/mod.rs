@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod entities;
+pub mod housekeeping;
 pub mod pagination;
 pub mod raw;
 pub mod request;

@@ -1,0 +1,42 @@
+//! Removes rows that no rule reads any more: attempts older than every window that counts them,
+//! and expired sessions. Safe to run on several server instances at once.
+
+use super::Clock;
+use super::raw::statement;
+use chrono::Duration;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use std::sync::Arc;
+
+/// Attempts are read over at most an hour (the invitation limit, the per-client limits); a day
+/// keeps them for anyone looking into an incident.
+const KEEP_ATTEMPTS: Duration = Duration::days(1);
+const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes what has expired as of the clock's now; answers how many rows went.
+pub async fn sweep(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<u64, DbErr> {
+    let now = clock.now();
+    let old = now - KEEP_ATTEMPTS;
+    let sweeps = [
+        ("DELETE FROM invite_attempts WHERE attempted_at < $1", old),
+        ("DELETE FROM setup_attempts WHERE attempted_at < $1", old),
+        ("DELETE FROM sign_in_failures WHERE failed_at < $1", old),
+        ("DELETE FROM sessions WHERE expires_at <= $1", now),
+    ];
+    let mut removed = 0;
+    for (sql, before) in sweeps {
+        removed += db.execute_raw(statement(db, sql, vec![before.into()])).await?.rows_affected();
+    }
+    Ok(removed)
+}
+
+/// Runs [`sweep`] every ten minutes until the process ends.
+pub async fn run(db: DatabaseConnection, clock: Arc<dyn Clock>) {
+    loop {
+        match sweep(&db, clock.as_ref()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(rows = n, "housekeeping removed stale rows"),
+            Err(err) => tracing::warn!(error = %err, "housekeeping could not reach the database"),
+        }
+        tokio::time::sleep(EVERY).await;
+    }
+}
