@@ -9,8 +9,9 @@
 //! Accounts are keyed by a hash of the identifier as canonicalised, whether or not an account
 //! has it, so an unknown identifier locks exactly like a known one and the lock tells nothing.
 //! Each attempt is reserved as a failure *before* the password is checked, by one conditional
-//! insert (serialised per account on PostgreSQL by an advisory lock, on SQLite by its write
-//! lock), so concurrent guesses cannot slip past the limit; a success deletes the reservations.
+//! insert that checks both limits (serialised per client and per account by advisory locks on
+//! PostgreSQL, by its write lock on SQLite), so simultaneous guesses cannot slip past either
+//! limit; a success deletes the account's reservations.
 
 use super::service::{Identifier, authenticate};
 use crate::audit::dto::AuditEventType;
@@ -49,37 +50,63 @@ fn locked(oldest: Option<DateTime<Utc>>, window: Duration, now: DateTime<Utc>) -
     AppError::SignInLocked { minutes: (seconds + 59) / 60 }
 }
 
-/// Reserves one attempt for `account` from `client`, or refuses while either is locked.
-async fn reserve(db: &DatabaseConnection, account: &str, client: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-    let from_client = failures(db, "client", client, now - CLIENT_WINDOW).await?;
-    if from_client.n >= MAX_FAILURES_PER_CLIENT {
-        return Err(locked(from_client.oldest, CLIENT_WINDOW, now));
-    }
-    let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let lock = "SELECT pg_advisory_xact_lock(hashtext($1))";
-        txn.execute_raw(statement(&txn, lock, vec![account.into()])).await?;
-    }
-    let insert = "INSERT INTO sign_in_failures (account, client, failed_at) SELECT $1, $2, $3 \
-        WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $5";
-    let values = vec![account.into(), client.into(), now.into(), (now - ACCOUNT_WINDOW).into(), MAX_FAILURES_PER_ACCOUNT.into()];
-    let reserved = txn.execute_raw(statement(&txn, insert, values)).await?.rows_affected() > 0;
-    let refusal = if reserved {
-        None
-    } else {
-        Some(locked(failures(&txn, "account", account, now - ACCOUNT_WINDOW).await?.oldest, ACCOUNT_WINDOW, now))
-    };
-    txn.commit().await?;
-    refusal.map_or(Ok(()), Err)
+/// Where a reserved attempt stands: the failures (itself included) its account and its client
+/// now have within their windows, counted under the lock that serialises them.
+struct Reservation {
+    account_position: i64,
+    client_position: i64,
 }
 
-/// Records in the Audit log that a real account has just been locked, so an admin asked "why
-/// can't I sign in?" can see it. Written once, by the attempt that reaches the limit.
-async fn note_lock(db: &DatabaseConnection, account: &str, found: Option<&user::Model>, now: DateTime<Utc>) -> Result<(), AppError> {
-    let Some(user) = found else { return Ok(()) };
-    if failures(db, "account", account, now - ACCOUNT_WINDOW).await?.n != MAX_FAILURES_PER_ACCOUNT {
-        return Ok(());
+/// Reserves one attempt for `account` from `client`, or refuses while either is locked.
+async fn reserve(db: &DatabaseConnection, account: &str, client: &str, now: DateTime<Utc>) -> Result<Reservation, AppError> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // Always the client first, then the account, so two attempts never wait on each other
+        // in opposite orders.
+        for (class, key) in [(1, client), (2, account)] {
+            let lock = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
+            txn.execute_raw(statement(&txn, lock, vec![class.into(), key.into()])).await?;
+        }
     }
+    let insert = "INSERT INTO sign_in_failures (account, client, failed_at) SELECT $1, $2, $3 \
+        WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $5 \
+        AND (SELECT COUNT(*) FROM sign_in_failures WHERE client = $2 AND failed_at > $6) < $7";
+    let values = vec![
+        account.into(),
+        client.into(),
+        now.into(),
+        (now - ACCOUNT_WINDOW).into(),
+        MAX_FAILURES_PER_ACCOUNT.into(),
+        (now - CLIENT_WINDOW).into(),
+        MAX_FAILURES_PER_CLIENT.into(),
+    ];
+    let reserved = txn.execute_raw(statement(&txn, insert, values)).await?.rows_affected() > 0;
+    let by_account = failures(&txn, "account", account, now - ACCOUNT_WINDOW).await?;
+    let by_client = failures(&txn, "client", client, now - CLIENT_WINDOW).await?;
+    txn.commit().await?;
+    if reserved {
+        Ok(Reservation { account_position: by_account.n, client_position: by_client.n })
+    } else if by_client.n >= MAX_FAILURES_PER_CLIENT {
+        Err(locked(by_client.oldest, CLIENT_WINDOW, now))
+    } else {
+        Err(locked(by_account.oldest, ACCOUNT_WINDOW, now))
+    }
+}
+
+/// After a failure: records in the Audit log that a real account has just been locked (so an
+/// admin asked "why can't I sign in?" can see it), and logs a client that has just been
+/// stopped. Each is written once, by the attempt that reached the limit.
+async fn note_failure(
+    db: &DatabaseConnection,
+    client: &str,
+    at: &Reservation,
+    found: Option<&user::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if at.client_position == MAX_FAILURES_PER_CLIENT {
+        tracing::warn!(client = %client, "sign-in from this client stopped for up to an hour after repeated failures");
+    }
+    let Some(user) = found.filter(|_| at.account_position == MAX_FAILURES_PER_ACCOUNT) else { return Ok(()) };
     tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
     let event = NewAuditEvent {
         event_type: AuditEventType::SignInLocked.as_str(),
@@ -105,7 +132,7 @@ pub async fn sign_in(
 ) -> Result<user::Model, AppError> {
     let id = Identifier::parse(identifier);
     let account = hash_token(&id.key());
-    reserve(db, &account, client, now).await?;
+    let reservation = reserve(db, &account, client, now).await?;
     let verdict = authenticate(db, &id, password, decoy_hash).await?;
     match verdict.found {
         Some(user) if verdict.accepted => {
@@ -114,7 +141,7 @@ pub async fn sign_in(
             Ok(user)
         }
         found => {
-            note_lock(db, &account, found.as_ref(), now).await?;
+            note_failure(db, client, &reservation, found.as_ref(), now).await?;
             Err(AppError::InvalidCredentials)
         }
     }

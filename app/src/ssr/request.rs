@@ -36,13 +36,41 @@ pub fn app_state() -> Result<AppState, AppError> {
     })
 }
 
-/// Who is asking, for per-client limits: the connection's IP address ("unknown" when the
-/// server was not given it). Behind a reverse proxy this is the proxy.
+/// Who is asking, for per-client limits: the connection's address as [`client_key`] names it
+/// ("unknown" when the server was not given it). Behind a reverse proxy this is the proxy.
 pub fn client_address() -> Result<String, AppError> {
     Ok(parts()?
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string()))
+        .map_or_else(|| "unknown".to_owned(), |info| client_key(info.0.ip())))
+}
+
+/// One key per client: an IPv4 address as it is, an IPv6 address by its /64 prefix, since one
+/// subscriber usually holds a whole /64 and could otherwise change address at every attempt.
+pub fn client_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_key;
+
+    #[test]
+    fn an_ipv6_client_is_known_by_its_64_prefix_and_an_ipv4_one_by_its_address() {
+        assert_eq!(client_key("2001:db8:aa:7:1:2:3:4".parse().unwrap()), "2001:db8:aa:7::/64");
+        assert_eq!(client_key("2001:db8:aa:7:ffff::9".parse().unwrap()), "2001:db8:aa:7::/64");
+        assert_eq!(client_key("10.0.0.7".parse().unwrap()), "10.0.0.7");
+        assert_eq!(client_key("::ffff:10.0.0.7".parse().unwrap()), "10.0.0.7");
+    }
 }
 
 /// The signed-in person, or `None`.

@@ -12,7 +12,7 @@ use app::ssr::entities::audit_event;
 use app::ssr::raw::statement;
 use chrono::Duration;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::sync::Arc;
 
 /// A shop-floor worker who has set up PIN 482139.
@@ -129,6 +129,43 @@ async fn twenty_simultaneous_guesses_get_five_tries_and_fifteen_refusals() {
     let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
     let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
     assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 15));
+    let locks = audit_event::Entity::find()
+        .filter(audit_event::Column::EventType.eq("user.sign_in_locked"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(locks, 1, "one Sign-in locked event, however the guesses interleave");
+}
+
+#[tokio::test]
+async fn twenty_simultaneous_failures_from_one_client_stop_exactly_at_its_limit() {
+    let app = Arc::new(spawn_app().await);
+    // Five failures short of the client's limit, each on another account.
+    let now = app.clock.now();
+    for n in 0..MAX_FAILURES_PER_CLIENT - 5 {
+        let insert = "INSERT INTO sign_in_failures (account, client, failed_at) VALUES ($1, $2, $3)";
+        let values = vec![format!("account-{n}").into(), "10.0.0.9".into(), (now - Duration::minutes(1)).into()];
+        app.state.db.execute_raw(statement(&app.state.db, insert, values)).await.unwrap();
+    }
+
+    let start = Arc::new(tokio::sync::Barrier::new(20));
+    let guesses: Vec<_> = (0..20)
+        .map(|n| {
+            let (app, start) = (app.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                sign_in(&app, "10.0.0.9", &format!("E-{n}"), "482139").await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for guess in guesses {
+        outcomes.push(guess.await.unwrap());
+    }
+
+    let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
+    let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
+    assert_eq!((tried, refused), (5, 15));
 }
 
 #[tokio::test]

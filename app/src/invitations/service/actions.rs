@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
+    SqlErr, TransactionTrait,
 };
 
 /// The invitation if `actor` administers it; someone else's department's looks like no
@@ -54,15 +54,17 @@ async fn assignment_of(db: &impl ConnectionTrait, inv: &invitation::Model) -> Re
 }
 
 /// Gives a pending (or expired) invitation a new secret and expiry; the old one stops working
-/// at once, and the count of wrong setup codes starts again.
+/// at once, and the count of wrong setup codes starts again. If another admin has just invited
+/// the same address or number, the unique index refuses it and the answer is `taken`.
 async fn renew(
     txn: &impl ConnectionTrait,
     inv: &invitation::Model,
     secret_hash: String,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    taken: AppError,
 ) -> Result<(), AppError> {
-    invitation::Entity::update(invitation::ActiveModel {
+    let renewed = invitation::Entity::update(invitation::ActiveModel {
         id: Set(inv.id),
         token_hash: Set(secret_hash),
         status: Set(invitation::PENDING.to_owned()),
@@ -72,8 +74,12 @@ async fn renew(
         ..Default::default()
     })
     .exec(txn)
-    .await?;
-    Ok(())
+    .await;
+    match renewed {
+        Ok(_) => Ok(()),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// Sends a pending (or expired) invitation again: an email invitation gets a new link by mail,
@@ -127,7 +133,7 @@ async fn resend_email(
     }
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
-    renew(txn, inv, token.hash(), now, expires_at).await?;
+    renew(txn, inv, token.hash(), now, expires_at, AppError::InvitationUnavailable).await?;
     let assignment = assignment_of(txn, inv).await?;
     queue_invitation_mail(txn, settings, actor, inv.id, &email, &assignment, &token, expires_at, now).await?;
     let event = NewAuditEvent {
@@ -156,7 +162,7 @@ async fn resend_handout(
     }
     let code = SetupCode::generate();
     let expires_at = now + settings.invite_ttl;
-    renew(txn, inv, hash_token(code.normalised()), now, expires_at).await?;
+    renew(txn, inv, hash_token(code.normalised()), now, expires_at, AppError::EmployeeNumberUnavailable).await?;
     let assignment = assignment_of(txn, inv).await?;
     let name = [inv.first_name.as_deref(), inv.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let worker = Worker { invitation_id: inv.id, name, employee_number: number };
