@@ -27,17 +27,12 @@ pub enum Identifier {
 
 impl Identifier {
     pub fn parse(input: &str) -> Identifier {
-        if input.contains('@') {
-            match WorkEmail::parse(input) {
-                Ok(email) => Identifier::Email(email.canonical().to_owned()),
-                Err(_) => Identifier::Unrecognised(input.trim().to_lowercase()),
-            }
+        let known = if input.contains('@') {
+            WorkEmail::parse(input).ok().map(|e| Identifier::Email(e.canonical().to_owned()))
         } else {
-            match EmployeeNumber::parse(input) {
-                Ok(number) => Identifier::EmployeeNumber(number.canonical().to_owned()),
-                Err(_) => Identifier::Unrecognised(input.trim().to_lowercase()),
-            }
-        }
+            EmployeeNumber::parse(input).ok().map(|n| Identifier::EmployeeNumber(n.canonical().to_owned()))
+        };
+        known.unwrap_or_else(|| Identifier::Unrecognised(input.trim().to_lowercase()))
     }
 
     /// One string per identifier, for counting failures against it.

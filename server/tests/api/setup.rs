@@ -7,7 +7,7 @@ use app::domain::Role;
 use app::domain::password::verify_password;
 use app::error::AppError;
 use app::invitations::dto::Handout;
-use app::invitations::service::{ShopFloorInvite, invite_shop_floor};
+use app::invitations::service::invite_shop_floor;
 use app::ssr::Clock;
 use app::ssr::entities::{audit_event, invitation, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -15,13 +15,7 @@ use std::sync::Arc;
 
 pub async fn handout(app: &TestApp, number: &str) -> Handout {
     let admin = app.actor(&format!("admin.{number}@example.com"), Role::CorporateAdmin, None).await;
-    let input = ShopFloorInvite {
-        first_name: "Ola".into(),
-        last_name: "Nowak".into(),
-        employee_number: number.into(),
-        role: "employee".into(),
-        ..Default::default()
-    };
+    let input = crate::shop_floor::worker(number, Role::Employee, None);
     invite_shop_floor(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap()
 }
 

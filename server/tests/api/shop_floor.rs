@@ -9,7 +9,7 @@ use app::ssr::{Actor, Clock};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-fn worker(number: &str, role: Role, department_id: Option<i32>) -> ShopFloorInvite {
+pub fn worker(number: &str, role: Role, department_id: Option<i32>) -> ShopFloorInvite {
     ShopFloorInvite {
         first_name: "Ola".into(),
         last_name: "Nowak".into(),

@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 use app::accept::service::MAX_WRONG_CODES;
 use app::domain::Role;
 use app::error::AppError;
-use app::invitations::service::{ShopFloorInvite, invite_shop_floor, remaining_this_hour, resend, revoke};
+use app::invitations::service::{invite_shop_floor, remaining_this_hour, resend, revoke};
 use app::ssr::Clock;
 use app::ssr::entities::{audit_event, invitation, outbox};
 use app::users::service::list_users;
@@ -68,7 +68,7 @@ async fn resend_is_refused_once_the_number_belongs_to_someone_else() {
     let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     app.clock.advance(Duration::hours(73));
     // The first handout ran out and the number was given a new one, which the worker used.
-    let input = ShopFloorInvite { first_name: "Ola".into(), last_name: "Nowak".into(), employee_number: "E-4577".into(), role: "employee".into(), ..Default::default() };
+    let input = crate::shop_floor::worker("E-4577", Role::Employee, None);
     let newer = invite_shop_floor(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap();
     setup(&app, "10.0.0.1", form("E-4577", &newer.setup_code, "482139")).await.unwrap();
 

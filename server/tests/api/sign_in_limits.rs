@@ -26,6 +26,39 @@ async fn sign_in(app: &TestApp, client: &str, identifier: &str, secret: &str) ->
     throttle::sign_in(&state.db, identifier, secret.into(), client, app.clock.now(), &state.decoy_hash).await.map(|u| u.id)
 }
 
+/// Records `count` failures from `client`, each on another account, `age` ago.
+async fn earlier_failures(app: &TestApp, client: &str, count: i64, age: Duration) {
+    let at = app.clock.now() - age;
+    for n in 0..count {
+        let insert = "INSERT INTO sign_in_failures (account, client, failed_at) VALUES ($1, $2, $3)";
+        let values = vec![format!("account-{n}").into(), client.into(), at.into()];
+        app.state.db.execute_raw(statement(&app.state.db, insert, values)).await.unwrap();
+    }
+}
+
+/// Starts one sign-in per `(client, identifier, secret)` at the same moment; answers how many
+/// were checked and failed, and how many were refused as locked.
+async fn all_at_once(app: &Arc<TestApp>, attempts: Vec<(String, String, String)>) -> (usize, usize) {
+    let start = Arc::new(tokio::sync::Barrier::new(attempts.len()));
+    let tasks: Vec<_> = attempts
+        .into_iter()
+        .map(|(client, identifier, secret)| {
+            let (app, start) = (app.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                sign_in(&app, &client, &identifier, &secret).await
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
+    let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
+    (tried, refused)
+}
+
 #[tokio::test]
 async fn five_wrong_pins_lock_the_account_even_against_the_right_pin_for_fifteen_minutes() {
     let app = spawn_app().await;
@@ -111,23 +144,9 @@ async fn twenty_simultaneous_guesses_get_five_tries_and_fifteen_refusals() {
     let app = Arc::new(spawn_app().await);
     worker(&app, "E-4577").await;
 
-    let start = Arc::new(tokio::sync::Barrier::new(20));
-    let guesses: Vec<_> = (0..20)
-        .map(|n| {
-            let (app, start) = (app.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                sign_in(&app, &format!("10.0.1.{n}"), "E-4577", &format!("5{n:05}")).await
-            })
-        })
-        .collect();
-    let mut outcomes = Vec::new();
-    for guess in guesses {
-        outcomes.push(guess.await.unwrap());
-    }
+    let guesses = (0..20).map(|n| (format!("10.0.1.{n}"), "E-4577".to_owned(), format!("5{n:05}"))).collect();
+    let (tried, refused) = all_at_once(&app, guesses).await;
 
-    let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
-    let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
     assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 15));
     let locks = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("user.sign_in_locked"))
@@ -141,30 +160,11 @@ async fn twenty_simultaneous_guesses_get_five_tries_and_fifteen_refusals() {
 async fn twenty_simultaneous_failures_from_one_client_stop_exactly_at_its_limit() {
     let app = Arc::new(spawn_app().await);
     // Five failures short of the client's limit, each on another account.
-    let now = app.clock.now();
-    for n in 0..MAX_FAILURES_PER_CLIENT - 5 {
-        let insert = "INSERT INTO sign_in_failures (account, client, failed_at) VALUES ($1, $2, $3)";
-        let values = vec![format!("account-{n}").into(), "10.0.0.9".into(), (now - Duration::minutes(1)).into()];
-        app.state.db.execute_raw(statement(&app.state.db, insert, values)).await.unwrap();
-    }
+    earlier_failures(&app, "10.0.0.9", MAX_FAILURES_PER_CLIENT - 5, Duration::minutes(1)).await;
 
-    let start = Arc::new(tokio::sync::Barrier::new(20));
-    let guesses: Vec<_> = (0..20)
-        .map(|n| {
-            let (app, start) = (app.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                sign_in(&app, "10.0.0.9", &format!("E-{n}"), "482139").await
-            })
-        })
-        .collect();
-    let mut outcomes = Vec::new();
-    for guess in guesses {
-        outcomes.push(guess.await.unwrap());
-    }
+    let failures = (0..20).map(|n| ("10.0.0.9".to_owned(), format!("E-{n}"), "482139".to_owned())).collect();
+    let (tried, refused) = all_at_once(&app, failures).await;
 
-    let tried = outcomes.iter().filter(|o| **o == Err(AppError::InvalidCredentials)).count();
-    let refused = outcomes.iter().filter(|o| matches!(o, Err(AppError::SignInLocked { .. }))).count();
     assert_eq!((tried, refused), (5, 15));
 }
 
@@ -173,12 +173,7 @@ async fn one_client_failing_across_many_accounts_is_stopped_and_others_are_not()
     let app = spawn_app().await;
     app.user("real@example.com", Role::Employee, None).await;
     // A client that has already failed the limit within the hour, each time on another account.
-    let now = app.clock.now();
-    for n in 0..MAX_FAILURES_PER_CLIENT {
-        let insert = "INSERT INTO sign_in_failures (account, client, failed_at) VALUES ($1, $2, $3)";
-        let values = vec![format!("account-{n}").into(), "10.0.0.9".into(), (now - Duration::minutes(30)).into()];
-        app.state.db.execute_raw(statement(&app.state.db, insert, values)).await.unwrap();
-    }
+    earlier_failures(&app, "10.0.0.9", MAX_FAILURES_PER_CLIENT, Duration::minutes(30)).await;
 
     let blocked = sign_in(&app, "10.0.0.9", "real@example.com", PASSWORD).await;
     let elsewhere = sign_in(&app, "10.0.0.10", "real@example.com", PASSWORD).await;
