@@ -13,6 +13,9 @@ PG_URL="${ONBOARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 OUT="bench/results"
 mkdir -p "$OUT"
 
+# CPU time the server process has used so far, in clock ticks (user + system).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_backend() {
@@ -32,19 +35,23 @@ run_backend() {
     "http://127.0.0.1:$port/api/sign_in" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
   for c in 1 8 32; do
     local threads=$(( c < 2 ? c : 2 ))
+    local before; before=$(cpu_ticks "$pid")
     ONBOARD_COOKIE="$cookie" ONBOARD_BENCH_PREFIX="c$c" \
       wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s bench/invite.lua "http://127.0.0.1:$port" > "$OUT/$backend-c$c.txt"
-    local rps p50 p99 errors
+    local after; after=$(cpu_ticks "$pid")
+    local rps p50 p99 errors requests cpu
     rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/$backend-c$c.txt")
     p50=$(awk '$1=="50%" {print $2}' "$OUT/$backend-c$c.txt")
     p99=$(awk '$1=="99%" {print $2}' "$OUT/$backend-c$c.txt")
     errors=$(awk '/Non-2xx/ {print $5}' "$OUT/$backend-c$c.txt")
-    printf '| %-10s | %3s | %9s | %8s | %8s | %s |\n' "$backend" "$c" "$rps" "$p50" "$p99" "${errors:-0}"
+    requests=$(awk '/requests in/ {print $1}' "$OUT/$backend-c$c.txt")
+    cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f ms", t * 1000 / hz / n}')
+    printf '| %-10s | %3s | %9s | %8s | %8s | %s | %s |\n' "$backend" "$c" "$rps" "$p50" "$p99" "$cpu" "${errors:-0}"
   done
 }
 
-echo "| database   |  c  | requests/s |   p50    |   p99    | non-2xx |"
-echo "|------------|-----|------------|----------|----------|---------|"
+echo "| database   |  c  | requests/s |   p50    |   p99    | server CPU/request | non-2xx |"
+echo "|------------|-----|------------|----------|----------|--------------------|---------|"
 run_backend SQLite "sqlite://$(mktemp -d)/bench.db?mode=rwc"
 if pg_isready -q -d "$PG_URL/postgres"; then
   db="onboard_bench_$$"

@@ -8,6 +8,7 @@ mod m20261124_000003_invitations_outbox_audit;
 mod m20261124_000004_invite_attempts;
 mod m20261124_000005_setup_attempts;
 mod m20261124_000006_sign_in_failures;
+mod m20261124_000007_invite_attempt_sequence;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_invite_attempts::Migration),
             Box::new(m20261124_000005_setup_attempts::Migration),
             Box::new(m20261124_000006_sign_in_failures::Migration),
+            Box::new(m20261124_000007_invite_attempt_sequence::Migration),
         ]
     }
 }

@@ -16,10 +16,10 @@ async fn attempts_older_than_a_day_and_expired_sessions_are_swept_and_nothing_el
     let admin = app.user("boss@example.com", Role::CorporateAdmin, None).await;
     app.sign_in(&crate::helpers::client(), "boss@example.com").await;
     let now = app.clock.now();
-    for age in [Duration::hours(25), Duration::hours(2)] {
+    for (seq, age) in [(1_i64, Duration::hours(25)), (2, Duration::hours(2))] {
         let at = now - age;
         let rows = [
-            ("INSERT INTO invite_attempts (attempted_at, admin_id) VALUES ($1, $2)", vec![at.into(), admin.into()]),
+            ("INSERT INTO invite_attempts (attempted_at, admin_id, seq) VALUES ($1, $2, $3)", vec![at.into(), admin.into(), seq.into()]),
             ("INSERT INTO setup_attempts (attempted_at, client) VALUES ($1, '10.0.0.1')", vec![at.into()]),
             ("INSERT INTO sign_in_failures (failed_at, account, client) VALUES ($1, 'a', '10.0.0.1')", vec![at.into()]),
         ];

@@ -162,6 +162,56 @@ async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
 }
 
 #[tokio::test]
+async fn an_attempt_that_reaches_the_database_late_counts_from_the_latest_time_already_recorded() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let settings = app::ssr::Settings { invite_rate_limit: 2, ..(*app.state.settings).clone() };
+    let t = app.clock.now();
+    let send = |email: &str, now| {
+        let input = EmailInvite { email: email.into(), role: "employee".into(), department_id: None, location_id: None };
+        invite_by_email(&app.state.db, &corporate, &settings, now, input)
+    };
+
+    // Requests that read the clock in one order and reach the database in another, as
+    // concurrent ones do: "b" read it before "a", and "d" before "c".
+    let a = send("a@example.com", t + Duration::seconds(20)).await;
+    let b = send("b@example.com", t).await;
+    let c = send("c@example.com", t + Duration::hours(1) + Duration::seconds(20)).await;
+    let d = send("d@example.com", t + Duration::hours(1) + Duration::seconds(10)).await;
+
+    assert!(a.is_ok() && b.is_ok() && c.is_ok(), "{a:?} {b:?} {c:?}");
+    // "b" counts from t + 20 s, the latest time already recorded, so at "d" the last hour
+    // holds "b" and "c": two, the limit. Had "b" kept t, it would look gone and "d" pass.
+    assert!(matches!(d, Err(AppError::RateLimited { limit: 2, .. })), "{d:?}");
+}
+
+#[tokio::test]
+async fn a_raised_limit_is_just_as_exact() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let settings = app::ssr::Settings { invite_rate_limit: 120, ..(*app.state.settings).clone() };
+    let start = app.clock.now();
+    let send = |n: usize, now| {
+        let input = EmailInvite { email: format!("r{n}@example.com"), role: "employee".into(), department_id: None, location_id: None };
+        invite_by_email(&app.state.db, &corporate, &settings, now, input)
+    };
+    for n in 0..120 {
+        send(n, start + Duration::seconds(n as i64)).await.unwrap();
+    }
+
+    let full = send(120, start + Duration::minutes(59)).await;
+    // Three more leave the window by 1 h 2 s: places for exactly three.
+    let later = start + Duration::hours(1) + Duration::seconds(2);
+    let mut outcomes = Vec::new();
+    for n in 121..125 {
+        outcomes.push(send(n, later).await.is_ok());
+    }
+
+    assert!(matches!(full, Err(AppError::RateLimited { limit: 120, .. })), "{full:?}");
+    assert_eq!(outcomes, [true, true, true, false]);
+}
+
+#[tokio::test]
 async fn forty_concurrent_invitations_from_one_admin_send_exactly_thirty() {
     let app = spawn_app().await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;

@@ -41,3 +41,31 @@ async fn only_one_pending_invitation_per_email_is_allowed_but_old_ones_do_not_bl
 
     assert!(second_pending.is_err(), "the partial unique index must refuse a second pending invitation");
 }
+
+#[tokio::test]
+async fn attempts_recorded_before_numbering_are_numbered_per_admin_in_time_order() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let first = app.user("first@example.com", app::domain::Role::CorporateAdmin, None).await;
+    let second = app.user("second@example.com", app::domain::Role::CorporateAdmin, None).await;
+    Migrator::down(db, Some(1)).await.unwrap();
+    let t = Utc::now();
+    // Written out of time order, with a tie, for two admins.
+    let rows = [(first, t + chrono::Duration::seconds(5)), (first, t), (second, t), (first, t)];
+    for (admin, at) in rows {
+        let insert = "INSERT INTO invite_attempts (admin_id, attempted_at) VALUES ($1, $2)";
+        db.execute_raw(app::ssr::raw::statement(db, insert, vec![admin.into(), at.into()])).await.unwrap();
+    }
+
+    Migrator::up(db, None).await.unwrap();
+
+    let numbered = "SELECT seq FROM invite_attempts ORDER BY id";
+    let seqs: Vec<i64> = db
+        .query_all_raw(app::ssr::raw::statement(db, numbered, vec![]))
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("", "seq").unwrap())
+        .collect();
+    assert_eq!(seqs, [3, 1, 1, 2]);
+}

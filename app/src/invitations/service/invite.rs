@@ -82,7 +82,7 @@ pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now:
         .table("invitations")
         .value("status", invitation::EXPIRED)
         .and_where(Expr::col("email_canonical").eq(email_canonical))
-        .and_where(Expr::col("status").eq(invitation::PENDING))
+        .and_where(Expr::cust(invitation::IS_PENDING))
         .and_where(Expr::col("expires_at").lte(now))
         .to_owned();
     db.execute(&update).await?;
@@ -100,12 +100,15 @@ struct AddressUse {
 /// invitation for it that has run out. One query answers all three, so an existing account
 /// and a pending invitation cost the same.
 async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-    let sql = "SELECT \
+    let pending = invitation::IS_PENDING;
+    let sql = format!(
+        "SELECT \
         (SELECT COUNT(*) FROM users WHERE email_canonical = $1) AS accounts, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = $3 AND expires_at > $2) AS live, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND status = $3 AND expires_at <= $2) AS stale";
-    let values = vec![email_canonical.into(), now.into(), invitation::PENDING.into()];
-    let found = AddressUse::find_by_statement(statement(db, sql, values))
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND {pending} AND expires_at > $2) AS live, \
+        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND {pending} AND expires_at <= $2) AS stale"
+    );
+    let values = vec![email_canonical.into(), now.into()];
+    let found = AddressUse::find_by_statement(statement(db, &sql, values))
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;

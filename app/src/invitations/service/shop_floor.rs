@@ -52,15 +52,18 @@ pub(super) async fn number_taken(
         .table("invitations")
         .value("status", invitation::EXPIRED)
         .and_where(Expr::col("employee_number_canonical").eq(canonical))
-        .and_where(Expr::col("status").eq(invitation::PENDING))
+        .and_where(Expr::cust(invitation::IS_PENDING))
         .and_where(Expr::col("expires_at").lte(now))
         .to_owned();
     db.execute(&expire).await?;
-    let sql = "SELECT \
+    let sql = format!(
+        "SELECT \
         (SELECT COUNT(*) FROM users WHERE employee_number_canonical = $1) AS accounts, \
-        (SELECT COUNT(*) FROM invitations WHERE employee_number_canonical = $1 AND status = $2 AND id <> $3) AS live";
-    let values = vec![canonical.into(), invitation::PENDING.into(), except.into()];
-    let found = NumberUse::find_by_statement(statement(db, sql, values)).one(db).await?.ok_or(AppError::Internal)?;
+        (SELECT COUNT(*) FROM invitations WHERE employee_number_canonical = $1 AND {} AND id <> $2) AS live",
+        invitation::IS_PENDING
+    );
+    let values = vec![canonical.into(), except.into()];
+    let found = NumberUse::find_by_statement(statement(db, &sql, values)).one(db).await?.ok_or(AppError::Internal)?;
     Ok(found.accounts + found.live > 0)
 }
 

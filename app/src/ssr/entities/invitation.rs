@@ -42,6 +42,12 @@ pub const EXPIRED: &str = "expired";
 pub const ACCEPTED: &str = "accepted";
 pub const REVOKED: &str = "revoked";
 
+/// "Pending" as SQL, written out as it stands in the partial unique indexes on
+/// `email_canonical` and `employee_number_canonical`. Bound as a value, it would hide those
+/// indexes from the planner: SQLite re-plans the statement on every run to check, and
+/// PostgreSQL's generic plans never use them.
+pub const IS_PENDING: &str = "status = 'pending'";
+
 /// Stored values of `kind`.
 pub const KIND_EMAIL: &str = "email";
 pub const KIND_SHOP_FLOOR: &str = "shop_floor";

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i32,
     pub admin_id: i32,
     pub attempted_at: DateTimeUtc,
+    /// The attempt's place in this admin's order: 1, 2, 3 …
+    pub seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
