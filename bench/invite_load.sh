@@ -25,13 +25,13 @@ run_backend() {
   export DATABASE_URL="$database_url" DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     PUBLIC_URL="http://127.0.0.1:$port" INVITE_RATE_LIMIT=1000000 LEPTOS_ENV=PROD RUST_LOG=warn \
     LEPTOS_SITE_ROOT="$PWD/target/site"
-  echo "bench passphrase 1" | "$BIN" create-admin --email bench@example.com --name "Bench Admin" >/dev/null
+  echo "quarry lantern admin phrase" | "$BIN" create-admin --email bench@example.com --name "Bench Admin" >/dev/null
   "$BIN" serve & local pid=$!
   trap "kill $pid 2>/dev/null || true" RETURN
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   local cookie
   cookie=$(curl -s -D - -o /dev/null -H 'Sec-Fetch-Site: same-origin' \
-    --data-urlencode 'email=bench@example.com' --data-urlencode 'password=bench passphrase 1' \
+    --data-urlencode 'email=bench@example.com' --data-urlencode 'password=quarry lantern admin phrase' \
     "http://127.0.0.1:$port/api/sign_in" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" {print $2}')
   for c in 1 8 32; do
     local threads=$(( c < 2 ? c : 2 ))

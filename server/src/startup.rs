@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 use crate::middleware::{
     error_status, invitation_page_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
 };
+use app::invitations::service::InvitationWriter;
 use app::ssr::{AppState, Clock, Settings, SystemClock};
 use app::{App, shell};
 use axum::Router;
@@ -66,7 +67,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
         let state = AppState {
-            db,
+            db: db.clone(),
             settings: Arc::new(Settings {
                 public_url: config.public_url.clone(),
                 organisation_name: config.organisation_name.clone(),
@@ -77,6 +78,7 @@ impl Application {
             clock,
             decoy_hash: app::domain::password::decoy_hash().await.into(),
             outbox_signal: Arc::new(Notify::new()),
+            invitations: InvitationWriter::start(db.clone(), config.invite_rate_limit),
         };
         let mailer = Mailer::new(
             config.smtp_url.as_ref().map(|u| u.as_str()),

@@ -55,7 +55,9 @@ pub async fn send_invitation(
             department_id: optional_id("department", &department)?,
             location_id: optional_id("location", &location)?,
         };
-        let (_, address) = super::service::invite_by_email(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
+        let invite = super::service::prepare_email_invite(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
+        let address = invite.address().to_owned();
+        state.invitations.write(invite).await?;
         state.outbox_signal.notify_one();
         Ok(address)
     }.await)

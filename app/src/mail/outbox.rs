@@ -22,15 +22,9 @@ pub const FAILED: &str = "failed";
 /// Transient failures are retried this many times in all before the row is marked failed.
 pub const MAX_ATTEMPTS: i32 = 10;
 
-/// Adds a message to the outbox, to go as soon as a worker is free.
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    invitation_id: Option<i32>,
-    to: &str,
-    email: &RenderedEmail,
-    now: DateTime<Utc>,
-) -> Result<i32, DbErr> {
-    let row = outbox::ActiveModel {
+/// An outbox row for a message to go as soon as a worker is free.
+pub fn row(invitation_id: Option<i32>, to: &str, email: &RenderedEmail, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
         invitation_id: Set(invitation_id),
         to_address: Set(to.to_owned()),
         subject: Set(email.subject.clone()),
@@ -44,8 +38,26 @@ pub async fn enqueue(
         created_at: Set(now),
         sent_at: Set(None),
         ..Default::default()
-    };
-    Ok(outbox::Entity::insert(row).exec(db).await?.last_insert_id)
+    }
+}
+
+/// Adds a message to the outbox, to go as soon as a worker is free.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    invitation_id: Option<i32>,
+    to: &str,
+    email: &RenderedEmail,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    Ok(outbox::Entity::insert(row(invitation_id, to, email, now)).exec(db).await?.last_insert_id)
+}
+
+/// Adds several messages to the outbox in one statement.
+pub async fn enqueue_many(db: &impl ConnectionTrait, rows: Vec<outbox::ActiveModel>) -> Result<(), DbErr> {
+    if !rows.is_empty() {
+        outbox::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
 }
 
 /// Claims up to `limit` due messages for `lease`, counting the attempt.

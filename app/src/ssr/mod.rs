@@ -9,6 +9,7 @@ pub mod request;
 pub mod scope;
 pub mod state;
 pub mod tokens;
+pub mod transaction;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use scope::Scope;
@@ -16,3 +17,4 @@ pub use request::{
     Actor, Viewer, app_state, client_address, cookie_header, cookie_value, require_actor, require_admin, respond, set_cookie, viewer,
 };
 pub use state::{AppState, Settings};
+pub use transaction::begin_write;

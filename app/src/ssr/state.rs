@@ -38,4 +38,6 @@ pub struct AppState {
     pub decoy_hash: Arc<str>,
     /// Wakes the outbox worker when new mail is queued.
     pub outbox_signal: Arc<tokio::sync::Notify>,
+    /// Writes email invitations sent at the same moment in one batch.
+    pub invitations: crate::invitations::service::InvitationWriter,
 }

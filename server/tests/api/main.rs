@@ -10,6 +10,7 @@ mod cli;
 mod cross_site;
 mod housekeeping;
 mod invitation_actions;
+mod invitation_batches;
 mod invitation_rules;
 mod invite_http;
 mod mail;

@@ -14,8 +14,8 @@ pub struct NewAuditEvent {
     pub details: serde_json::Value,
 }
 
-pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbErr> {
-    audit_event::Entity::insert(audit_event::ActiveModel {
+fn row(event: NewAuditEvent, now: DateTime<Utc>) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
         occurred_at: Set(now),
         event_type: Set(event.event_type.to_owned()),
         actor_user_id: Set(event.actor_user_id),
@@ -24,9 +24,20 @@ pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTi
         department_id: Set(event.department_id),
         details: Set(event.details.to_string()),
         ..Default::default()
-    })
-    .exec_without_returning(db)
-    .await?;
+    }
+}
+
+pub async fn record(db: &impl ConnectionTrait, event: NewAuditEvent, now: DateTime<Utc>) -> Result<(), DbErr> {
+    audit_event::Entity::insert(row(event, now)).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// Records several events, each with its own time, in one statement.
+pub async fn record_many(db: &impl ConnectionTrait, events: Vec<(NewAuditEvent, DateTime<Utc>)>) -> Result<(), DbErr> {
+    if !events.is_empty() {
+        let rows: Vec<_> = events.into_iter().map(|(event, now)| row(event, now)).collect();
+        audit_event::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
     Ok(())
 }
 

@@ -15,12 +15,12 @@ use crate::organisation::dto::UnitKind;
 use crate::organisation::service::find_unit;
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::{SecretToken, hash_token};
-use crate::ssr::{Actor, Scope, Settings};
+use crate::ssr::{Actor, Scope, Settings, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 
 /// The invitation if `actor` administers it; someone else's department's looks like no
@@ -92,7 +92,7 @@ pub async fn resend(
     now: DateTime<Utc>,
     id: i32,
 ) -> Result<Option<Handout>, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let inv = find_in_scope(&txn, actor, id).await?;
     if !matches!(status_at(&inv, now), InvitationStatus::Pending | InvitationStatus::Expired) {
         return Err(not_open());
@@ -171,7 +171,7 @@ async fn resend_handout(
 
 /// Revokes an invitation that has not been accepted: its link stops working at once.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let inv = find_in_scope(&txn, actor, id).await?;
     if !matches!(status_at(&inv, now), InvitationStatus::Pending | InvitationStatus::Expired) {
         return Err(not_open());

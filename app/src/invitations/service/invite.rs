@@ -1,21 +1,18 @@
 //! Sending an email invitation: every rule of the spec, checked here and nowhere else.
 
-use super::rate_limit::reserve_attempt;
-use crate::audit::service::{NewAuditEvent, record};
+use super::batch::{prepare_email_invite, write_email_invites};
 use crate::domain::Role;
-use crate::domain::email::WorkEmail;
 use crate::error::AppError;
 use crate::mail::{outbox, templates};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::find_unit;
 use crate::ssr::entities::invitation;
-use crate::ssr::raw::statement;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, SqlErr, TransactionTrait,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, SqlErr,
 };
 
 /// An email invitation as the admin filled it in; nothing here is trusted yet.
@@ -89,33 +86,28 @@ pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now:
     Ok(())
 }
 
-#[derive(FromQueryResult)]
-struct AddressUse {
-    accounts: i64,
-    live: i64,
-    stale: i64,
-}
-
-/// Whether the address already has an account or a live invitation, expiring any pending
-/// invitation for it that has run out. One query answers all three, so an existing account
-/// and a pending invitation cost the same.
-async fn address_taken(db: &impl ConnectionTrait, email_canonical: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-    let pending = invitation::IS_PENDING;
-    let sql = format!(
-        "SELECT \
-        (SELECT COUNT(*) FROM users WHERE email_canonical = $1) AS accounts, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND {pending} AND expires_at > $2) AS live, \
-        (SELECT COUNT(*) FROM invitations WHERE email_canonical = $1 AND {pending} AND expires_at <= $2) AS stale"
-    );
-    let values = vec![email_canonical.into(), now.into()];
-    let found = AddressUse::find_by_statement(statement(db, &sql, values))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    if found.stale > 0 {
-        expire_stale(db, email_canonical, now).await?;
-    }
-    Ok(found.accounts + found.live > 0)
+/// Renders the email that carries `token` to the invitee.
+pub fn render_invitation_mail(
+    settings: &Settings,
+    inviter: &str,
+    assignment: &Assignment,
+    token: &SecretToken,
+    expires_at: DateTime<Utc>,
+) -> Result<templates::RenderedEmail, AppError> {
+    let link = settings.link(&format!("invitation/{}", token.expose()));
+    templates::invitation(&templates::InvitationEmail {
+        inviter,
+        organisation: &settings.organisation_name,
+        role: assignment.role.label(),
+        department: assignment.department.as_ref().map(|d| d.name.as_str()),
+        location: assignment.location.as_ref().map(|l| l.name.as_str()),
+        expires_at,
+        link: &link,
+    })
+    .map_err(|e| {
+        tracing::error!(error = %e, "cannot render the invitation email");
+        AppError::Internal
+    })
 }
 
 /// Renders the invitation email and puts it in the outbox.
@@ -130,20 +122,7 @@ pub async fn queue_invitation_mail(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let link = settings.link(&format!("invitation/{}", token.expose()));
-    let email = templates::invitation(&templates::InvitationEmail {
-        inviter: &actor.name,
-        organisation: &settings.organisation_name,
-        role: assignment.role.label(),
-        department: assignment.department.as_ref().map(|d| d.name.as_str()),
-        location: assignment.location.as_ref().map(|l| l.name.as_str()),
-        expires_at,
-        link: &link,
-    })
-    .map_err(|e| {
-        tracing::error!(error = %e, "cannot render the invitation email");
-        AppError::Internal
-    })?;
+    let email = render_invitation_mail(settings, &actor.name, assignment, token, expires_at)?;
     outbox::enqueue(db, Some(invitation_id), to, &email, now).await?;
     Ok(())
 }
@@ -192,8 +171,8 @@ pub async fn insert_pending(
 }
 
 /// Invites someone by email: checks every rule, then writes the invitation, its email (to the
-/// outbox) and an audit event in one transaction. Answers the new invitation's id and the
-/// address as stored.
+/// outbox) and an audit event in one transaction, as a batch of one. Answers the new
+/// invitation's id and the address as stored.
 ///
 /// An address that already has an account or a pending invitation gets one generic
 /// `InvitationUnavailable`, and the attempt still counts against the hourly limit.
@@ -204,37 +183,8 @@ pub async fn invite_by_email(
     now: DateTime<Utc>,
     input: EmailInvite,
 ) -> Result<(i32, String), AppError> {
-    let scope = Scope::of(actor)?;
-    let email = WorkEmail::parse(&input.email).map_err(|msg| AppError::field("email", msg))?;
-    let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
-
-    let txn = db.begin().await?;
-    reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    if address_taken(&txn, email.canonical(), now).await? {
-        txn.commit().await?; // the attempt counts
-        return Err(AppError::InvitationUnavailable);
-    }
-    let token = SecretToken::generate();
-    let expires_at = now + settings.invite_ttl;
-    let identity = invitation::ActiveModel {
-        kind: Set(invitation::KIND_EMAIL.to_owned()),
-        email: Set(Some(email.as_str().to_owned())),
-        email_canonical: Set(Some(email.canonical().to_owned())),
-        ..Default::default()
-    };
-    let unavailable = AppError::InvitationUnavailable;
-    let id = insert_pending(&txn, actor, &assignment, identity, token.hash(), now, expires_at, unavailable).await?;
-    queue_invitation_mail(&txn, settings, actor, id, email.as_str(), &assignment, &token, expires_at, now).await?;
-    let event = NewAuditEvent {
-        event_type: "invitation.sent",
-        actor_user_id: Some(actor.user_id),
-        subject_type: "invitation",
-        subject_id: Some(id),
-        department_id: assignment.department.as_ref().map(|d| d.id),
-        details: audit_details(serde_json::json!({ "email": email.as_str() }), &assignment),
-    };
-    record(&txn, event, now).await?;
-    txn.commit().await?;
-    tracing::info!(invitation_id = id, admin_id = actor.user_id, "invitation sent");
-    Ok((id, email.as_str().to_owned()))
+    let invite = prepare_email_invite(db, actor, settings, now, input).await?;
+    let address = invite.address().to_owned();
+    let id = write_email_invites(db, settings.invite_rate_limit, vec![invite]).await.pop().unwrap_or(Err(AppError::Internal))?;
+    Ok((id, address))
 }

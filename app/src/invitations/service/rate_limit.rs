@@ -3,75 +3,130 @@
 //! An attempt is any send, resend, or duplicate refusal. Each admin's attempts are numbered
 //! 1, 2, 3 … (`seq`) with times that never go backwards, so the window holds fewer than N
 //! attempts exactly when the attempt N places back from the next one is older than an hour.
-//! One conditional insert checks that with two index lookups, however many attempts the
-//! window holds, and adds the row only if it passes. On SQLite that statement runs under the
-//! database's single write lock; on PostgreSQL the admin's user row is locked first
-//! (`FOR UPDATE`), serialising that admin's attempts, and a unique index on (admin, seq)
-//! backs both. So the limit holds exactly under concurrency and across server instances.
+//! That is two index lookups per admin, however many attempts the window holds, for one
+//! attempt or a batch of them. The transaction holds SQLite's write lock from its start
+//! (`begin_write`); on PostgreSQL the admins' user rows are locked first (`FOR UPDATE`),
+//! serialising each admin's attempts. A unique index on (admin, seq) backs both. So the limit
+//! holds exactly under concurrency and across server instances.
 
 use crate::error::AppError;
 use crate::ssr::entities::invite_attempt;
-use chrono::{DateTime, Duration, Utc};
 use crate::ssr::raw::statement;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
+use std::collections::BTreeMap;
 
 pub fn window() -> Duration {
     Duration::hours(1)
 }
 
-/// On PostgreSQL, serialises this admin's attempts for the rest of the transaction.
-async fn lock_admin(txn: &impl ConnectionTrait, admin_id: i32) -> Result<(), DbErr> {
+/// On PostgreSQL, serialises these admins' attempts for the rest of the transaction, locking
+/// in id order so two batches never wait for each other in a circle.
+async fn lock_admins(txn: &impl ConnectionTrait, admins: &[i32]) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(statement(txn, "SELECT id FROM users WHERE id = $1 FOR UPDATE", vec![admin_id.into()]))
-            .await?;
+        let lock = Query::select()
+            .column("id")
+            .from("users")
+            .and_where(Expr::col("id").is_in(admins.iter().copied()))
+            .order_by("id", sea_orm::Order::Asc)
+            .lock(LockType::Update)
+            .to_owned();
+        txn.query_all(&lock).await?;
     }
     Ok(())
 }
 
-async fn attempts_in_window(db: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    invite_attempt::Entity::find()
+#[derive(FromQueryResult)]
+struct Recorded {
+    seq: i64,
+    attempted_at: DateTime<Utc>,
+}
+
+/// The part of one admin's attempt history a batch of `count` new attempts needs: the latest,
+/// and those `limit` places back from each new one.
+struct History {
+    times: BTreeMap<i64, DateTime<Utc>>,
+}
+
+impl History {
+    async fn load(txn: &impl ConnectionTrait, admin_id: i32, limit: u32, count: usize) -> Result<Self, DbErr> {
+        let last = "(SELECT MAX(seq) FROM invite_attempts WHERE admin_id = $1)";
+        let sql = format!(
+            "SELECT seq, attempted_at FROM invite_attempts WHERE admin_id = $1 AND seq = {last} \
+             UNION ALL \
+             SELECT seq, attempted_at FROM invite_attempts WHERE admin_id = $1 \
+                AND seq BETWEEN {last} + 1 - $2 AND {last} + $3 - $2"
+        );
+        let values = vec![admin_id.into(), i64::from(limit).into(), (count as i64).into()];
+        let rows = Recorded::find_by_statement(statement(txn, &sql, values)).all(txn).await?;
+        Ok(History { times: rows.into_iter().map(|r| (r.seq, r.attempted_at)).collect() })
+    }
+
+    fn last(&self) -> (i64, Option<DateTime<Utc>>) {
+        self.times.last_key_value().map_or((0, None), |(seq, at)| (*seq, Some(*at)))
+    }
+}
+
+/// Records, in order, each of `attempts` (admin and time) that fits its admin's hour, inside
+/// `txn`, which must have been begun with `begin_write`. Each answer is `Ok`, or the refusal
+/// with the time that admin may try again.
+pub async fn reserve_attempts(
+    txn: &impl ConnectionTrait,
+    limit: u32,
+    attempts: &[(i32, DateTime<Utc>)],
+) -> Result<Vec<Result<(), AppError>>, DbErr> {
+    let mut admins: Vec<i32> = attempts.iter().map(|(admin, _)| *admin).collect();
+    admins.sort_unstable();
+    admins.dedup();
+    lock_admins(txn, &admins).await?;
+    let mut answers = vec![Ok(()); attempts.len()];
+    let mut rows = Vec::new();
+    for admin in admins {
+        let mine: Vec<usize> = (0..attempts.len()).filter(|&i| attempts[i].0 == admin).collect();
+        let mut history = History::load(txn, admin, limit, mine.len()).await?;
+        for i in mine {
+            let now = attempts[i].1;
+            let (last, last_at) = history.last();
+            let back = history.times.get(&(last + 1 - i64::from(limit))).copied();
+            match back {
+                Some(at) if at > now - window() => {
+                    answers[i] = Err(AppError::RateLimited { limit, retry_at: at + window() });
+                }
+                _ => {
+                    // Never before the admin's latest, so numbering and time agree even when a
+                    // request that read the clock earlier reaches the database later.
+                    let at = last_at.map_or(now, |latest| Ord::max(latest, now));
+                    history.times.insert(last + 1, at);
+                    rows.push(invite_attempt::ActiveModel {
+                        admin_id: sea_orm::Set(admin),
+                        attempted_at: sea_orm::Set(at),
+                        seq: sea_orm::Set(last + 1),
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+    }
+    if !rows.is_empty() {
+        invite_attempt::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    }
+    Ok(answers)
+}
+
+/// Records one attempt inside `txn` (begun with `begin_write`), or refuses with the time the
+/// admin may try again.
+pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<(), AppError> {
+    reserve_attempts(txn, limit, &[(admin_id, now)]).await?.pop().unwrap_or(Err(AppError::Internal))
+}
+
+/// How many more invitations the admin may send right now. The window never holds more
+/// than the limit, so this counts at most that many rows.
+pub async fn remaining_this_hour(db: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<u32, DbErr> {
+    let used = invite_attempt::Entity::find()
         .filter(invite_attempt::Column::AdminId.eq(admin_id))
         .filter(invite_attempt::Column::AttemptedAt.gt(now - window()))
         .count(db)
-        .await
-}
-
-/// Records one attempt inside `txn`, or refuses with the time the admin may try again.
-pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<(), AppError> {
-    lock_admin(txn, admin_id).await?;
-    // The recorded time is at least the admin's previous one, so numbering and time agree
-    // even when a request that read the clock earlier reaches the database later.
-    let latest = match txn.get_database_backend() {
-        DbBackend::Postgres => "GREATEST",
-        _ => "MAX",
-    };
-    let sql = format!(
-        "INSERT INTO invite_attempts (admin_id, attempted_at, seq) \
-         SELECT $1, {latest}($2, COALESCE((SELECT MAX(attempted_at) FROM invite_attempts WHERE admin_id = $1), $2)), last.seq + 1 \
-         FROM (SELECT COALESCE((SELECT MAX(seq) FROM invite_attempts WHERE admin_id = $1), 0) AS seq) AS last \
-         WHERE NOT EXISTS (SELECT 1 FROM invite_attempts AS back \
-            WHERE back.admin_id = $1 AND back.seq = last.seq + 1 - $4 AND back.attempted_at > $3)"
-    );
-    let insert = statement(
-        txn,
-        &sql,
-        vec![admin_id.into(), now.into(), (now - window()).into(), i64::from(limit).into()],
-    );
-    if txn.execute_raw(insert).await?.rows_affected() == 0 {
-        let oldest = invite_attempt::Entity::find()
-            .filter(invite_attempt::Column::AdminId.eq(admin_id))
-            .filter(invite_attempt::Column::AttemptedAt.gt(now - window()))
-            .order_by_asc(invite_attempt::Column::AttemptedAt)
-            .one(txn)
-            .await?;
-        let retry_at = oldest.map(|a| a.attempted_at + window()).unwrap_or(now + window());
-        return Err(AppError::RateLimited { limit, retry_at });
-    }
-    Ok(())
-}
-
-/// How many more invitations the admin may send right now.
-pub async fn remaining_this_hour(db: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<u32, DbErr> {
-    let used = attempts_in_window(db, admin_id, now).await?;
+        .await?;
     Ok(u64::from(limit).saturating_sub(used) as u32)
 }

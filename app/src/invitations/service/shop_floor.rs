@@ -14,10 +14,10 @@ use crate::invitations::dto::Handout;
 use crate::ssr::entities::invitation;
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
-use crate::ssr::{Actor, Scope, Settings};
+use crate::ssr::{Actor, Scope, Settings, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, FromQueryResult, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, FromQueryResult};
 
 /// A shop-floor invitation as the admin filled it in; nothing here is trusted yet.
 #[derive(Clone, Debug, Default)]
@@ -130,7 +130,7 @@ pub async fn invite_shop_floor(
     }
     let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
 
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
     if number_taken(&txn, number.canonical(), 0, now).await? {
         txn.commit().await?; // the attempt counts
