@@ -35,12 +35,14 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DatabaseConn
     // Every pooled SQLite connection: WAL so readers never wait for the writer; synchronous
     // NORMAL, the documented pairing with WAL (a commit survives a crash of the app; only an
     // OS crash or power loss can drop the last commits) instead of an fsync per commit; writers
-    // queue for up to 5 s rather than failing.
+    // queue for up to 5 s rather than failing; no checkpoint inside a request's commit (the
+    // server runs them in the background: app::ssr::checkpoint).
     options.map_sqlx_sqlite_opts(|opts| {
         opts.journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(5))
             .foreign_keys(true)
+            .pragma("wal_autocheckpoint", "0")
     });
     let db = Database::connect(options)
         .await
@@ -95,6 +97,7 @@ impl Application {
         }
         let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()));
         tokio::spawn(app::ssr::housekeeping::run(state.db.clone(), state.clock.clone()));
+        tokio::spawn(app::ssr::checkpoint::run(state.db.clone()));
         tokio::spawn(worker::run(
             state.db.clone(),
             mailer,

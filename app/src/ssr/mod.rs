@@ -1,5 +1,6 @@
 //! Server-only parts: database entities, shared state, the signed-in user, tokens.
 
+pub mod checkpoint;
 pub mod clock;
 pub mod entities;
 pub mod housekeeping;

@@ -36,3 +36,26 @@ async fn attempts_older_than_a_day_and_expired_sessions_are_swept_and_nothing_el
     assert_eq!(second, 1, "the session, now past its 12 hours");
     assert_eq!(session::Entity::find().count(db).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn the_background_checkpoint_copies_the_whole_sqlite_log_into_the_database_file() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    for n in 0..5 {
+        app.invite(&corporate, &format!("p{n}@example.com"), Role::Employee, None).await.unwrap();
+    }
+
+    let done = app::ssr::checkpoint::checkpoint(&app.state.db).await.unwrap();
+
+    match done {
+        None => assert!(crate::helpers::on_postgres(), "only SQLite has a log to copy"),
+        Some(done) => {
+            assert!(done.log > 0, "the writes went to the log, not straight into the file: {done:?}");
+            assert_eq!(done.checkpointed, done.log);
+            let setting = sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA wal_autocheckpoint");
+            let row = app.state.db.query_one_raw(setting).await.unwrap().unwrap();
+            let pages: i64 = row.try_get_by_index(0).unwrap();
+            assert_eq!(pages, 0, "no request's commit runs a checkpoint");
+        }
+    }
+}
