@@ -6,7 +6,7 @@
 //! benchmark machine). This task does the copy every second instead, in PASSIVE mode, which
 //! never blocks readers or writers.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
+use sea_orm::{DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 
 const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
