@@ -3,12 +3,15 @@
 //! Pooled SQLite connections are opened with `wal_autocheckpoint` off: left on, the commit
 //! that fills the log past 1,000 pages copies it into the database file there and then, ending
 //! in an fsync that stalls that request and every write queued behind it (up to 100 ms on the
-//! benchmark machine). This task does the copy every second instead, in PASSIVE mode, which
-//! never blocks readers or writers.
+//! benchmark machine). This task does the copy ten times a second instead, in PASSIVE mode,
+//! which never blocks readers or writers. Small, frequent copies keep the log short and spread
+//! the disk work: on the benchmark machine, copying every second instead of every 100 ms
+//! doubled the 99th-percentile time of sending an invitation under load. With nothing new in
+//! the log, a checkpoint does no I/O.
 
 use sea_orm::{DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 
-const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+const EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What one checkpoint found: pages in the log, and how many of them are now in the database
 /// file.
@@ -27,7 +30,7 @@ pub async fn checkpoint(db: &DatabaseConnection) -> Result<Option<Checkpoint>, D
     Checkpoint::find_by_statement(pragma).one(db).await
 }
 
-/// Runs [`checkpoint`] every second until the process ends (at once if `db` is not SQLite).
+/// Runs [`checkpoint`] every 100 ms until the process ends (at once if `db` is not SQLite).
 pub async fn run(db: DatabaseConnection) {
     if db.get_database_backend() != DbBackend::Sqlite {
         return;
