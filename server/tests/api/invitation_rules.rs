@@ -1,13 +1,13 @@
 //! The invitation rules, called through the service with a hand-driven clock.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
 use app::domain::Role;
 use app::error::AppError;
 use app::invitations::service::{EmailInvite, invite_by_email, remaining_this_hour};
-use app::ssr::Clock;
+use app::ssr::{Actor, Clock};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use app::ssr::tokens::hash_token;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn field(err: AppError) -> String {
@@ -161,16 +161,25 @@ async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
     assert!(matches!(app.invite(&corporate, "p31@example.com", Role::Employee, None).await, Err(AppError::RateLimited { .. })));
 }
 
+/// Sends an email invitation as `actor` at `now` under an hourly limit of `limit`.
+async fn send_with_limit(
+    app: &TestApp,
+    actor: &Actor,
+    limit: u32,
+    email: String,
+    now: DateTime<Utc>,
+) -> Result<(i32, String), AppError> {
+    let settings = app::ssr::Settings { invite_rate_limit: limit, ..(*app.state.settings).clone() };
+    let input = EmailInvite { email, role: "employee".into(), department_id: None, location_id: None };
+    invite_by_email(&app.state.db, actor, &settings, now, input).await
+}
+
 #[tokio::test]
 async fn an_attempt_that_reaches_the_database_late_counts_from_the_latest_time_already_recorded() {
     let app = spawn_app().await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
-    let settings = app::ssr::Settings { invite_rate_limit: 2, ..(*app.state.settings).clone() };
     let t = app.clock.now();
-    let send = |email: &str, now| {
-        let input = EmailInvite { email: email.into(), role: "employee".into(), department_id: None, location_id: None };
-        invite_by_email(&app.state.db, &corporate, &settings, now, input)
-    };
+    let send = |email: &str, now| send_with_limit(&app, &corporate, 2, email.to_owned(), now);
 
     // Requests that read the clock in one order and reach the database in another, as
     // concurrent ones do: "b" read it before "a", and "d" before "c".
@@ -189,12 +198,8 @@ async fn an_attempt_that_reaches_the_database_late_counts_from_the_latest_time_a
 async fn a_raised_limit_is_just_as_exact() {
     let app = spawn_app().await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
-    let settings = app::ssr::Settings { invite_rate_limit: 120, ..(*app.state.settings).clone() };
     let start = app.clock.now();
-    let send = |n: usize, now| {
-        let input = EmailInvite { email: format!("r{n}@example.com"), role: "employee".into(), department_id: None, location_id: None };
-        invite_by_email(&app.state.db, &corporate, &settings, now, input)
-    };
+    let send = |n: usize, now| send_with_limit(&app, &corporate, 120, format!("r{n}@example.com"), now);
     for n in 0..120 {
         send(n, start + Duration::seconds(n as i64)).await.unwrap();
     }
