@@ -1,6 +1,6 @@
 //! Resend and Revoke on an invitation that has not been accepted.
 
-use super::invite::{Assignment, expire_stale, queue_invitation_mail};
+use super::invite::{Assignment, clash_or_internal, expire_stale, queue_invitation_mail};
 use super::listing::status_at;
 use super::rate_limit::reserve_attempt;
 use super::shop_floor::{Worker, issue_handout, number_taken};
@@ -20,7 +20,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    SqlErr,
 };
 
 /// The invitation if `actor` administers it; someone else's department's looks like no
@@ -75,11 +74,7 @@ async fn renew(
     })
     .exec(txn)
     .await;
-    match renewed {
-        Ok(_) => Ok(()),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken),
-        Err(err) => Err(err.into()),
-    }
+    renewed.map(|_| ()).map_err(|err| clash_or_internal(err, taken))
 }
 
 /// Sends a pending (or expired) invitation again: an email invitation gets a new link by mail,

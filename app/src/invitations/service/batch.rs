@@ -7,7 +7,9 @@
 //! batch, gets the generic error and its attempt counts), then the invitation, its outbox
 //! row and its audit event.
 
-use super::invite::{Assignment, EmailInvite, audit_details, check_assignment, render_invitation_mail};
+use super::invite::{
+    Assignment, EmailInvite, audit_details, check_assignment, clash_or_internal, pending_row, render_invitation_mail,
+};
 use super::rate_limit::reserve_attempts;
 use crate::audit::service::{NewAuditEvent, record_many};
 use crate::domain::email::WorkEmail;
@@ -19,7 +21,7 @@ use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, FromQueryResult, SqlErr};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryTrait};
 use std::collections::{HashMap, HashSet};
 
 /// An email invitation that passed every check not needing the database's write lock, with
@@ -73,23 +75,20 @@ pub async fn write_email_invites(db: &DatabaseConnection, limit: u32, batch: Vec
             }
             answers
         }
-        Err(err) => vec![refusal(err)],
+        Err(err) => vec![Err(refusal(err))],
     }
 }
 
 async fn write_one(db: &DatabaseConnection, limit: u32, invite: PreparedInvite) -> Result<i32, AppError> {
     match write_batch(db, limit, std::slice::from_ref(&invite)).await {
         Ok(mut answers) => answers.pop().unwrap_or(Err(AppError::Internal)),
-        Err(err) => refusal(err),
+        Err(err) => Err(refusal(err)),
     }
 }
 
 /// A unique-index clash means the address was invited a moment ago by another instance.
-fn refusal(err: DbErr) -> Result<i32, AppError> {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => Err(AppError::InvitationUnavailable),
-        _ => Err(err.into()),
-    }
+fn refusal(err: DbErr) -> AppError {
+    clash_or_internal(err, AppError::InvitationUnavailable)
 }
 
 async fn write_batch(db: &DatabaseConnection, limit: u32, batch: &[PreparedInvite]) -> Result<Vec<Result<i32, AppError>>, DbErr> {
@@ -224,29 +223,18 @@ async fn insert_invitations<'a>(
     invites: impl Iterator<Item = &'a PreparedInvite>,
 ) -> Result<Vec<i32>, DbErr> {
     let invites: Vec<&PreparedInvite> = invites.collect();
-    let mut insert = Query::insert();
-    insert.into_table("invitations").columns([
-        "kind", "email", "email_canonical", "role", "department_id", "location_id", "invited_by", "token_hash", "status",
-        "created_at", "expires_at", "failed_attempts",
-    ]);
-    for invite in &invites {
-        insert.values_panic([
-            invitation::KIND_EMAIL.into(),
-            invite.email.as_str().into(),
-            invite.email.canonical().into(),
-            invite.assignment.role.as_str().into(),
-            invite.assignment.department.as_ref().map(|d| d.id).into(),
-            invite.assignment.location.as_ref().map(|l| l.id).into(),
-            invite.admin_id.into(),
-            invite.token_hash.as_str().into(),
-            invitation::PENDING.into(),
-            invite.now.into(),
-            invite.expires_at.into(),
-            0.into(),
-        ]);
-    }
-    insert.returning(Query::returning().columns(["id", "token_hash"]));
-    let rows = Inserted::find_by_statement(txn.get_database_backend().build(&insert)).all(txn).await?;
+    let rows = invites.iter().map(|invite| {
+        let identity = invitation::ActiveModel {
+            kind: Set(invitation::KIND_EMAIL.to_owned()),
+            email: Set(Some(invite.email.as_str().to_owned())),
+            email_canonical: Set(Some(invite.email.canonical().to_owned())),
+            ..Default::default()
+        };
+        pending_row(invite.admin_id, &invite.assignment, identity, invite.token_hash.clone(), invite.now, invite.expires_at)
+    });
+    let mut insert = invitation::Entity::insert_many(rows);
+    insert.query().returning(Query::returning().columns(["id", "token_hash"]));
+    let rows = Inserted::find_by_statement(insert.build(txn.get_database_backend())).all(txn).await?;
     let ids: HashMap<String, i32> = rows.into_iter().map(|r| (r.token_hash, r.id)).collect();
     invites
         .iter()

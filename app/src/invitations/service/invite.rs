@@ -12,7 +12,7 @@ use crate::ssr::{Actor, Scope, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, SqlErr,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, SqlErr,
 };
 
 /// An email invitation as the admin filled it in; nothing here is trusted yet.
@@ -139,9 +139,39 @@ pub fn audit_details(who: serde_json::Value, assignment: &Assignment) -> serde_j
     details
 }
 
-/// Writes a pending invitation: `identity` holds what tells this kind apart (kind, email or
-/// employee number, names); the rest is the same for every kind. A unique-index clash means
-/// another admin took the same address or number a moment ago, and answers `taken`.
+/// A pending invitation row: `identity` holds what tells this kind apart (kind, email or
+/// employee number, names); the rest is the same for every kind.
+pub fn pending_row(
+    invited_by: i32,
+    assignment: &Assignment,
+    identity: invitation::ActiveModel,
+    token_hash: String,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> invitation::ActiveModel {
+    invitation::ActiveModel {
+        role: Set(assignment.role.as_str().to_owned()),
+        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
+        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
+        invited_by: Set(invited_by),
+        token_hash: Set(token_hash),
+        status: Set(invitation::PENDING.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..identity
+    }
+}
+
+/// A unique-index clash on invitations means another admin took the same address or number a
+/// moment ago: that answers `taken`; anything else is the database's fault.
+pub fn clash_or_internal(err: DbErr, taken: AppError) -> AppError {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => taken,
+        _ => err.into(),
+    }
+}
+
+/// Writes a pending invitation (see [`pending_row`]); a clash answers `taken`.
 pub async fn insert_pending(
     txn: &impl ConnectionTrait,
     actor: &Actor,
@@ -152,21 +182,10 @@ pub async fn insert_pending(
     expires_at: DateTime<Utc>,
     taken: AppError,
 ) -> Result<i32, AppError> {
-    let row = invitation::ActiveModel {
-        role: Set(assignment.role.as_str().to_owned()),
-        department_id: Set(assignment.department.as_ref().map(|d| d.id)),
-        location_id: Set(assignment.location.as_ref().map(|l| l.id)),
-        invited_by: Set(actor.user_id),
-        token_hash: Set(token_hash),
-        status: Set(invitation::PENDING.to_owned()),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
-        ..identity
-    };
+    let row = pending_row(actor.user_id, assignment, identity, token_hash, now, expires_at);
     match invitation::Entity::insert(row).exec(txn).await {
         Ok(done) => Ok(done.last_insert_id),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(taken),
-        Err(err) => Err(err.into()),
+        Err(err) => Err(clash_or_internal(err, taken)),
     }
 }
 

@@ -39,11 +39,11 @@ impl InvitationWriter {
     /// Writes `invite` in the next batch; answers its id or why it was refused.
     pub async fn write(&self, invite: PreparedInvite) -> Result<i32, AppError> {
         let (reply, answer) = oneshot::channel();
-        let stopped = |_| {
+        let stopped = || {
             tracing::error!("the invitation writer has stopped");
             AppError::Internal
         };
-        self.queue.send((invite, reply)).await.map_err(|e| stopped(e.to_string()))?;
-        answer.await.map_err(|e| stopped(e.to_string()))?
+        self.queue.send((invite, reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
