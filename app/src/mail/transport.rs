@@ -64,14 +64,18 @@ impl Mailer {
             }
             Mailer::Capture { dir, from } => {
                 let message = build_message(from, mail)?;
-                let transient = |e: std::io::Error| SendError { permanent: false, message: e.to_string() };
-                tokio::fs::create_dir_all(dir).await.map_err(transient)?;
                 // The raw message, and its plain-text part as a person reads it.
                 let readable = format!("To: {}\nSubject: {}\n\n{}", mail.to_address, mail.subject, mail.text_body);
-                tokio::fs::write(dir.join(format!("{:06}.txt", mail.id)), readable).await.map_err(transient)?;
-                tokio::fs::write(dir.join(format!("{:06}.eml", mail.id)), message.formatted())
-                    .await
-                    .map_err(transient)
+                let (dir, id) = (dir.clone(), mail.id);
+                // One hop to the blocking pool for all three file operations, not one each.
+                let written = tokio::task::spawn_blocking(move || {
+                    std::fs::create_dir_all(&dir)?;
+                    std::fs::write(dir.join(format!("{id:06}.txt")), readable)?;
+                    std::fs::write(dir.join(format!("{id:06}.eml")), message.formatted())
+                })
+                .await;
+                let transient = |message: String| SendError { permanent: false, message };
+                written.map_err(|e| transient(e.to_string()))?.map_err(|e| transient(e.to_string()))
             }
         }
     }

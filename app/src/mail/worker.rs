@@ -7,14 +7,18 @@ use chrono::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
 use tokio::sync::Notify;
+use tokio::time::Instant;
 
 /// Messages claimed at once, and how long they stay reserved for the worker that claimed them:
 /// long enough for every one of them to hit the 20 s SMTP timeout, so a slow server never
 /// lets another instance claim (and send) a message this worker still holds.
 const BATCH: u64 = 50;
 const LEASE: i64 = 20 * 50 + 120;
-/// Successes are recorded in groups of this many.
-const FLUSH: usize = 10;
+/// Successes are recorded together once this much time has passed since the last record (and
+/// at the end of each batch). Fast sending (captured mail, a nearby relay) then costs one write
+/// per batch instead of one per few messages, and a crash mid-batch can resend at most what
+/// went out in this window.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 /// After a wake-up, wait this long so a burst of new mail goes out as one batch: fewer writes
 /// competing with requests for the database, for a delay no recipient notices.
 const GATHER: std::time::Duration = std::time::Duration::from_millis(50);
@@ -23,13 +27,15 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(50);
 pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn Clock) -> Result<usize, DbErr> {
     let claimed = outbox::claim_due(db, clock.now(), Duration::seconds(LEASE), BATCH).await?;
     let mut sent = Vec::new();
+    let mut recorded_at = Instant::now();
     for mail in &claimed {
         match mailer.send(mail).await {
             Ok(()) => {
                 sent.push(mail.id);
                 tracing::info!(outbox_id = mail.id, attempts = mail.attempts, "mail sent");
-                if sent.len() >= FLUSH {
+                if recorded_at.elapsed() >= FLUSH_EVERY {
                     outbox::mark_sent(db, std::mem::take(&mut sent), clock.now()).await?;
+                    recorded_at = Instant::now();
                 }
             }
             Err(err) if err.permanent || mail.attempts >= MAX_ATTEMPTS => {
