@@ -20,7 +20,7 @@ use crate::ssr::entities::invitation;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings, begin_write};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryTrait};
 use std::collections::{HashMap, HashSet};
 
@@ -142,15 +142,16 @@ fn sent_event(invite: &PreparedInvite, id: i32) -> NewAuditEvent {
     }
 }
 
+/// One row of `AddressUses::find`: an account (no id, no expiry) or a pending invitation.
 #[derive(FromQueryResult)]
-struct Account {
+struct AddressUse {
+    id: Option<i32>,
     email_canonical: String,
+    expires_at: Option<DateTime<Utc>>,
 }
 
-#[derive(FromQueryResult)]
 struct Pending {
     id: i32,
-    email_canonical: String,
     expires_at: DateTime<Utc>,
 }
 
@@ -168,24 +169,37 @@ impl AddressUses {
         if addresses.is_empty() {
             return Ok(AddressUses { accounts: HashSet::new(), pending: HashMap::new() });
         }
-        let accounts = Query::select()
+        // One statement for both, in the writer's critical section.
+        let no = || Expr::cust("NULL");
+        let uses = Query::select()
+            .expr_as(no(), "id")
             .column("email_canonical")
+            .expr_as(no(), "expires_at")
             .from("users")
             .and_where(Expr::col("email_canonical").is_in(addresses.clone()))
+            .union(
+                UnionType::All,
+                Query::select()
+                    .columns(["id", "email_canonical", "expires_at"])
+                    .from("invitations")
+                    .and_where(Expr::col("email_canonical").is_in(addresses))
+                    .and_where(Expr::cust(invitation::IS_PENDING))
+                    .to_owned(),
+            )
             .to_owned();
-        let pending = Query::select()
-            .columns(["id", "email_canonical", "expires_at"])
-            .from("invitations")
-            .and_where(Expr::col("email_canonical").is_in(addresses))
-            .and_where(Expr::cust(invitation::IS_PENDING))
-            .to_owned();
-        let backend = txn.get_database_backend();
-        let accounts = Account::find_by_statement(backend.build(&accounts)).all(txn).await?;
-        let pending = Pending::find_by_statement(backend.build(&pending)).all(txn).await?;
-        Ok(AddressUses {
-            accounts: accounts.into_iter().map(|a| a.email_canonical).collect(),
-            pending: pending.into_iter().map(|p| (p.email_canonical.clone(), p)).collect(),
-        })
+        let rows = AddressUse::find_by_statement(txn.get_database_backend().build(&uses)).all(txn).await?;
+        let mut found = AddressUses { accounts: HashSet::new(), pending: HashMap::new() };
+        for row in rows {
+            match (row.id, row.expires_at) {
+                (Some(id), Some(expires_at)) => {
+                    found.pending.insert(row.email_canonical, Pending { id, expires_at });
+                }
+                _ => {
+                    found.accounts.insert(row.email_canonical);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// An account, or a pending invitation that has not run out by `now`.

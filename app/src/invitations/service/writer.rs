@@ -26,7 +26,9 @@ impl InvitationWriter {
             let mut waiting = Vec::with_capacity(MAX_BATCH);
             while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
                 let (batch, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
+                let (size, started) = (batch.len(), std::time::Instant::now());
                 let answers = write_email_invites(&db, limit, batch).await;
+                tracing::debug!(size, micros = started.elapsed().as_micros() as u64, "invitation batch written");
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     // The request may have gone (the client hung up); the invitation stands.
                     let _ = reply.send(answer);
