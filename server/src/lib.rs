@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod database;
 pub mod invitation_link;
 pub mod mail_capture;
 pub mod middleware;

@@ -2,7 +2,8 @@ use app::organisation::dto::UnitKind;
 use clap::{Parser, Subcommand};
 use server::cli::{self, CliError};
 use server::config::Config;
-use server::startup::{Application, connect_and_migrate};
+use server::database::connect_and_migrate;
+use server::startup::Application;
 use std::process::ExitCode;
 
 /// Onboard: invite staff into your quality and HR system.

@@ -16,40 +16,10 @@ use axum::Router;
 use axum::routing::get;
 use http::{HeaderName, HeaderValue, header};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use crate::database::{connect_and_migrate, connect_writer};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
-
-/// Connects to the configured database, creating the SQLite file's folder if needed, and brings
-/// the schema up to date.
-pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DatabaseConnection> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", config.data_dir.display()))?;
-    }
-    let mut options = ConnectOptions::new(config.database_url.clone());
-    options.sqlx_logging(false);
-    // Every pooled SQLite connection: WAL so readers never wait for the writer; synchronous
-    // NORMAL, the documented pairing with WAL (a commit survives a crash of the app; only an
-    // OS crash or power loss can drop the last commits) instead of an fsync per commit; writers
-    // queue for up to 5 s rather than failing; no checkpoint inside a request's commit (the
-    // server runs them in the background: app::ssr::checkpoint).
-    options.map_sqlx_sqlite_opts(|opts| {
-        opts.journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(std::time::Duration::from_secs(5))
-            .foreign_keys(true)
-            .pragma("wal_autocheckpoint", "0")
-    });
-    let db = Database::connect(options)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))?;
-    Migrator::up(&db, None).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
-    Ok(db)
-}
 
 pub struct Application {
     listener: TcpListener,
@@ -65,11 +35,12 @@ impl Application {
 
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&config).await?;
+        let writer_db = connect_writer(&config).await?;
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
         let state = AppState {
-            db: db.clone(),
+            db,
             settings: Arc::new(Settings {
                 public_url: config.public_url.clone(),
                 organisation_name: config.organisation_name.clone(),
@@ -80,7 +51,7 @@ impl Application {
             clock,
             decoy_hash: app::domain::password::decoy_hash().await.into(),
             outbox_signal: Arc::new(Notify::new()),
-            invitations: InvitationWriter::start(db.clone(), config.invite_rate_limit),
+            invitations: InvitationWriter::start(writer_db.clone(), config.invite_rate_limit),
         };
         let mailer = Mailer::new(
             config.smtp_url.as_ref().map(|u| u.as_str()),
@@ -99,7 +70,7 @@ impl Application {
         tokio::spawn(app::ssr::housekeeping::run(state.db.clone(), state.clock.clone()));
         tokio::spawn(app::ssr::checkpoint::run(state.db.clone()));
         tokio::spawn(worker::run(
-            state.db.clone(),
+            writer_db,
             mailer,
             state.clock.clone(),
             state.outbox_signal.clone(),

@@ -1,0 +1,49 @@
+//! Connecting to the database: the pool that serves requests, and one connection of its own for
+//! the tasks that write all the time.
+
+use crate::config::Config;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Connects the request pool to the configured database, creating the SQLite file's folder if
+/// needed, and brings the schema up to date.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data folder {}: {e}", config.data_dir.display()))?;
+    }
+    let db = connect(config, config.database_max_connections).await?;
+    Migrator::up(&db, None).await.map_err(|e| anyhow::anyhow!("database migration failed: {e}"))?;
+    Ok(db)
+}
+
+/// One connection for the invitation writer and the outbox worker, apart from the request pool.
+///
+/// They write many times a second. From the request pool they would queue behind every page's
+/// session lookup. On SQLite, which lets one connection write at a time, sharing one
+/// connection also makes them take turns in this process, in order: two connections would
+/// meet at SQLite's lock instead, where the one turned away sleeps 1, 2, 5, 10… ms before it
+/// tries again. Writes elsewhere (signing in, accepting, resending) are rare and use the pool;
+/// they wait at that lock, up to the 5 s busy timeout.
+pub async fn connect_writer(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    connect(config, 1).await
+}
+
+async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(config.database_url.clone());
+    options.sqlx_logging(false).max_connections(max_connections);
+    // Every SQLite connection: WAL so readers never wait for the writer; synchronous NORMAL,
+    // the documented pairing with WAL (a commit survives a crash of the app; only an OS crash
+    // or power loss can drop the last commits) instead of an fsync per commit; writers queue
+    // for up to 5 s rather than failing; no checkpoint inside a request's commit (the server
+    // runs them in the background: app::ssr::checkpoint).
+    options.map_sqlx_sqlite_opts(|opts| {
+        opts.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .foreign_keys(true)
+            .pragma("wal_autocheckpoint", "0")
+    });
+    Database::connect(options).await.map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+}
