@@ -2,6 +2,7 @@
 //! the tasks that write all the time.
 
 use crate::config::Config;
+use crate::tcp_nodelay;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
@@ -45,5 +46,15 @@ async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<Databa
             .foreign_keys(true)
             .pragma("wal_autocheckpoint", "0")
     });
+    if let Some(port) = tcp_nodelay::postgres_port(&config.database_url) {
+        options.map_sqlx_postgres_pool_opts(move |pool| {
+            pool.after_connect(move |_, _| {
+                Box::pin(async move {
+                    tcp_nodelay::set_for_peer_port(port);
+                    Ok(())
+                })
+            })
+        });
+    }
     Database::connect(options).await.map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
 }

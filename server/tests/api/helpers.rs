@@ -34,7 +34,7 @@ pub fn on_postgres() -> bool {
     std::env::var("ONBOARD_TEST_DB").is_ok_and(|v| v == "postgres")
 }
 
-fn postgres_base() -> String {
+pub fn postgres_base() -> String {
     std::env::var("ONBOARD_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 

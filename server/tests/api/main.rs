@@ -8,6 +8,7 @@ mod access;
 mod audit_log;
 mod cli;
 mod cross_site;
+mod database;
 mod housekeeping;
 mod invitation_actions;
 mod invitation_batches;
