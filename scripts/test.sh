@@ -6,6 +6,17 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 
+# A linker that runs out of disk dies with a bus error rather than a clear message. When the
+# disk holding the build folder is nearly full, drop the incremental caches (cargo rebuilds
+# them) before building, and say so.
+free_gib() { df -Pk "$(dirname "$CARGO_TARGET_DIR")" | awk 'NR == 2 { print int($4 / 1048576) }'; }
+mkdir -p "$CARGO_TARGET_DIR"
+if [ "$(free_gib)" -lt 8 ]; then
+  echo "!! Only $(free_gib) GiB free beside $CARGO_TARGET_DIR: removing incremental build caches"
+  rm -rf "$CARGO_TARGET_DIR"/*/incremental "$CARGO_TARGET_DIR"/*/*/incremental
+  echo "   now $(free_gib) GiB free"
+fi
+
 PG_URL="${ONBOARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 export ONBOARD_TEST_PG_URL="$PG_URL"
 PACKAGES=(-p app -p server -p migrations --features app/ssr)
