@@ -9,6 +9,7 @@ mod m20261124_000004_invite_attempts;
 mod m20261124_000005_setup_attempts;
 mod m20261124_000006_sign_in_failures;
 mod m20261124_000007_invite_attempt_sequence;
+mod m20261124_000008_outbox_content;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_setup_attempts::Migration),
             Box::new(m20261124_000006_sign_in_failures::Migration),
             Box::new(m20261124_000007_invite_attempt_sequence::Migration),
+            Box::new(m20261124_000008_outbox_content::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 //! only writer at that moment. A worker that dies mid-send leaves a lease that expires, and the
 //! row is claimed again.
 
-use super::templates::RenderedEmail;
+use super::templates::MailContent;
 use crate::ssr::entities::outbox;
 use chrono::{DateTime, Duration, Utc};
 use crate::ssr::raw::statement;
@@ -23,13 +23,11 @@ pub const FAILED: &str = "failed";
 pub const MAX_ATTEMPTS: i32 = 10;
 
 /// An outbox row for a message to go as soon as a worker is free.
-pub fn row(invitation_id: Option<i32>, to: &str, email: &RenderedEmail, now: DateTime<Utc>) -> outbox::ActiveModel {
+pub fn row(invitation_id: Option<i32>, to: &str, content: &MailContent, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
         invitation_id: Set(invitation_id),
         to_address: Set(to.to_owned()),
-        subject: Set(email.subject.clone()),
-        html_body: Set(email.html.clone()),
-        text_body: Set(email.text.clone()),
+        content: Set(content.to_json()),
         status: Set(QUEUED.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -46,10 +44,10 @@ pub async fn enqueue(
     db: &impl ConnectionTrait,
     invitation_id: Option<i32>,
     to: &str,
-    email: &RenderedEmail,
+    content: &MailContent,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    Ok(outbox::Entity::insert(row(invitation_id, to, email, now)).exec(db).await?.last_insert_id)
+    Ok(outbox::Entity::insert(row(invitation_id, to, content, now)).exec(db).await?.last_insert_id)
 }
 
 /// Adds several messages to the outbox in one statement.
@@ -94,7 +92,7 @@ async fn finish(db: &impl ConnectionTrait, id: i32, change: outbox::ActiveModel)
     Ok(())
 }
 
-/// Sent, in one statement for a whole batch: the bodies are emptied, since they hold a
+/// Sent, in one statement for a whole batch: the content is emptied, since it holds a
 /// one-time link.
 pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<Utc>) -> Result<(), DbErr> {
     if ids.is_empty() {
@@ -105,8 +103,7 @@ pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<U
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(SENT))
         .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
-        .col_expr(outbox::Column::HtmlBody, Expr::value(""))
-        .col_expr(outbox::Column::TextBody, Expr::value(""))
+        .col_expr(outbox::Column::Content, Expr::value(""))
         .col_expr(outbox::Column::LastError, Expr::value(none))
         .col_expr(outbox::Column::LockedUntil, Expr::value(no_time))
         .filter(outbox::Column::Id.is_in(ids))

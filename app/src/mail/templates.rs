@@ -1,12 +1,18 @@
 //! Email templates live in `app/templates/email/<name>/` as `subject.txt`, `body.txt` and
 //! `body.html`; the HTML one is auto-escaped.
+//!
+//! The outbox stores what a message is to say ([`MailContent`]), not the message itself: the
+//! worker renders it when it sends. A few hundred bytes of JSON instead of a few kilobytes of
+//! rendered text, so writing, claiming and marking outbox rows (many times a second while
+//! admins invite) rewrites little.
 
 use chrono::{DateTime, Utc};
 use minijinja::{Environment, context};
+use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
-/// A rendered email, ready for the outbox.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A rendered email, ready to send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RenderedEmail {
     pub subject: String,
     pub text: String,
@@ -14,14 +20,50 @@ pub struct RenderedEmail {
 }
 
 /// What the invitation email says.
-pub struct InvitationEmail<'a> {
-    pub inviter: &'a str,
-    pub organisation: &'a str,
-    pub role: &'a str,
-    pub department: Option<&'a str>,
-    pub location: Option<&'a str>,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationEmail {
+    pub inviter: String,
+    pub organisation: String,
+    pub role: String,
+    pub department: Option<String>,
+    pub location: Option<String>,
     pub expires_at: DateTime<Utc>,
-    pub link: &'a str,
+    /// Holds the one-time token: never logged, and emptied from the outbox once sent.
+    pub link: String,
+}
+
+/// An outbox message's content, as stored (JSON, tagged by template) until it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum MailContent {
+    Invitation(InvitationEmail),
+    /// Rendered before it was queued: messages queued before rendering moved to send time
+    /// (the migration wraps them so), and messages that use no template.
+    Rendered(RenderedEmail),
+}
+
+impl MailContent {
+    /// The stored form. Plain strings and a date cannot fail to serialise.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("mail content is strings and dates")
+    }
+
+    /// Reads the stored form back and renders it. An error names what went wrong, never the
+    /// content (it holds a one-time link).
+    pub fn render_json(json: &str) -> Result<RenderedEmail, String> {
+        // serde's messages can quote the value they choke on: give only where.
+        let content: MailContent = serde_json::from_str(json).map_err(|e| {
+            format!("unreadable message content ({:?} error at line {} column {})", e.classify(), e.line(), e.column())
+        })?;
+        content.render().map_err(|e| format!("cannot render the message ({:?})", e.kind()))
+    }
+
+    pub fn render(&self) -> Result<RenderedEmail, minijinja::Error> {
+        match self {
+            MailContent::Invitation(email) => invitation(email),
+            MailContent::Rendered(email) => Ok(email.clone()),
+        }
+    }
 }
 
 /// Parsed once per process: parsing showed in the profile of sending invitations when it
@@ -40,7 +82,7 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-pub fn invitation(email: &InvitationEmail<'_>) -> Result<RenderedEmail, minijinja::Error> {
+fn invitation(email: &InvitationEmail) -> Result<RenderedEmail, minijinja::Error> {
     let env = &*ENVIRONMENT;
     let expires = email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
     let ctx = context! {
@@ -65,15 +107,15 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn sample<'a>(inviter: &'a str) -> InvitationEmail<'a> {
+    fn sample(inviter: &str) -> InvitationEmail {
         InvitationEmail {
-            inviter,
-            organisation: "Acme Castings",
-            role: "Quality Admin",
-            department: Some("Quality"),
+            inviter: inviter.into(),
+            organisation: "Acme Castings".into(),
+            role: "Quality Admin".into(),
+            department: Some("Quality".into()),
             location: None,
             expires_at: Utc.with_ymd_and_hms(2026, 11, 27, 9, 30, 0).unwrap(),
-            link: "https://onboard.example.com/invitation/abc",
+            link: "https://onboard.example.com/invitation/abc".into(),
         }
     }
 
@@ -98,5 +140,36 @@ mod tests {
         assert!(mail.html.contains("&lt;b&gt;Eve&lt;&#x2f;b&gt;"));
         assert!(!mail.html.contains("<b>Eve"));
         assert!(mail.text.contains("<b>Eve</b>"));
+    }
+
+    #[test]
+    fn stored_content_renders_as_the_email_would_have_been_rendered_at_once() {
+        let stored = MailContent::Invitation(sample("Erin Admin")).to_json();
+
+        assert!(stored.starts_with(r#"{"template":"invitation","#), "{stored}");
+        assert_eq!(MailContent::render_json(&stored).unwrap(), invitation(&sample("Erin Admin")).unwrap());
+    }
+
+    #[test]
+    fn a_message_rendered_before_it_was_queued_is_sent_as_it_is() {
+        // The shape the outbox migration gives messages queued before it.
+        let stored = r#"{"template":"rendered","subject":"Hello","text":"Hi","html":"<p>Hi</p>"}"#;
+
+        let mail = MailContent::render_json(stored).unwrap();
+
+        assert_eq!(mail, RenderedEmail { subject: "Hello".into(), text: "Hi".into(), html: "<p>Hi</p>".into() });
+    }
+
+    #[test]
+    fn unreadable_content_is_an_error_that_does_not_quote_the_link() {
+        let broken = MailContent::Invitation(sample("Erin Admin"))
+            .to_json()
+            .replace("2026-11-27T09:30:00Z", "https://onboard.example.com/invitation/secret");
+
+        let error = MailContent::render_json(&broken).unwrap_err();
+
+        assert!(error.starts_with("unreadable message content (Data error"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+        assert!(MailContent::render_json("").is_err() && MailContent::render_json(r#"{"template":"x"}"#).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! How mail leaves: SMTP through lettre, or captured as `.eml` files when no SMTP server is
 //! configured, so a local run still lets a new user follow their link.
 
-use crate::ssr::entities::outbox;
+use super::templates::RenderedEmail;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -51,10 +51,11 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, mail: &outbox::Model) -> Result<(), SendError> {
+    /// Sends outbox message `id` to `to`.
+    pub async fn send(&self, id: i32, to: &str, mail: &RenderedEmail) -> Result<(), SendError> {
         match self {
             Mailer::Smtp { transport, from } => {
-                let message = build_message(from, mail)?;
+                let message = build_message(from, to, mail)?;
                 transport.send(message).await.map(|_| ()).map_err(|e| SendError {
                     // 5xx answers will not change on retry; everything else (4xx, refused
                     // connections, timeouts, TLS hiccups) might.
@@ -63,10 +64,10 @@ impl Mailer {
                 })
             }
             Mailer::Capture { dir, from } => {
-                let message = build_message(from, mail)?;
+                let message = build_message(from, to, mail)?;
                 // The raw message, and its plain-text part as a person reads it.
-                let readable = format!("To: {}\nSubject: {}\n\n{}", mail.to_address, mail.subject, mail.text_body);
-                let (dir, id) = (dir.clone(), mail.id);
+                let readable = format!("To: {to}\nSubject: {}\n\n{}", mail.subject, mail.text);
+                let dir = dir.clone();
                 // One hop to the blocking pool for all three file operations, not one each.
                 let written = tokio::task::spawn_blocking(move || {
                     std::fs::create_dir_all(&dir)?;
@@ -81,11 +82,11 @@ impl Mailer {
     }
 }
 
-fn build_message(from: &Mailbox, mail: &outbox::Model) -> Result<Message, SendError> {
+fn build_message(from: &Mailbox, to: &str, mail: &RenderedEmail) -> Result<Message, SendError> {
     let permanent = |message: String| SendError { permanent: true, message };
-    let to: Mailbox = mail.to_address.parse().map_err(|e| permanent(format!("bad recipient: {e}")))?;
-    let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text_body.clone());
-    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html_body.clone());
+    let to: Mailbox = to.parse().map_err(|e| permanent(format!("bad recipient: {e}")))?;
+    let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
+    let html = SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone());
     Message::builder()
         .from(from.clone())
         .to(to)

@@ -1,7 +1,8 @@
 //! The background worker that drains the outbox.
 
 use super::outbox::{self, MAX_ATTEMPTS, backoff};
-use super::transport::Mailer;
+use super::templates::MailContent;
+use super::transport::{Mailer, SendError};
 use crate::ssr::Clock;
 use chrono::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -29,7 +30,12 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
     let mut sent = Vec::new();
     let mut recorded_at = Instant::now();
     for mail in &claimed {
-        match mailer.send(mail).await {
+        // Content that cannot be rendered will not render on a retry either.
+        let sending = match MailContent::render_json(&mail.content) {
+            Ok(email) => mailer.send(mail.id, &mail.to_address, &email).await,
+            Err(message) => Err(SendError { permanent: true, message }),
+        };
+        match sending {
             Ok(()) => {
                 sent.push(mail.id);
                 tracing::info!(outbox_id = mail.id, attempts = mail.attempts, "mail sent");

@@ -1,7 +1,11 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{eventually, spawn_app};
+use app::mail::outbox::SENT;
+use app::mail::templates::{InvitationEmail, MailContent};
+use app::ssr::Clock;
+use app::ssr::entities::outbox;
 use chrono::Utc;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 
 async fn insert_invitation(db: &impl ConnectionTrait, email: &str, status: &str, token: &str) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
@@ -15,6 +19,18 @@ async fn insert_invitation(db: &impl ConnectionTrait, email: &str, status: &str,
         _ => vec![email.into(), email.into(), token.into(), status.into(), now.into(), now.into()],
     };
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.map(|_| ())
+}
+
+/// Undoes migration `name` and every one after it.
+async fn undo_back_to(db: &sea_orm::DatabaseConnection, name: &str) {
+    loop {
+        let applied = Migrator::get_applied_migrations(db).await.unwrap();
+        let last = applied.last().expect("migration was applied").name().to_owned();
+        Migrator::down(db, Some(1)).await.unwrap();
+        if last == name {
+            return;
+        }
+    }
 }
 
 #[tokio::test]
@@ -48,7 +64,7 @@ async fn attempts_recorded_before_numbering_are_numbered_per_admin_in_time_order
     let db = &app.state.db;
     let first = app.user("first@example.com", app::domain::Role::CorporateAdmin, None).await;
     let second = app.user("second@example.com", app::domain::Role::CorporateAdmin, None).await;
-    Migrator::down(db, Some(1)).await.unwrap();
+    undo_back_to(db, "m20261124_000007_invite_attempt_sequence").await;
     let t = Utc::now();
     // Written out of time order, with a tie, for two admins.
     let rows = [(first, t + chrono::Duration::seconds(5)), (first, t), (second, t), (first, t)];
@@ -68,4 +84,65 @@ async fn attempts_recorded_before_numbering_are_numbered_per_admin_in_time_order
         .map(|row| row.try_get("", "seq").unwrap())
         .collect();
     assert_eq!(seqs, [3, 1, 1, 2]);
+}
+
+/// The outbox before it kept content to render: subject and bodies, rendered when queued.
+async fn queue_rendered_the_old_way(db: &impl ConnectionTrait, to: &str, status: &str, due: chrono::DateTime<Utc>) {
+    let insert = "INSERT INTO email_outbox (to_address, subject, html_body, text_body, status, attempts, next_attempt_at, created_at) \
+                  VALUES ($1, 'Old subject', '<p>Old body</p>', $2, $3, 0, $4, $4)";
+    let text = format!("Old body for {to}");
+    let values = vec![to.into(), text.into(), status.into(), due.into()];
+    db.execute_raw(app::ssr::raw::statement(db, insert, values)).await.unwrap();
+}
+
+#[tokio::test]
+async fn mail_queued_before_the_outbox_kept_content_is_still_sent_as_it_was_rendered() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    undo_back_to(db, "m20261124_000008_outbox_content").await;
+    // Not due yet, so the running worker leaves it alone while the schema is the old one.
+    let due = app.clock.now() + chrono::Duration::hours(1);
+    queue_rendered_the_old_way(db, "waiting@example.com", "queued", due).await;
+    queue_rendered_the_old_way(db, "done@example.com", "sent", due).await;
+
+    Migrator::up(db, None).await.unwrap();
+    app.clock.advance(chrono::Duration::hours(2));
+    app.state.outbox_signal.notify_one();
+
+    let sent = eventually("the old message sent", async || {
+        let rows = outbox::Entity::find().order_by_asc(outbox::Column::Id).all(db).await.unwrap();
+        Some(rows).filter(|rows| rows[0].status == SENT)
+    })
+    .await;
+    assert_eq!(sent[0].content, "", "nothing of a sent message is kept");
+    assert_eq!(sent[1].attempts, 0, "a message sent before is not sent again");
+    let mail_dir = app.data_dir.path().join("mail");
+    let captured: Vec<_> = std::fs::read_dir(&mail_dir).unwrap().filter_map(Result::ok).map(|e| e.path()).collect();
+    assert_eq!(captured.len(), 2, "one message, as .eml and .txt: {captured:?}");
+    let text = captured.iter().find(|p| p.extension().is_some_and(|x| x == "txt")).unwrap();
+    let text = std::fs::read_to_string(text).unwrap();
+    assert_eq!(text, "To: waiting@example.com\nSubject: Old subject\n\nOld body for waiting@example.com");
+}
+
+#[tokio::test]
+async fn migrating_the_outbox_down_refuses_while_mail_waits_to_be_rendered() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let content = MailContent::Invitation(InvitationEmail {
+        inviter: "Erin".into(),
+        organisation: "Acme".into(),
+        role: "Employee".into(),
+        department: None,
+        location: None,
+        expires_at: app.clock.now(),
+        link: "http://onboard.test/invitation/abc".into(),
+    });
+    let later = app.clock.now() + chrono::Duration::hours(1);
+    app::mail::outbox::enqueue(db, None, "later@example.com", &content, later).await.unwrap();
+
+    let refused = Migrator::down(db, Some(1)).await;
+
+    let message = refused.expect_err("the unrendered message would be lost").to_string();
+    assert!(message.contains("1 unsent messages in email_outbox are not rendered yet"), "{message}");
+    assert!(Migrator::get_pending_migrations(db).await.unwrap().is_empty(), "nothing was undone");
 }

@@ -1,9 +1,10 @@
 //! Several outbox workers (as several server instances would run) share one queue.
 
 use crate::helpers::spawn_app;
-use app::mail::templates::RenderedEmail;
+use app::mail::templates::{MailContent, RenderedEmail};
 use app::mail::{Mailer, outbox, worker};
 use app::ssr::Clock;
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -16,7 +17,7 @@ fn names(dir: &Path) -> Vec<String> {
 #[tokio::test]
 async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     let app = spawn_app().await;
-    let email = RenderedEmail { subject: "Hello".into(), text: "Hi".into(), html: "<p>Hi</p>".into() };
+    let email = MailContent::Rendered(RenderedEmail { subject: "Hello".into(), text: "Hi".into(), html: "<p>Hi</p>".into() });
     for n in 0..60 {
         outbox::enqueue(&app.state.db, None, &format!("p{n}@example.com"), &email, app.clock.now()).await.unwrap();
     }
@@ -44,4 +45,29 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     assert!(rows.iter().all(|r| r.status == outbox::SENT && r.attempts == 1));
 }
 
-use sea_orm::EntityTrait;
+
+#[tokio::test]
+async fn a_message_that_cannot_be_rendered_fails_at_once_without_quoting_its_content() {
+    let app = spawn_app().await;
+    let content = MailContent::Rendered(RenderedEmail { subject: "S".into(), text: "T".into(), html: "H".into() });
+    // Due later, so no worker takes it before it is broken.
+    let later = app.clock.now() + chrono::Duration::hours(1);
+    let id = outbox::enqueue(&app.state.db, None, "who@example.com", &content, later).await.unwrap();
+    let broken = r#"{"template":"invitation","link":"http://onboard.test/invitation/secret"}"#;
+    let row = app::ssr::entities::outbox::ActiveModel { id: Set(id), content: Set(broken.into()), ..Default::default() };
+    app::ssr::entities::outbox::Entity::update(row).exec(&app.state.db).await.unwrap();
+
+    app.clock.advance(chrono::Duration::hours(2));
+    app.state.outbox_signal.notify_one();
+
+    let row = crate::helpers::eventually("the failure", async || {
+        let row = app::ssr::entities::outbox::Entity::find_by_id(id).one(&app.state.db).await.unwrap()?;
+        Some(row).filter(|r| r.status == outbox::FAILED)
+    })
+    .await;
+    assert_eq!(row.attempts, 1, "not retried");
+    let error = row.last_error.unwrap();
+    assert!(error.starts_with("unreadable message content"), "{error}");
+    assert!(!error.contains("secret"), "{error}");
+    assert!(names(&app.data_dir.path().join("mail")).is_empty(), "nothing sent");
+}

@@ -1,6 +1,6 @@
 //! Writing email invitations in batches: one transaction and a handful of statements for any
 //! number of invitations, where each used to take seven. Everything that needs no lock (the
-//! checks on the input, the token, the rendered email) happens before, in `prepare`.
+//! checks on the input, the token, the email's content) happens before, in `prepare`.
 //!
 //! A batch holds the rules of a single invitation, in the same order: the hourly limit first,
 //! then duplicates (an address with an account or a live invitation, or named twice in the
@@ -8,14 +8,14 @@
 //! row and its audit event.
 
 use super::invite::{
-    Assignment, EmailInvite, audit_details, check_assignment, clash_or_internal, pending_row, render_invitation_mail,
+    Assignment, EmailInvite, audit_details, check_assignment, clash_or_internal, invitation_mail, pending_row,
 };
 use super::rate_limit::reserve_attempts;
 use crate::audit::service::{NewAuditEvent, record_many};
 use crate::domain::email::WorkEmail;
 use crate::error::AppError;
 use crate::mail::outbox;
-use crate::mail::templates::RenderedEmail;
+use crate::mail::templates::MailContent;
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Scope, Settings, begin_write};
@@ -25,13 +25,13 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, Enti
 use std::collections::{HashMap, HashSet};
 
 /// An email invitation that passed every check not needing the database's write lock, with
-/// its token's hash and its email rendered (the raw token lives only in that email).
+/// its token's hash and its email's content (the raw token lives only in that content).
 pub struct PreparedInvite {
     admin_id: i32,
     email: WorkEmail,
     assignment: Assignment,
     token_hash: String,
-    mail: RenderedEmail,
+    mail: MailContent,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 }
@@ -56,7 +56,7 @@ pub async fn prepare_email_invite(
     let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
-    let mail = render_invitation_mail(settings, &actor.name, &assignment, &token, expires_at)?;
+    let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
     Ok(PreparedInvite { admin_id: actor.user_id, email, assignment, token_hash: token.hash(), mail, now, expires_at })
 }
 

@@ -3,7 +3,8 @@
 use super::batch::{prepare_email_invite, write_email_invites};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::mail::{outbox, templates};
+use crate::mail::outbox;
+use crate::mail::templates::{InvitationEmail, MailContent};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::find_unit;
 use crate::ssr::entities::invitation;
@@ -86,31 +87,26 @@ pub async fn expire_stale(db: &impl ConnectionTrait, email_canonical: &str, now:
     Ok(())
 }
 
-/// Renders the email that carries `token` to the invitee.
-pub fn render_invitation_mail(
+/// What the email that carries `token` to the invitee says; the outbox worker renders it.
+pub fn invitation_mail(
     settings: &Settings,
     inviter: &str,
     assignment: &Assignment,
     token: &SecretToken,
     expires_at: DateTime<Utc>,
-) -> Result<templates::RenderedEmail, AppError> {
-    let link = settings.link(&format!("invitation/{}", token.expose()));
-    templates::invitation(&templates::InvitationEmail {
-        inviter,
-        organisation: &settings.organisation_name,
-        role: assignment.role.label(),
-        department: assignment.department.as_ref().map(|d| d.name.as_str()),
-        location: assignment.location.as_ref().map(|l| l.name.as_str()),
+) -> MailContent {
+    MailContent::Invitation(InvitationEmail {
+        inviter: inviter.to_owned(),
+        organisation: settings.organisation_name.clone(),
+        role: assignment.role.label().to_owned(),
+        department: assignment.department.as_ref().map(|d| d.name.clone()),
+        location: assignment.location.as_ref().map(|l| l.name.clone()),
         expires_at,
-        link: &link,
-    })
-    .map_err(|e| {
-        tracing::error!(error = %e, "cannot render the invitation email");
-        AppError::Internal
+        link: settings.link(&format!("invitation/{}", token.expose())),
     })
 }
 
-/// Renders the invitation email and puts it in the outbox.
+/// Puts the invitation email in the outbox.
 pub async fn queue_invitation_mail(
     db: &impl ConnectionTrait,
     settings: &Settings,
@@ -122,8 +118,8 @@ pub async fn queue_invitation_mail(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let email = render_invitation_mail(settings, &actor.name, assignment, token, expires_at)?;
-    outbox::enqueue(db, Some(invitation_id), to, &email, now).await?;
+    let content = invitation_mail(settings, &actor.name, assignment, token, expires_at);
+    outbox::enqueue(db, Some(invitation_id), to, &content, now).await?;
     Ok(())
 }
 

@@ -7,10 +7,9 @@ pub struct Model {
     pub id: i32,
     pub invitation_id: Option<i32>,
     pub to_address: String,
-    pub subject: String,
-    /// Emptied once sent: the body holds a one-time link.
-    pub html_body: String,
-    pub text_body: String,
+    /// What the message says, as JSON (`app::mail::templates::MailContent`), rendered when it
+    /// is sent. Emptied once sent: it holds a one-time link.
+    pub content: String,
     /// `queued`, `sending`, `sent`, `retrying` or `failed`.
     pub status: String,
     pub attempts: i32,
