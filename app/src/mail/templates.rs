@@ -19,8 +19,9 @@ pub struct RenderedEmail {
     pub html: String,
 }
 
-/// What the invitation email says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What the invitation email says. Not `Debug`, like the token itself: the link must never
+/// reach a log.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct InvitationEmail {
     pub inviter: String,
     pub organisation: String,
@@ -32,8 +33,9 @@ pub struct InvitationEmail {
     pub link: String,
 }
 
-/// An outbox message's content, as stored (JSON, tagged by template) until it is sent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An outbox message's content, as stored (JSON, tagged by template) until it is sent. Not
+/// `Debug`: it holds the link.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(tag = "template", rename_all = "snake_case")]
 pub enum MailContent {
     Invitation(InvitationEmail),
