@@ -60,7 +60,7 @@ impl MailContent {
         content.render().map_err(|e| format!("cannot render the message ({:?})", e.kind()))
     }
 
-    pub fn render(&self) -> Result<RenderedEmail, minijinja::Error> {
+    fn render(&self) -> Result<RenderedEmail, minijinja::Error> {
         match self {
             MailContent::Invitation(email) => invitation(email),
             MailContent::Rendered(email) => Ok(email.clone()),

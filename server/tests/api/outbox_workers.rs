@@ -1,6 +1,6 @@
 //! Several outbox workers (as several server instances would run) share one queue.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{eventually, spawn_app};
 use app::mail::templates::{MailContent, RenderedEmail};
 use app::mail::{Mailer, outbox, worker};
 use app::ssr::Clock;
@@ -45,7 +45,6 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     assert!(rows.iter().all(|r| r.status == outbox::SENT && r.attempts == 1));
 }
 
-
 #[tokio::test]
 async fn a_message_that_cannot_be_rendered_fails_at_once_without_quoting_its_content() {
     let app = spawn_app().await;
@@ -60,7 +59,7 @@ async fn a_message_that_cannot_be_rendered_fails_at_once_without_quoting_its_con
     app.clock.advance(chrono::Duration::hours(2));
     app.state.outbox_signal.notify_one();
 
-    let row = crate::helpers::eventually("the failure", async || {
+    let row = eventually("the failure", async || {
         let row = app::ssr::entities::outbox::Entity::find_by_id(id).one(&app.state.db).await.unwrap()?;
         Some(row).filter(|r| r.status == outbox::FAILED)
     })
