@@ -54,6 +54,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A failure on the server: `cause` goes to the log, the browser gets only "Something went
+    /// wrong". Every 500 is made here or from a database error, so none is left unexplained.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(cause = %cause, "internal error");
+        AppError::Internal
+    }
+
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         AppError::Field { field: field.to_owned(), message: message.into() }
     }

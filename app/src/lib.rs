@@ -12,9 +12,12 @@ pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod organisation;
-pub mod users;
+pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod users;
 
 use accept::components::{AcceptPage, SetupPage};
 use audit::components::AuditLogPage;

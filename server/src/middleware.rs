@@ -1,7 +1,8 @@
 //! Request layers: who is signed in, and refusing cross-site writes.
 
 use app::auth::service::{resolve_session, session_cookie};
-use app::ssr::{AppState, Viewer};
+use app::ssr::Viewer;
+use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -90,16 +91,14 @@ pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         // A page may have set a stricter one (with its script nonce).
-        headers.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(SAME_ORIGIN_ONLY));
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+            && let Ok(policy) = HeaderValue::from_str(&app::ssr::csp::same_origin_only(None))
+        {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
     }
     response
 }
-
-/// Everything from this origin only. Leptos hydration needs its inline bootstrap script and
-/// WebAssembly compilation; no other origin is allowed for anything.
-const SAME_ORIGIN_ONLY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
-    base-uri 'none'; frame-ancestors 'none'; object-src 'none'";
 
 /// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
 /// in beside them), with the fields each takes.

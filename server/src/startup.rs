@@ -2,15 +2,16 @@
 
 use crate::config::Config;
 use crate::{invitation_link, mail_capture};
-use app::mail::{Mailer, worker};
-use axum::extract::DefaultBodyLimit;
-use std::path::PathBuf;
-use tokio::sync::Notify;
 use crate::middleware::{
     error_status, invitation_page_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
 };
 use app::invitations::service::InvitationWriter;
-use app::ssr::{AppState, Clock, Settings, SystemClock};
+use app::mail::outbox::OutboxSignal;
+use app::mail::{Mailer, worker};
+use app::ssr::{Clock, Settings, SystemClock};
+use app::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use std::path::PathBuf;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
@@ -39,19 +40,21 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
+        let settings = Arc::new(Settings {
+            public_url: config.public_url.clone(),
+            organisation_name: config.organisation_name.clone(),
+            invite_ttl: config.invite_ttl,
+            session_ttl: config.session_ttl,
+            invite_rate_limit: config.invite_rate_limit,
+        });
+        let outbox = OutboxSignal::default();
         let state = AppState {
             db,
-            settings: Arc::new(Settings {
-                public_url: config.public_url.clone(),
-                organisation_name: config.organisation_name.clone(),
-                invite_ttl: config.invite_ttl,
-                session_ttl: config.session_ttl,
-                invite_rate_limit: config.invite_rate_limit,
-            }),
+            invitations: InvitationWriter::start(writer_db.clone(), settings.clone(), outbox.clone()),
+            settings,
             clock,
             decoy_hash: app::domain::password::decoy_hash().await.into(),
-            outbox_signal: Arc::new(Notify::new()),
-            invitations: InvitationWriter::start(writer_db.clone(), config.invite_rate_limit),
+            outbox,
         };
         let mailer = Mailer::new(
             config.smtp_url.as_ref().map(|u| u.as_str()),
@@ -73,7 +76,7 @@ impl Application {
             writer_db,
             mailer,
             state.clock.clone(),
-            state.outbox_signal.clone(),
+            state.outbox.clone(),
             std::time::Duration::from_secs(1),
         ));
         Ok(Application { listener, router, state })

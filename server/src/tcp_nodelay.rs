@@ -3,11 +3,11 @@
 //! sqlx 0.9.0 no longer sets `TCP_NODELAY` on its sockets (sqlx issue #4335; fixed upstream by
 //! #4336, not yet in a release). A statement larger than one TCP segment then ends with a short
 //! segment the kernel holds until PostgreSQL acknowledges the first, and PostgreSQL delays
-//! that acknowledgement by up to 40 ms. A batch of invitations, whose outbox rows hold the
-//! rendered emails, took 40 ms to insert instead of 1 ms, and sending invitations at
-//! concurrency 32 ran slower than at 8. sqlx gives no access to its socket, so after each new
-//! connection the server finds its own sockets connected to the database's port and sets the
-//! option on them. Remove this module once sqlx sets the option again.
+//! that acknowledgement by up to 40 ms, so a multi-row insert (a batch of invitations with
+//! their outbox rows and audit events) waits that long for nothing (`bench/README.md` has the
+//! measurements). sqlx gives no access to its socket, so after each new connection the server
+//! finds its own sockets connected to the database's port and sets the option on them. Remove
+//! this module once sqlx sets the option again.
 
 use url::Url;
 

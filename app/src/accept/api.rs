@@ -1,4 +1,4 @@
-//! Server functions of the invitation page: thin adapters over the service.
+//! Server functions of the invitation and setup pages: thin adapters over the service.
 
 use super::dto::{InvitationPage, SetupPageInfo};
 use crate::error::AppError;
@@ -7,7 +7,17 @@ use leptos::prelude::*;
 /// What the invitation page shows for the token this browser holds.
 #[server(endpoint = "invitation_details")]
 pub async fn invitation_details() -> Result<InvitationPage, AppError> {
-    crate::ssr::respond(ssr::details_inner().await)
+    use crate::accept::service;
+    use crate::ssr::{respond, viewer};
+    use crate::state::app_state;
+    respond(async {
+        if let Some(actor) = viewer()? {
+            return Ok(InvitationPage::SignedIn { name: actor.name });
+        }
+        let state = app_state()?;
+        let (_, details) = service::open_invitation(&state.db, &state.settings, &ssr::token()?, state.clock.now()).await?;
+        Ok(InvitationPage::Open(details))
+    }.await)
 }
 
 /// Completes sign-up: sets the password and profile, signs the new user in and sends them to
@@ -23,14 +33,29 @@ pub async fn accept_invitation(
     #[server(default)] phone: String,
     #[server(default)] language: String,
 ) -> Result<String, AppError> {
-    let form = super::dto::AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
-    crate::ssr::respond(ssr::accept_inner(form).await)
+    use crate::accept::{dto::AcceptForm, service};
+    use crate::ssr::respond;
+    use crate::state::app_state;
+    respond(async {
+        ssr::refuse_if_signed_in()?;
+        let state = app_state()?;
+        let form = AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
+        let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &ssr::token()?, form).await?;
+        ssr::welcome(&session, service::invitation_clear_cookie(&state.settings), &state.settings)
+    }.await)
 }
 
 /// What the shop-floor setup page shows.
 #[server(endpoint = "setup_page_state")]
 pub async fn setup_page_state() -> Result<SetupPageInfo, AppError> {
-    crate::ssr::respond(ssr::setup_state_inner().await)
+    use crate::ssr::{respond, viewer};
+    respond(async {
+        let parts: http::request::Parts = expect_context();
+        Ok(SetupPageInfo {
+            signed_in_as: viewer()?.map(|actor| actor.name),
+            code_from_link: crate::accept::service::setup_cookie(&parts.headers).is_some(),
+        })
+    }.await)
 }
 
 /// Completes a shop-floor worker's sign-up from their handout, signs them in and sends them to
@@ -47,86 +72,59 @@ pub async fn complete_setup(
     #[server(default)] phone: String,
     #[server(default)] language: String,
 ) -> Result<String, AppError> {
-    let form = super::dto::SetupForm {
-        employee_number,
-        setup_code,
-        secret,
-        secret_confirmation,
-        first_name,
-        last_name,
-        job_title,
-        phone,
-        language,
-    };
-    crate::ssr::respond(ssr::setup_inner(form).await)
+    use crate::accept::{dto::SetupForm, service};
+    use crate::ssr::{client_address, respond};
+    use crate::state::app_state;
+    respond(async {
+        ssr::refuse_if_signed_in()?;
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        let setup_code = match setup_code.trim() {
+            "" => service::setup_cookie(&parts.headers).unwrap_or_default(),
+            _ => setup_code,
+        };
+        let form = SetupForm {
+            employee_number, setup_code, secret, secret_confirmation, first_name, last_name, job_title, phone, language,
+        };
+        let client = client_address()?;
+        let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
+        ssr::welcome(&session, service::setup_set_cookie(None, &state.settings), &state.settings)
+    }.await)
 }
 
+/// What the pages' server functions share.
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::*;
-    use crate::accept::dto::AcceptForm;
     use crate::accept::service;
     use crate::auth::service::session_set_cookie;
+    use crate::error::AppError;
     use crate::ssr::tokens::SecretToken;
-    use crate::ssr::{Settings, app_state, set_cookie, viewer};
+    use crate::ssr::{Settings, set_cookie, viewer};
+    use leptos::prelude::expect_context;
 
-    fn token() -> Result<String, AppError> {
+    /// The invitation token this browser holds from a link.
+    pub fn token() -> Result<String, AppError> {
         let parts: http::request::Parts = expect_context();
         service::invitation_cookie(&parts.headers).ok_or(AppError::InvitationLinkInvalid)
     }
 
+    /// A new account is never made from a browser someone is signed in on.
+    pub fn refuse_if_signed_in() -> Result<(), AppError> {
+        match viewer()? {
+            Some(actor) => Err(AppError::Invalid(format!(
+                "You are signed in as {}. Sign out first, then open the invitation link again.",
+                actor.name
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Signs the new user in, drops the cookie that carried their token or code, and sends them
     /// to their profile.
-    fn welcome(session: &SecretToken, spent_cookie: String, settings: &Settings) -> Result<String, AppError> {
+    pub fn welcome(session: &SecretToken, spent_cookie: String, settings: &Settings) -> Result<String, AppError> {
         set_cookie(session_set_cookie(session, settings))?;
         set_cookie(spent_cookie)?;
         leptos_axum::redirect("/profile");
         Ok("/profile".to_owned())
-    }
-
-    fn signed_in_elsewhere(name: &str) -> AppError {
-        AppError::Invalid(format!(
-            "You are signed in as {name}. Sign out first, then open the invitation link again."
-        ))
-    }
-
-    pub async fn details_inner() -> Result<InvitationPage, AppError> {
-        if let Some(actor) = viewer()? {
-            return Ok(InvitationPage::SignedIn { name: actor.name });
-        }
-        let state = app_state()?;
-        let (_, details) = service::open_invitation(&state.db, &state.settings, &token()?, state.clock.now()).await?;
-        Ok(InvitationPage::Open(details))
-    }
-
-    pub async fn accept_inner(form: AcceptForm) -> Result<String, AppError> {
-        if let Some(actor) = viewer()? {
-            return Err(signed_in_elsewhere(&actor.name));
-        }
-        let state = app_state()?;
-        let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &token()?, form).await?;
-        welcome(&session, service::invitation_clear_cookie(&state.settings), &state.settings)
-    }
-
-    pub async fn setup_state_inner() -> Result<SetupPageInfo, AppError> {
-        let parts: http::request::Parts = expect_context();
-        Ok(SetupPageInfo {
-            signed_in_as: viewer()?.map(|actor| actor.name),
-            code_from_link: service::setup_cookie(&parts.headers).is_some(),
-        })
-    }
-
-    pub async fn setup_inner(mut form: crate::accept::dto::SetupForm) -> Result<String, AppError> {
-        if let Some(actor) = viewer()? {
-            return Err(signed_in_elsewhere(&actor.name));
-        }
-        let state = app_state()?;
-        let parts: http::request::Parts = expect_context();
-        if form.setup_code.trim().is_empty() {
-            form.setup_code = service::setup_cookie(&parts.headers).unwrap_or_default();
-        }
-        let client = crate::ssr::client_address()?;
-        let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
-        welcome(&session, service::setup_set_cookie(None, &state.settings), &state.settings)
     }
 }

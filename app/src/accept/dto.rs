@@ -25,27 +25,6 @@ pub enum InvitationPage {
     SignedIn { name: String },
 }
 
-/// Preferred languages offered on the profile form: (stored code, name in that language).
-pub const LANGUAGES: [(&str, &str); 12] = [
-    ("en", "English"),
-    ("cs", "Čeština"),
-    ("de", "Deutsch"),
-    ("es", "Español"),
-    ("fr", "Français"),
-    ("hu", "Magyar"),
-    ("it", "Italiano"),
-    ("nl", "Nederlands"),
-    ("pl", "Polski"),
-    ("pt", "Português"),
-    ("ro", "Română"),
-    ("tr", "Türkçe"),
-];
-
-/// The name of a stored language code.
-pub fn language_name(code: &str) -> Option<&'static str> {
-    LANGUAGES.iter().find(|(c, _)| *c == code).map(|(_, name)| *name)
-}
-
 /// The only fields `/api/accept_invitation` takes: the server refuses a submission with any other.
 pub const ACCEPT_FIELDS: [&str; 7] =
     ["password", "password_confirmation", "first_name", "last_name", "job_title", "phone", "language"];

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 /// Audit events the signed-in admin may see, newest first.
 #[server(endpoint = "list_audit_events")]
 pub async fn list_audit_events(page: u64, #[server(default)] filter: AuditFilter) -> Result<Page<AuditRow>, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;

@@ -7,7 +7,22 @@ use leptos::prelude::*;
 /// Signs in and answers with the path to go to.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
-    crate::ssr::respond(ssr::sign_in_inner(email, password).await)
+    use crate::auth::{service, throttle};
+    use crate::ssr::{client_address, respond, set_cookie};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let client = client_address()?;
+        let now = state.clock.now();
+        let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
+        let actor = service::actor_of(&user).ok_or_else(|| AppError::internal(format!("user {} cannot act", user.id)))?;
+        let token = service::start_session(&state.db, user.id, now, &state.settings).await?;
+        set_cookie(service::session_set_cookie(&token, &state.settings))?;
+        tracing::info!(user_id = user.id, "signed in");
+        let home = actor.role.home_path();
+        leptos_axum::redirect(home);
+        Ok(home.to_owned())
+    }.await)
 }
 
 /// Pages a sign-out may return to; anything else goes to the sign-in page.
@@ -16,36 +31,10 @@ pub const SIGN_OUT_RETURNS: [&str; 2] = ["/invitation", "/setup"];
 /// Ends the current session, then goes to `next` if it is one of [`SIGN_OUT_RETURNS`].
 #[server(endpoint = "sign_out")]
 pub async fn sign_out(#[server(default)] next: String) -> Result<(), AppError> {
-    crate::ssr::respond(ssr::sign_out_inner(next).await)
-}
-
-/// The signed-in person, or `None` when nobody is signed in.
-#[server(endpoint = "get_current_user")]
-pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    crate::ssr::respond(ssr::current_user_inner().await)
-}
-
-#[cfg(feature = "ssr")]
-mod ssr {
-    use super::*;
-    use crate::auth::{service, throttle};
-    use crate::ssr::{app_state, client_address, set_cookie, viewer};
-
-    pub async fn sign_in_inner(email: String, password: String) -> Result<String, AppError> {
-        let state = app_state()?;
-        let client = client_address()?;
-        let now = state.clock.now();
-        let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
-        let actor = service::actor_of(&user).ok_or(AppError::Internal)?;
-        let token = service::start_session(&state.db, user.id, now, &state.settings).await?;
-        set_cookie(service::session_set_cookie(&token, &state.settings))?;
-        tracing::info!(user_id = user.id, "signed in");
-        let home = actor.role.home_path();
-        leptos_axum::redirect(home);
-        Ok(home.to_owned())
-    }
-
-    pub async fn sign_out_inner(next: String) -> Result<(), AppError> {
+    use crate::auth::service;
+    use crate::ssr::{respond, set_cookie};
+    use crate::state::app_state;
+    respond(async {
         let state = app_state()?;
         let parts: http::request::Parts = expect_context();
         if let Some(raw) = service::session_cookie(&parts.headers) {
@@ -55,13 +44,19 @@ mod ssr {
         let to = SIGN_OUT_RETURNS.into_iter().find(|allowed| *allowed == next).unwrap_or("/sign-in");
         leptos_axum::redirect(to);
         Ok(())
-    }
+    }.await)
+}
 
-    pub async fn current_user_inner() -> Result<Option<CurrentUser>, AppError> {
+/// The signed-in person, or `None` when nobody is signed in.
+#[server(endpoint = "get_current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::ssr::{respond, viewer};
+    use crate::state::app_state;
+    respond(async {
         let state = app_state()?;
         match viewer()? {
-            Some(actor) => Ok(Some(service::current_user(&state.db, &actor).await?)),
+            Some(actor) => Ok(Some(crate::auth::service::current_user(&state.db, &actor).await?)),
             None => Ok(None),
         }
-    }
+    }.await)
 }

@@ -12,7 +12,7 @@ pub struct CurrentUser {
     pub location: Option<String>,
     pub job_title: Option<String>,
     pub phone: Option<String>,
-    /// A code from `accept::dto::LANGUAGES`.
+    /// A code from `domain::language::LANGUAGES`.
     pub preferred_language: Option<String>,
 }
 

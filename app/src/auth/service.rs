@@ -6,6 +6,7 @@ use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::password::{NewPassword, hash_password, verify_password};
 use crate::error::AppError;
 use crate::ssr::entities::{department, location, session, user};
+use crate::ssr::models::user::{is_active, new_active};
 use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings};
 use super::CurrentUser;
@@ -69,7 +70,7 @@ pub async fn authenticate(
         Some((column, canonical)) => user::Entity::find().filter(column.eq(canonical.as_str())).one(db).await?,
         None => None,
     };
-    let usable = found.as_ref().filter(|u| u.status == user::STATUS_ACTIVE && u.password_hash.is_some());
+    let usable = found.as_ref().filter(|u| is_active(u) && u.password_hash.is_some());
     let hash = usable.and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());
     let matches = verify_password(password, hash).await;
     let accepted = usable.is_some() && matches;
@@ -208,19 +209,16 @@ pub async fn create_account(
         return Err(AppError::field("name", "Enter a name of 1 to 200 characters."));
     }
     let hash = hash_password(&account.password).await;
-    let model = user::ActiveModel {
+    let who = user::ActiveModel {
         email: Set(Some(account.email.as_str().to_owned())),
         email_canonical: Set(Some(account.email.canonical().to_owned())),
         name: Set(name),
         role: Set(account.role.as_str().to_owned()),
         department_id: Set(account.department_id),
         location_id: Set(account.location_id),
-        status: Set(user::STATUS_ACTIVE.to_owned()),
-        password_hash: Set(Some(hash)),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     };
+    let model = new_active(who, hash, now);
     Ok(user::Entity::insert(model).exec_with_returning(db).await?)
 }
 

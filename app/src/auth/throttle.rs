@@ -15,7 +15,7 @@
 
 use super::service::{Identifier, authenticate};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, record};
+use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::error::AppError;
 use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
@@ -40,7 +40,7 @@ async fn failures(db: &impl ConnectionTrait, column: &str, key: &str, since: Dat
     Failures::find_by_statement(statement(db, &sql, vec![key.into(), since.into()]))
         .one(db)
         .await?
-        .ok_or(AppError::Internal)
+        .ok_or_else(|| AppError::internal("a COUNT of sign-in failures returned no row"))
 }
 
 /// The lock error, with the wait until the oldest failure leaves the window (at least a minute).
@@ -109,10 +109,9 @@ async fn note_failure(
     let Some(user) = found.filter(|_| at.account_position == MAX_FAILURES_PER_ACCOUNT) else { return Ok(()) };
     tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
     let event = NewAuditEvent {
-        event_type: AuditEventType::SignInLocked.as_str(),
+        event_type: AuditEventType::SignInLocked,
         actor_user_id: None,
-        subject_type: "user",
-        subject_id: Some(user.id),
+        subject: Subject::User(user.id),
         department_id: user.department_id,
         details: serde_json::json!({ "email": user.email, "employee_number": user.employee_number }),
     };

@@ -7,9 +7,11 @@ pub use role::Role;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod employee_number;
+pub mod language;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod password_policy;
+pub mod person_name;
 pub mod pin_policy;
 #[cfg(feature = "ssr")]
 pub mod setup_code;

@@ -11,9 +11,8 @@ pub enum Role {
 }
 
 impl Role {
-    /// The roles an invitation may grant, in the order the spec lists them. Corporate Admins are
-    /// made only by the server's CLI.
-    pub const INVITABLE: [Role; 4] = [Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee];
+    /// Every role, most authority first.
+    pub const ALL: [Role; 5] = [Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -36,9 +35,7 @@ impl Role {
     }
 
     pub fn parse(value: &str) -> Option<Role> {
-        [Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee]
-            .into_iter()
-            .find(|role| role.as_str() == value)
+        Role::ALL.into_iter().find(|role| role.as_str() == value)
     }
 
     /// Admins see the admin pages (Users, Invitations, Audit log).
@@ -63,7 +60,7 @@ mod tests {
 
     #[test]
     fn every_role_round_trips_through_its_stored_name() {
-        for role in [Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee] {
+        for role in Role::ALL {
             assert_eq!(Role::parse(role.as_str()), Some(role));
         }
     }
@@ -75,15 +72,9 @@ mod tests {
     }
 
     #[test]
-    fn corporate_admin_is_never_invitable() {
-        assert!(!Role::INVITABLE.contains(&Role::CorporateAdmin));
-    }
-
-    #[test]
     fn only_the_three_admin_roles_are_admins() {
-        let admins: Vec<_> = Role::INVITABLE.into_iter().filter(|r| r.is_admin()).collect();
-        assert_eq!(admins, vec![Role::QualityAdmin, Role::HrAdmin]);
-        assert!(Role::CorporateAdmin.is_admin());
+        let admins: Vec<_> = Role::ALL.into_iter().filter(|r| r.is_admin()).collect();
+        assert_eq!(admins, vec![Role::CorporateAdmin, Role::QualityAdmin, Role::HrAdmin]);
         assert!(!Role::CorporateAdmin.is_department_admin());
     }
 }

@@ -5,19 +5,12 @@ use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Parses an optional id from a form select ("" for none).
-pub fn optional_id(field: &str, value: &str) -> Result<Option<i32>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        text => text.parse().map(Some).map_err(|_| AppError::field(field, "Choose an option from the list.")),
-    }
-}
-
 /// Invitations the signed-in admin may see, newest first; `status` is "" for all.
 #[server(endpoint = "list_invitations")]
 pub async fn list_invitations(page: u64, #[server(default)] status: String) -> Result<Page<InvitationRow>, AppError> {
     use super::dto::InvitationStatus;
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
@@ -29,7 +22,8 @@ pub async fn list_invitations(page: u64, #[server(default)] status: String) -> R
 /// What the Invite dialog offers this admin, and how many invitations they have left.
 #[server(endpoint = "invite_options")]
 pub async fn invite_options() -> Result<InviteChoices, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
@@ -45,20 +39,16 @@ pub async fn send_invitation(
     #[server(default)] department: String,
     #[server(default)] location: String,
 ) -> Result<String, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::organisation::dto::{DepartmentId, LocationId};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let input = super::service::EmailInvite {
-            email,
-            role,
-            department_id: optional_id("department", &department)?,
-            location_id: optional_id("location", &location)?,
-        };
-        let invite = super::service::prepare_email_invite(&state.db, &actor, &state.settings, state.clock.now(), input).await?;
-        let address = invite.address().to_owned();
-        state.invitations.write(invite).await?;
-        state.outbox_signal.notify_one();
+        let (department_id, location_id) = (DepartmentId::parse_optional(&department)?, LocationId::parse_optional(&location)?);
+        let input = super::service::EmailInvite { email, role, department_id, location_id };
+        let now = state.clock.now();
+        let (_, address) = super::service::send_email_invitation(&state.db, &state.invitations, &actor, now, input).await?;
         Ok(address)
     }.await)
 }
@@ -73,37 +63,35 @@ pub async fn invite_shop_floor(
     #[server(default)] department: String,
     #[server(default)] location: String,
 ) -> Result<Handout, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::organisation::dto::{DepartmentId, LocationId};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let input = super::service::ShopFloorInvite {
-            first_name,
-            last_name,
-            employee_number,
-            role,
-            department_id: optional_id("department", &department)?,
-            location_id: optional_id("location", &location)?,
-        };
+        let (department_id, location_id) = (DepartmentId::parse_optional(&department)?, LocationId::parse_optional(&location)?);
+        let input = super::service::ShopFloorInvite { first_name, last_name, employee_number, role, department_id, location_id };
         super::service::invite_shop_floor(&state.db, &actor, &state.settings, state.clock.now(), input).await
     }.await)
 }
 
+/// Resends an invitation not yet accepted; a shop-floor one answers its new handout.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(id: i32) -> Result<Option<Handout>, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let handout = super::service::resend(&state.db, &actor, &state.settings, state.clock.now(), id).await?;
-        state.outbox_signal.notify_one();
-        Ok(handout)
+        super::service::resend(&state.db, &actor, &state.settings, &state.outbox, state.clock.now(), id).await
     }.await)
 }
 
+/// Revokes an invitation not yet accepted.
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;

@@ -1,5 +1,4 @@
 use super::shell::use_current_user;
-use crate::domain::Role;
 use leptos::prelude::*;
 
 /// Renders `children` for admins; everyone else gets a 403 page. The server functions behind
@@ -10,10 +9,10 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     guarded(allowed, children)
 }
 
-/// Renders `children` for the Corporate Admin only.
+/// Renders `children` for those who manage departments and locations (the Corporate Admin).
 #[component]
 pub fn CorporateAdminOnly(children: ChildrenFn) -> impl IntoView {
-    let allowed = use_current_user().role == Role::CorporateAdmin;
+    let allowed = crate::policy::may_manage_units(use_current_user().role);
     guarded(allowed, children)
 }
 

@@ -1,9 +1,14 @@
-//! The signed-in shell: sidebar, access guards, and pages that belong to no feature.
+//! The signed-in shell: sidebar, access guards, the paged table every list uses, and pages
+//! that belong to no feature.
 
 mod admin_only;
+mod paged_table;
 mod pager;
 mod shell;
+mod signed_in_elsewhere;
 
 pub use admin_only::{AdminOnly, CorporateAdminOnly};
+pub use paged_table::{PagedTable, page_param};
 pub use pager::Pager;
 pub use shell::{Home, NotFound, SignedInLayout, use_current_user};
+pub use signed_in_elsewhere::SignedInElsewhere;

@@ -1,7 +1,6 @@
 use crate::auth::CurrentUser;
 use crate::auth::api::get_current_user;
 use crate::auth::components::SignOutButton;
-use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -32,7 +31,7 @@ pub fn SignedInLayout() -> impl IntoView {
 fn Shell(user: CurrentUser) -> impl IntoView {
     provide_context(user.clone());
     let is_admin = user.role.is_admin();
-    let is_corporate = user.role == Role::CorporateAdmin;
+    let is_corporate = crate::policy::may_manage_units(user.role);
     view! {
         <div class="app-shell">
             <nav class="sidebar" aria-label="Main">

@@ -8,16 +8,31 @@
 
 use super::templates::MailContent;
 use crate::ssr::entities::outbox;
-use chrono::{DateTime, Duration, Utc};
 use crate::ssr::raw::statement;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
-pub const QUEUED: &str = "queued";
-pub const SENDING: &str = "sending";
-pub const SENT: &str = "sent";
-pub const RETRYING: &str = "retrying";
-pub const FAILED: &str = "failed";
+pub use outbox::Status;
+
+/// Wakes the outbox worker once new mail is committed; cheap to clone. A wake-up that finds
+/// the worker busy is kept until it next waits, so none is lost.
+#[derive(Clone, Debug, Default)]
+pub struct OutboxSignal(Arc<Notify>);
+
+impl OutboxSignal {
+    /// Tells the worker there is mail to send.
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Waits for the next [`wake`](Self::wake).
+    pub async fn woken(&self) {
+        self.0.notified().await;
+    }
+}
 
 /// Transient failures are retried this many times in all before the row is marked failed.
 pub const MAX_ATTEMPTS: i32 = 10;
@@ -28,7 +43,7 @@ pub fn row(invitation_id: Option<i32>, to: &str, content: &MailContent, now: Dat
         invitation_id: Set(invitation_id),
         to_address: Set(to.to_owned()),
         content: Set(content.to_json()),
-        status: Set(QUEUED.to_owned()),
+        status: Set(Status::Queued),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),
@@ -69,11 +84,12 @@ pub async fn claim_due(
         DbBackend::Postgres => "FOR UPDATE SKIP LOCKED",
         _ => "",
     };
+    let (queued, sending, retrying) = (Status::Queued.as_str(), Status::Sending.as_str(), Status::Retrying.as_str());
     let sql = format!(
-        "UPDATE email_outbox SET status = '{SENDING}', locked_until = $1, attempts = attempts + 1 \
+        "UPDATE email_outbox SET status = '{sending}', locked_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM email_outbox \
-            WHERE (status IN ('{QUEUED}', '{RETRYING}') AND next_attempt_at <= $2) \
-               OR (status = '{SENDING}' AND locked_until < $2) \
+            WHERE (status IN ('{queued}', '{retrying}') AND next_attempt_at <= $2) \
+               OR (status = '{sending}' AND locked_until < $2) \
             ORDER BY id LIMIT $3 {lock}) \
          RETURNING *"
     );
@@ -101,7 +117,7 @@ pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<U
     let none: Option<String> = None;
     let no_time: Option<DateTime<Utc>> = None;
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(SENT))
+        .col_expr(outbox::Column::Status, Expr::value(Status::Sent))
         .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
         .col_expr(outbox::Column::Content, Expr::value(""))
         .col_expr(outbox::Column::LastError, Expr::value(none))
@@ -115,7 +131,7 @@ pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<U
 /// A transient failure: try again at `next_attempt_at`.
 pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), DbErr> {
     let change = outbox::ActiveModel {
-        status: Set(RETRYING.to_owned()),
+        status: Set(Status::Retrying),
         next_attempt_at: Set(next_attempt_at),
         last_error: Set(Some(error.to_owned())),
         ..Default::default()
@@ -126,7 +142,7 @@ pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, error: &str, next_at
 /// A permanent failure, or too many transient ones: not retried.
 pub async fn mark_failed(db: &impl ConnectionTrait, id: i32, error: &str) -> Result<(), DbErr> {
     let change = outbox::ActiveModel {
-        status: Set(FAILED.to_owned()),
+        status: Set(Status::Failed),
         last_error: Set(Some(error.to_owned())),
         ..Default::default()
     };

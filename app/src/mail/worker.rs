@@ -1,13 +1,12 @@
 //! The background worker that drains the outbox.
 
-use super::outbox::{self, MAX_ATTEMPTS, backoff};
+use super::outbox::{self, MAX_ATTEMPTS, OutboxSignal, backoff};
 use super::templates::MailContent;
 use super::transport::{Mailer, SendError};
 use crate::ssr::Clock;
 use chrono::Duration;
 use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
-use tokio::sync::Notify;
 use tokio::time::Instant;
 
 /// Messages claimed at once, and how long they stay reserved for the worker that claimed them:
@@ -60,7 +59,7 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
 }
 
 /// Runs until the process ends: wakes when signalled (a new message) or every `poll`.
-pub async fn run(db: DatabaseConnection, mailer: Mailer, clock: Arc<dyn Clock>, signal: Arc<Notify>, poll: std::time::Duration) {
+pub async fn run(db: DatabaseConnection, mailer: Mailer, clock: Arc<dyn Clock>, signal: OutboxSignal, poll: std::time::Duration) {
     loop {
         match process_due(&db, &mailer, clock.as_ref()).await {
             Ok(n) if n as u64 == BATCH => continue,
@@ -68,7 +67,7 @@ pub async fn run(db: DatabaseConnection, mailer: Mailer, clock: Arc<dyn Clock>, 
             Err(err) => tracing::error!(error = %err, "outbox worker could not reach the database"),
         }
         tokio::select! {
-            _ = signal.notified() => tokio::time::sleep(GATHER).await,
+            _ = signal.woken() => tokio::time::sleep(GATHER).await,
             _ = tokio::time::sleep(poll) => {}
         }
     }

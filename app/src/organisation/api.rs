@@ -6,19 +6,20 @@ use leptos::prelude::*;
 /// them); the Corporate Admin also sees archived ones.
 #[server(endpoint = "list_units")]
 pub async fn list_units(kind: UnitKind) -> Result<Vec<Unit>, AppError> {
-    use crate::domain::Role;
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let with_archived = actor.role == Role::CorporateAdmin;
+        let with_archived = crate::policy::may_manage_units(actor.role);
         Ok(super::service::list_units(&state.db, kind, with_archived).await?)
     }.await)
 }
 
 #[server(endpoint = "add_unit")]
 pub async fn add_unit(kind: UnitKind, name: String) -> Result<Unit, AppError> {
-    use crate::ssr::{app_state, require_actor, respond};
+    use crate::ssr::{require_actor, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_actor()?;
@@ -28,7 +29,8 @@ pub async fn add_unit(kind: UnitKind, name: String) -> Result<Unit, AppError> {
 
 #[server(endpoint = "rename_unit")]
 pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), AppError> {
-    use crate::ssr::{app_state, require_actor, respond};
+    use crate::ssr::{require_actor, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_actor()?;
@@ -38,7 +40,8 @@ pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), Ap
 
 #[server(endpoint = "set_unit_archived")]
 pub async fn set_unit_archived(kind: UnitKind, id: i32, archived: bool) -> Result<(), AppError> {
-    use crate::ssr::{app_state, require_actor, respond};
+    use crate::ssr::{require_actor, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_actor()?;

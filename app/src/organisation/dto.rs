@@ -37,3 +37,56 @@ pub struct Unit {
     pub name: String,
     pub archived: bool,
 }
+
+/// A department's id, as a form or a service names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DepartmentId(pub i32);
+
+/// A location's id, as a form or a service names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LocationId(pub i32);
+
+impl From<i32> for DepartmentId {
+    fn from(id: i32) -> Self {
+        DepartmentId(id)
+    }
+}
+
+impl From<i32> for LocationId {
+    fn from(id: i32) -> Self {
+        LocationId(id)
+    }
+}
+
+impl DepartmentId {
+    /// The department a form's select chose ("" for none).
+    pub fn parse_optional(value: &str) -> Result<Option<Self>, crate::error::AppError> {
+        optional_id("department", value).map(|id| id.map(DepartmentId))
+    }
+}
+
+impl LocationId {
+    /// The location a form's select chose ("" for none).
+    pub fn parse_optional(value: &str) -> Result<Option<Self>, crate::error::AppError> {
+        optional_id("location", value).map(|id| id.map(LocationId))
+    }
+}
+
+fn optional_id(field: &str, value: &str) -> Result<Option<i32>, crate::error::AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        text => text.parse().map(Some).map_err(|_| crate::error::AppError::field(field, "Choose an option from the list.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_select_gives_an_id_none_or_a_field_error() {
+        assert_eq!(DepartmentId::parse_optional(" 7 "), Ok(Some(DepartmentId(7))));
+        assert_eq!(LocationId::parse_optional(""), Ok(None));
+        assert!(LocationId::parse_optional("north").unwrap_err().for_field("location").is_some());
+    }
+}

@@ -3,8 +3,8 @@
 use super::dto::{Unit, UnitKind};
 use crate::domain::unit_name::UnitName;
 use crate::error::AppError;
+use crate::policy::require_unit_manager;
 use crate::ssr::Actor;
-use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, SqlErr};
@@ -15,10 +15,6 @@ struct UnitRow {
     id: i32,
     name: String,
     archived_at: Option<DateTime<Utc>>,
-}
-
-fn require_corporate_admin(actor: &Actor) -> Result<(), AppError> {
-    if actor.role == Role::CorporateAdmin { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// Units of `kind` matching `condition`, by name.
@@ -77,18 +73,18 @@ pub async fn add_unit(db: &impl ConnectionTrait, kind: UnitKind, name: &str, now
     select_units(db, kind, Some(Expr::col("name_key").eq(name.key())))
         .await?
         .pop()
-        .ok_or(AppError::Internal)
+        .ok_or_else(|| AppError::internal(format!("the {} just added cannot be read back", kind.singular())))
 }
 
 /// Adds a unit on behalf of an admin (only the Corporate Admin may).
 pub async fn add_unit_as(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
-    require_corporate_admin(actor)?;
+    require_unit_manager(actor.role)?;
     add_unit(db, kind, name, now).await
 }
 
 /// Renames a unit (Corporate Admin only).
 pub async fn rename_unit(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, name: &str) -> Result<(), AppError> {
-    require_corporate_admin(actor)?;
+    require_unit_manager(actor.role)?;
     let name = UnitName::parse(name).map_err(|msg| AppError::field("name", msg))?;
     let update = Query::update()
         .table(kind.table())
@@ -105,7 +101,7 @@ pub async fn rename_unit(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKin
 /// Archives or restores a unit (Corporate Admin only). Archived units are no longer offered for
 /// new invitations; people already in them keep them.
 pub async fn set_archived(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, archived: bool, now: DateTime<Utc>) -> Result<(), AppError> {
-    require_corporate_admin(actor)?;
+    require_unit_manager(actor.role)?;
     let value: Option<DateTime<Utc>> = archived.then_some(now);
     let update = Query::update()
         .table(kind.table())

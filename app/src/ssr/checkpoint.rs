@@ -2,12 +2,11 @@
 //!
 //! Pooled SQLite connections are opened with `wal_autocheckpoint` off: left on, the commit
 //! that fills the log past 1,000 pages copies it into the database file there and then, ending
-//! in an fsync that stalls that request and every write queued behind it (up to 100 ms on the
-//! benchmark machine). This task does the copy ten times a second instead, in PASSIVE mode,
-//! which never blocks readers or writers. Small, frequent copies keep the log short and spread
-//! the disk work: on the benchmark machine, copying every second instead of every 100 ms
-//! doubled the 99th-percentile time of sending an invitation under load. With nothing new in
-//! the log, a checkpoint does no I/O.
+//! in an fsync that stalls that request and every write queued behind it. This task does the
+//! copy ten times a second instead, in PASSIVE mode, which never blocks readers or writers.
+//! Small, frequent copies keep the log short and spread the disk work (`bench/README.md` has
+//! the measurements behind the interval). With nothing new in the log, a checkpoint does no
+//! I/O.
 
 use sea_orm::{DatabaseConnection, DbBackend, DbErr, FromQueryResult, Statement};
 

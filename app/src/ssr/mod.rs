@@ -1,21 +1,23 @@
-//! Server-only parts: database entities, shared state, the signed-in user, tokens.
+//! Server-only parts: database entities and the models beside them, settings, the signed-in
+//! user, tokens, and the background tasks every server instance runs.
 
 pub mod checkpoint;
 pub mod clock;
+pub mod csp;
 pub mod entities;
 pub mod housekeeping;
+pub mod models;
 pub mod pagination;
 pub mod raw;
 pub mod request;
-pub mod scope;
-pub mod state;
+pub mod settings;
 pub mod tokens;
 pub mod transaction;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use scope::Scope;
 pub use request::{
-    Actor, Viewer, app_state, client_address, cookie_header, cookie_value, require_actor, require_admin, respond, set_cookie, viewer,
+    Actor, Viewer, client_address, cookie_header, cookie_value, request_extension, require_actor, require_admin, respond,
+    set_cookie, viewer,
 };
-pub use state::{AppState, Settings};
+pub use settings::Settings;
 pub use transaction::begin_write;

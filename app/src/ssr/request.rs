@@ -2,7 +2,6 @@
 
 use crate::domain::Role;
 use crate::error::AppError;
-use super::state::AppState;
 use http::request::Parts;
 use leptos::prelude::{use_context, expect_context};
 use leptos_axum::ResponseOptions;
@@ -22,18 +21,16 @@ pub struct Actor {
 pub struct Viewer(pub Option<Actor>);
 
 fn parts() -> Result<Parts, AppError> {
-    use_context::<Parts>().ok_or_else(|| {
-        tracing::error!("server function called without request parts");
-        AppError::Internal
-    })
+    use_context::<Parts>().ok_or_else(|| AppError::internal("server function called without request parts"))
 }
 
-/// The shared state, placed on every request by the server.
-pub fn app_state() -> Result<AppState, AppError> {
-    parts()?.extensions.get::<AppState>().cloned().ok_or_else(|| {
-        tracing::error!("AppState extension missing");
-        AppError::Internal
-    })
+/// A value the server placed on every request (the shared state, say).
+pub fn request_extension<T: Clone + Send + Sync + 'static>() -> Result<T, AppError> {
+    parts()?
+        .extensions
+        .get::<T>()
+        .cloned()
+        .ok_or_else(|| AppError::internal(format!("request extension {} missing", std::any::type_name::<T>())))
 }
 
 /// Who is asking, for per-client limits: the connection's address as [`client_key`] names it
@@ -118,7 +115,7 @@ pub fn cookie_header(
     name: &'static str,
     value: &str,
     max_age: cookie::time::Duration,
-    settings: &super::state::Settings,
+    settings: &super::Settings,
 ) -> String {
     cookie::Cookie::build((name, value.to_owned()))
         .path("/")
@@ -132,7 +129,7 @@ pub fn cookie_header(
 
 /// Adds a `Set-Cookie` header to the response of the current server function.
 pub fn set_cookie(value: String) -> Result<(), AppError> {
-    let header = http::HeaderValue::from_str(&value).map_err(|_| AppError::Internal)?;
+    let header = http::HeaderValue::from_str(&value).map_err(|e| AppError::internal(format!("bad Set-Cookie value: {e}")))?;
     expect_context::<ResponseOptions>().append_header(http::header::SET_COOKIE, header);
     Ok(())
 }

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// Active users the signed-in admin may see, one page at a time.
 #[server(endpoint = "list_users")]
 pub async fn list_users(page: u64) -> Result<Page<UserRow>, AppError> {
-    use crate::ssr::{app_state, require_admin, respond};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;

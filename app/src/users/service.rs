@@ -8,7 +8,8 @@ use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
 use crate::ssr::entities::user;
 use crate::ssr::pagination::fetch_page;
-use crate::ssr::{Actor, Scope};
+use crate::policy::Scope;
+use crate::ssr::Actor;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Active users, by name; a Quality or HR Admin sees only their own department.

@@ -5,7 +5,7 @@ use app::accept::dto::AcceptForm;
 use app::accept::service::accept;
 use app::domain::Role;
 use app::error::AppError;
-use app::invitations::service::{EmailInvite, invite_by_email, revoke};
+use app::invitations::service::{EmailInvite, revoke};
 use app::organisation::dto::UnitKind;
 use app::organisation::service::set_archived;
 use app::ssr::{Actor, Clock};
@@ -169,11 +169,10 @@ async fn completing_sign_up_creates_an_active_user_from_the_invitation_and_signs
     let input = EmailInvite {
         email: "Nia@Example.com".into(),
         role: "team_lead".into(),
-        department_id: Some(quality),
-        location_id: Some(north),
+        department_id: Some(quality.into()),
+        location_id: Some(north.into()),
     };
-    invite_by_email(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap();
-    app.state.outbox_signal.notify_one();
+    app.send(&admin, input).await.unwrap();
     let token = app.token_for("Nia@example.com").await;
     let browser = app.follow_link(&token).await;
 
@@ -208,9 +207,8 @@ async fn the_create_event_records_email_role_department_location_and_inviter() {
     let admin = admin(&app).await;
     let quality = app.department("Quality").await;
     let north = app.location("Plant North").await;
-    let input = EmailInvite { email: "nia@example.com".into(), role: "employee".into(), department_id: Some(quality), location_id: Some(north) };
-    invite_by_email(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap();
-    app.state.outbox_signal.notify_one();
+    let input = EmailInvite { email: "nia@example.com".into(), role: "employee".into(), department_id: Some(quality.into()), location_id: Some(north.into()) };
+    app.send(&admin, input).await.unwrap();
     let browser = app.follow_link(&app.token_for("nia@example.com").await).await;
 
     assert_eq!(app.accept(&browser, &[]).await.status(), StatusCode::OK);
@@ -347,7 +345,7 @@ async fn a_failure_after_the_audit_insert_leaves_neither_user_nor_event() {
     assert_eq!(users_with_email(&app, "nia@example.com").await, 0);
     assert!(create_events(&app).await.is_empty());
     let inv = invitation::Entity::find().filter(invitation::Column::Email.eq("nia@example.com")).one(db).await.unwrap().unwrap();
-    assert_eq!(inv.status, "pending", "the invitation is not used up");
+    assert_eq!(inv.status.as_str(), "pending", "the invitation is not used up");
     db.execute_unprepared(drop).await.unwrap();
     accept(db, &app.state.settings, app.clock.now(), &token, form).await.expect("it works once the fault is gone");
     assert_eq!(users_with_email(&app, "nia@example.com").await, 1);

@@ -31,7 +31,7 @@ async fn sent_resent_and_revoked_invitations_are_listed_newest_first_with_actor_
     app.sign_in(&browser, "erin@example.com").await;
     let id = app.invite(&admin, "nia@example.com", Role::Employee, Some(quality)).await.unwrap();
     app.clock.advance(Duration::minutes(1));
-    resend(&app.state.db, &admin, &app.state.settings, app.clock.now(), id).await.unwrap();
+    resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
     app.clock.advance(Duration::minutes(1));
     revoke(&app.state.db, &admin, app.clock.now(), id).await.unwrap();
 

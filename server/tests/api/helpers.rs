@@ -7,9 +7,10 @@ use app::domain::password::NewPassword;
 use app::organisation::dto::UnitKind;
 use app::organisation::service::add_unit;
 use app::error::AppError;
-use app::invitations::service::{EmailInvite, invite_by_email};
-use app::ssr::{Actor, AppState, Clock, ManualClock};
-use chrono::{SubsecRound, Utc};
+use app::invitations::service::{EmailInvite, send_email_invitation};
+use app::ssr::{Actor, Clock, ManualClock};
+use app::state::AppState;
+use chrono::{DateTime, SubsecRound, Utc};
 use reqwest::{Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use server::config::Config;
@@ -112,10 +113,19 @@ impl TestApp {
 
     /// Invites by email as `actor` at the test clock's time, through the service.
     pub async fn invite(&self, actor: &Actor, email: &str, role: Role, department_id: Option<i32>) -> Result<i32, AppError> {
-        let input = EmailInvite { email: email.into(), role: role.as_str().into(), department_id, location_id: None };
-        let result = invite_by_email(&self.state.db, actor, &self.state.settings, self.clock.now(), input).await;
-        self.state.outbox_signal.notify_one();
-        result.map(|(id, _)| id)
+        let input = EmailInvite { email: email.into(), role: role.as_str().into(), department_id: department_id.map(Into::into), location_id: None };
+        self.send(actor, input).await.map(|(id, _)| id)
+    }
+
+    /// Sends an email invitation as `actor` at the test clock's time, the way the Invite
+    /// dialog's server function does (through the writer task, which wakes the outbox).
+    pub async fn send(&self, actor: &Actor, input: EmailInvite) -> Result<(i32, String), AppError> {
+        self.send_at(actor, input, self.clock.now()).await
+    }
+
+    /// [`send`](Self::send) at `now`, as a request that read the clock then.
+    pub async fn send_at(&self, actor: &Actor, input: EmailInvite, now: DateTime<Utc>) -> Result<(i32, String), AppError> {
+        send_email_invitation(&self.state.db, &self.state.invitations, actor, now, input).await
     }
 
     /// The mail captured so far (no SMTP_URL), as readable text, waiting up to 15 s for at

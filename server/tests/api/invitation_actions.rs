@@ -18,7 +18,7 @@ async fn resend_gives_a_new_link_and_expiry_and_kills_the_old_one() {
     let before = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     app.clock.advance(Duration::hours(2));
 
-    resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await.unwrap();
+    resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
 
     let after = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_ne!(after.token_hash, before.token_hash, "the old link must stop working");
@@ -36,7 +36,7 @@ async fn an_expired_invitation_can_be_resent() {
     let id = app.invite(&corporate, "late@example.com", Role::Employee, None).await.unwrap();
     app.clock.advance(Duration::hours(80));
 
-    resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await.unwrap();
+    resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
 
     let page = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
     assert_eq!(page.items[0].status, InvitationStatus::Pending);
@@ -49,10 +49,10 @@ async fn revoke_kills_the_link_and_is_recorded() {
     let id = app.invite(&corporate, "new@example.com", Role::Employee, None).await.unwrap();
 
     revoke(&app.state.db, &corporate, app.clock.now(), id).await.unwrap();
-    let again = resend(&app.state.db, &corporate, &app.state.settings, app.clock.now(), id).await;
+    let again = resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await;
 
     let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(inv.status, "revoked");
+    assert_eq!(inv.status.as_str(), "revoked");
     assert!(matches!(again, Err(AppError::Invalid(_))));
     let types: Vec<String> = audit_event::Entity::find().all(&app.state.db).await.unwrap().into_iter().map(|e| e.event_type).collect();
     assert_eq!(types, vec!["invitation.sent", "invitation.revoked"]);
@@ -71,7 +71,7 @@ async fn a_department_admin_cannot_touch_or_see_another_departments_invitations(
     app.invite(&corporate, "qa.person@example.com", Role::Employee, Some(quality)).await.unwrap();
 
     let revoked = revoke(&app.state.db, &quality_admin, app.clock.now(), theirs).await;
-    let resent = resend(&app.state.db, &quality_admin, &app.state.settings, app.clock.now(), theirs).await;
+    let resent = resend(&app.state.db, &quality_admin, &app.state.settings, &app.state.outbox, app.clock.now(), theirs).await;
     let visible = list_invitations(&app.state.db, &quality_admin, app.clock.now(), None, 1).await.unwrap();
 
     assert!(matches!(revoked, Err(AppError::NotFound(_))));

@@ -11,7 +11,7 @@ use chrono::Duration;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
 async fn prepared(app: &TestApp, actor: &Actor, email: &str, department_id: Option<i32>) -> PreparedInvite {
-    let input = EmailInvite { email: email.into(), role: "employee".into(), department_id, location_id: None };
+    let input = EmailInvite { email: email.into(), role: "employee".into(), department_id: department_id.map(Into::into), location_id: None };
     prepare_email_invite(&app.state.db, actor, &app.state.settings, app.clock.now(), input).await.unwrap()
 }
 

@@ -1,9 +1,10 @@
 //! The invitation rules, called through the service with a hand-driven clock.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use app::domain::Role;
 use app::error::AppError;
-use app::invitations::service::{EmailInvite, invite_by_email, remaining_this_hour};
+use app::invitations::service::{EmailInvite, remaining_this_hour, send_email_invitation};
+use app::policy::{InviteKind, invitable_roles};
 use app::ssr::{Actor, Clock};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use app::ssr::tokens::hash_token;
@@ -41,7 +42,7 @@ async fn quality_and_hr_admins_invite_only_into_their_own_department() {
     let hr = app.department("HR").await;
     for (n, (role, own, other)) in [(Role::QualityAdmin, quality, hr), (Role::HrAdmin, hr, quality)].into_iter().enumerate() {
         let admin = app.actor(&format!("admin{n}@example.com"), role, Some(own)).await;
-        for (m, invited) in Role::INVITABLE.into_iter().enumerate() {
+        for (m, &invited) in invitable_roles(InviteKind::Email).iter().enumerate() {
             let mine = app.invite(&admin, &format!("in{n}{m}@example.com"), invited, Some(own)).await;
             let elsewhere = app.invite(&admin, &format!("out{n}{m}@example.com"), invited, Some(other)).await;
             let nowhere = app.invite(&admin, &format!("none{n}{m}@example.com"), invited, None).await;
@@ -75,7 +76,7 @@ async fn a_role_must_be_chosen_and_corporate_admin_is_not_offered() {
     for role in ["", "corporate_admin", "superuser"] {
         let input = EmailInvite { email: "x@example.com".into(), role: role.into(), department_id: None, location_id: None };
 
-        let result = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await;
+        let result = app.send(&corporate, input).await;
 
         assert_eq!(field(result.unwrap_err()), "role", "{role:?}");
     }
@@ -90,8 +91,8 @@ async fn unknown_and_archived_units_are_refused() {
 
     let unknown = app.invite(&corporate, "a@example.com", Role::Employee, Some(9999)).await;
     let archived = app.invite(&corporate, "b@example.com", Role::Employee, Some(old)).await;
-    let input = EmailInvite { email: "c@example.com".into(), role: "employee".into(), department_id: None, location_id: Some(4242) };
-    let bad_location = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await;
+    let input = EmailInvite { email: "c@example.com".into(), role: "employee".into(), department_id: None, location_id: Some(4242.into()) };
+    let bad_location = app.send(&corporate, input).await;
 
     assert_eq!(field(unknown.unwrap_err()), "department");
     assert_eq!(field(archived.unwrap_err()), "department");
@@ -161,25 +162,18 @@ async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
     assert!(matches!(app.invite(&corporate, "p31@example.com", Role::Employee, None).await, Err(AppError::RateLimited { .. })));
 }
 
-/// Sends an email invitation as `actor` at `now` under an hourly limit of `limit`.
-async fn send_with_limit(
-    app: &TestApp,
-    actor: &Actor,
-    limit: u32,
-    email: String,
-    now: DateTime<Utc>,
-) -> Result<(i32, String), AppError> {
-    let settings = app::ssr::Settings { invite_rate_limit: limit, ..(*app.state.settings).clone() };
+/// Sends an email invitation to `email` as `actor` at `now`.
+async fn send_at(app: &TestApp, actor: &Actor, email: String, now: DateTime<Utc>) -> Result<(i32, String), AppError> {
     let input = EmailInvite { email, role: "employee".into(), department_id: None, location_id: None };
-    invite_by_email(&app.state.db, actor, &settings, now, input).await
+    app.send_at(actor, input, now).await
 }
 
 #[tokio::test]
 async fn an_attempt_that_reaches_the_database_late_counts_from_the_latest_time_already_recorded() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("INVITE_RATE_LIMIT", "2")]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let t = app.clock.now();
-    let send = |email: &str, now| send_with_limit(&app, &corporate, 2, email.to_owned(), now);
+    let send = |email: &str, now| send_at(&app, &corporate, email.to_owned(), now);
 
     // Requests that read the clock in one order and reach the database in another, as
     // concurrent ones do: "b" read it before "a", and "d" before "c".
@@ -196,10 +190,10 @@ async fn an_attempt_that_reaches_the_database_late_counts_from_the_latest_time_a
 
 #[tokio::test]
 async fn a_raised_limit_is_just_as_exact() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[("INVITE_RATE_LIMIT", "120")]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let start = app.clock.now();
-    let send = |n: usize, now| send_with_limit(&app, &corporate, 120, format!("r{n}@example.com"), now);
+    let send = |n: usize, now| send_at(&app, &corporate, format!("r{n}@example.com"), now);
     for n in 0..120 {
         send(n, start + Duration::seconds(n as i64)).await.unwrap();
     }
@@ -224,10 +218,10 @@ async fn forty_concurrent_invitations_from_one_admin_send_exactly_thirty() {
 
     let tasks: Vec<_> = (0..40)
         .map(|n| {
-            let (db, settings, actor) = (app.state.db.clone(), app.state.settings.clone(), corporate.clone());
+            let (db, writer, actor) = (app.state.db.clone(), app.state.invitations.clone(), corporate.clone());
             tokio::spawn(async move {
                 let input = EmailInvite { email: format!("c{n}@example.com"), role: "employee".into(), department_id: None, location_id: None };
-                invite_by_email(&db, &actor, &settings, now, input).await
+                send_email_invitation(&db, &writer, &actor, now, input).await
             })
         })
         .collect();
@@ -256,7 +250,7 @@ async fn an_expired_invitation_does_not_block_inviting_the_same_address_again() 
 
     assert!(second.is_ok(), "{second:?}");
     let old = invitation::Entity::find_by_id(first).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(old.status, "expired");
+    assert_eq!(old.status.as_str(), "expired");
 }
 
 #[tokio::test]
@@ -265,9 +259,9 @@ async fn invitation_outbox_mail_and_audit_event_are_written_together_and_only_a_
     let quality = app.department("Quality").await;
     let north = app.location("Plant North").await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
-    let input = EmailInvite { email: "new@example.com".into(), role: "quality_admin".into(), department_id: Some(quality), location_id: Some(north) };
+    let input = EmailInvite { email: "new@example.com".into(), role: "quality_admin".into(), department_id: Some(quality.into()), location_id: Some(north.into()) };
 
-    let (id, address) = invite_by_email(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await.unwrap();
+    let (id, address) = app.send(&corporate, input).await.unwrap();
     assert_eq!(address, "new@example.com");
 
     let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();

@@ -2,7 +2,7 @@
 
 use crate::helpers::{client, eventually, spawn_app, spawn_app_with};
 use app::domain::Role;
-use app::mail::outbox::{FAILED, RETRYING, SENT};
+use app::mail::outbox::Status::{Failed, Retrying, Sent};
 use app::ssr::entities::{invitation, outbox};
 use app::ssr::tokens::hash_token;
 use chrono::Duration;
@@ -90,7 +90,7 @@ async fn the_invitation_arrives_by_smtp_with_a_working_link() {
     let inv = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(hash_token(&link_token(text)), inv.token_hash);
     assert_eq!(link_token(&html.replace("&#x2f;", "/")), link_token(text));
-    let row = eventually("sent status", async || Some(only_outbox_row(&app).await).filter(|r| r.status == SENT)).await;
+    let row = eventually("sent status", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Sent)).await;
     assert!(row.content.is_empty(), "a sent message's link is not kept");
 }
 
@@ -103,7 +103,7 @@ async fn with_smtp_down_the_invitation_is_kept_and_delivered_once_it_is_back() {
     let id = app.invite(&corporate, "patient@example.com", Role::Employee, None).await;
 
     assert!(id.is_ok(), "the invitation does not depend on the mail server");
-    let row = eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == RETRYING)).await;
+    let row = eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
 
@@ -112,7 +112,7 @@ async fn with_smtp_down_the_invitation_is_kept_and_delivered_once_it_is_back() {
 
     let message = eventually("the delayed message", async || sink.messages().into_iter().next()).await;
     assert_eq!(message["to"], "patient@example.com");
-    let row = eventually("sent status", async || Some(only_outbox_row(&app).await).filter(|r| r.status == SENT)).await;
+    let row = eventually("sent status", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Sent)).await;
     assert!(row.attempts >= 2);
     assert_eq!(sink.messages().len(), 1, "sent once");
 }
@@ -126,13 +126,13 @@ async fn a_permanent_smtp_refusal_marks_the_mail_failed_without_retrying() {
 
     app.invite(&corporate, "nobody@example.com", Role::Employee, None).await.unwrap();
 
-    let row = eventually("failure", async || Some(only_outbox_row(&app).await).filter(|r| r.status == FAILED)).await;
+    let row = eventually("failure", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Failed)).await;
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.as_deref().unwrap().contains("550"));
     app.clock.advance(Duration::hours(2));
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let row = only_outbox_row(&app).await;
-    assert_eq!((row.status.as_str(), row.attempts), (FAILED, 1), "a 5xx is never retried");
+    assert_eq!((row.status, row.attempts), (Failed, 1), "a 5xx is never retried");
     assert!(sink.messages().is_empty());
 }
 

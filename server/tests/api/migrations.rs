@@ -1,5 +1,5 @@
 use crate::helpers::{eventually, spawn_app};
-use app::mail::outbox::SENT;
+use app::mail::outbox::Status;
 use app::mail::templates::{InvitationEmail, MailContent};
 use app::ssr::Clock;
 use app::ssr::entities::outbox;
@@ -107,11 +107,11 @@ async fn mail_queued_before_the_outbox_kept_content_is_still_sent_as_it_was_rend
 
     Migrator::up(db, None).await.unwrap();
     app.clock.advance(chrono::Duration::hours(2));
-    app.state.outbox_signal.notify_one();
+    app.state.outbox.wake();
 
     let sent = eventually("the old message sent", async || {
         let rows = outbox::Entity::find().order_by_asc(outbox::Column::Id).all(db).await.unwrap();
-        Some(rows).filter(|rows| rows[0].status == SENT)
+        Some(rows).filter(|rows| rows[0].status == Status::Sent)
     })
     .await;
     assert_eq!(sent[0].content, "", "nothing of a sent message is kept");

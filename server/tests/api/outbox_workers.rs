@@ -31,7 +31,7 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     };
 
     // The app's own worker is the third, woken as well.
-    app.state.outbox_signal.notify_one();
+    app.state.outbox.wake();
     tokio::join!(drain(a.path().to_path_buf()), drain(b.path().to_path_buf()));
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
 
@@ -42,7 +42,7 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     assert_eq!(all.len(), 60, "every message sent once, none twice");
     assert_eq!(unique.len(), 60);
     let rows = app::ssr::entities::outbox::Entity::find().all(&app.state.db).await.unwrap();
-    assert!(rows.iter().all(|r| r.status == outbox::SENT && r.attempts == 1));
+    assert!(rows.iter().all(|r| r.status == outbox::Status::Sent && r.attempts == 1));
 }
 
 #[tokio::test]
@@ -57,11 +57,11 @@ async fn a_message_that_cannot_be_rendered_fails_at_once_without_quoting_its_con
     app::ssr::entities::outbox::Entity::update(row).exec(&app.state.db).await.unwrap();
 
     app.clock.advance(chrono::Duration::hours(2));
-    app.state.outbox_signal.notify_one();
+    app.state.outbox.wake();
 
     let row = eventually("the failure", async || {
         let row = app::ssr::entities::outbox::Entity::find_by_id(id).one(&app.state.db).await.unwrap()?;
-        Some(row).filter(|r| r.status == outbox::FAILED)
+        Some(row).filter(|r| r.status == outbox::Status::Failed)
     })
     .await;
     assert_eq!(row.attempts, 1, "not retried");

@@ -15,7 +15,7 @@ pub fn worker(number: &str, role: Role, department_id: Option<i32>) -> ShopFloor
         last_name: "Nowak".into(),
         employee_number: number.into(),
         role: role.as_str().into(),
-        department_id,
+        department_id: department_id.map(Into::into),
         location_id: None,
     }
 }

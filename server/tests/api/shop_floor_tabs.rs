@@ -21,7 +21,7 @@ async fn resend_issues_a_new_handout_and_the_old_code_stops_working() {
     let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     app.clock.advance(Duration::hours(2));
 
-    let second = resend(&app.state.db, &admin, &app.state.settings, app.clock.now(), first.invitation_id)
+    let second = resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), first.invitation_id)
         .await
         .unwrap()
         .expect("a shop-floor resend answers a new handout");
@@ -54,7 +54,7 @@ async fn a_code_killed_by_wrong_guesses_is_replaced_by_resend_with_a_fresh_count
         let _ = setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await;
     }
 
-    let second = resend(&app.state.db, &admin, &app.state.settings, app.clock.now(), first.invitation_id).await.unwrap().unwrap();
+    let second = resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), first.invitation_id).await.unwrap().unwrap();
 
     let stored = invitation::Entity::find_by_id(first.invitation_id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((stored.status.as_str(), stored.failed_attempts), ("pending", 0));
@@ -72,7 +72,7 @@ async fn resend_is_refused_once_the_number_belongs_to_someone_else() {
     let newer = invite_shop_floor(&app.state.db, &admin, &app.state.settings, app.clock.now(), input).await.unwrap();
     setup(&app, "10.0.0.1", form("E-4577", &newer.setup_code, "482139")).await.unwrap();
 
-    let again = resend(&app.state.db, &admin, &app.state.settings, app.clock.now(), first.invitation_id).await;
+    let again = resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), first.invitation_id).await;
 
     assert_eq!(again.unwrap_err(), AppError::EmployeeNumberUnavailable);
     assert_eq!(remaining_this_hour(&app.state.db, admin.user_id, app.clock.now(), 30).await.unwrap(), 28, "it still counts");
@@ -89,7 +89,7 @@ async fn revoke_kills_a_shop_floor_code_at_once() {
     let after = setup(&app, "10.0.0.1", form("E-4577", &issued.setup_code, "482139")).await;
     assert_eq!(after, Err(AppError::SetupCodeInvalid));
     let stored = invitation::Entity::find_by_id(issued.invitation_id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(stored.status, "revoked");
+    assert_eq!(stored.status.as_str(), "revoked");
 }
 
 #[tokio::test]

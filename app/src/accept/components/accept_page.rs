@@ -1,8 +1,9 @@
-use super::PasswordHint;
+use super::{PasswordHint, ProfileFields};
 use crate::accept::api::{AcceptInvitation, invitation_details};
-use crate::accept::dto::{InvitationDetails, InvitationPage, LANGUAGES};
+use crate::accept::dto::{InvitationDetails, InvitationPage};
 use crate::domain::password_policy::MAX_PASSWORD_CHARS;
 use crate::error::AppError;
+use crate::layout::SignedInElsewhere;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,8 +13,9 @@ use leptos_meta::Title;
 #[component]
 pub fn AcceptPage() -> impl IntoView {
     let page = Resource::new_blocking(|| (), |_| invitation_details());
+    // Scripts only with this response's nonce; the server's fallback policy allows inline ones.
     #[cfg(feature = "ssr")]
-    strict_content_security_policy();
+    crate::ssr::csp::apply_to_page();
     view! {
         <Title text="Accept your invitation · Onboard"/>
         <main class="auth-page">
@@ -22,7 +24,10 @@ pub fn AcceptPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(InvitationPage::Open(details)) => view! { <AcceptForm details/> }.into_any(),
-                            Ok(InvitationPage::SignedIn { name }) => view! { <SignedInElsewhere name/> }.into_any(),
+                            Ok(InvitationPage::SignedIn { name }) => view! {
+                                <SignedInElsewhere name page="/invitation" message="This invitation is for a new account, \
+                                    so sign out first to accept it. Nothing will be added to the account you are signed in with."/>
+                            }.into_any(),
                             Err(AppError::InvitationLinkInvalid) => view! { <LinkNoLongerValid/> }.into_any(),
                             Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                         }
@@ -39,20 +44,6 @@ fn LinkNoLongerValid() -> impl IntoView {
         <h1>"This invitation link is no longer valid"</h1>
         <p>"Ask your administrator for a new invitation."</p>
         <p>"Already have an account? "<a href="/sign-in">"Sign in"</a></p>
-    }
-}
-
-#[component]
-fn SignedInElsewhere(name: String) -> impl IntoView {
-    view! {
-        <h1>"You are signed in"</h1>
-        <p>{format!("You are signed in as {name}. This invitation is for a new account, \
-            so sign out first to accept it. Nothing will be added to the account you are signed in with.")}</p>
-        // A plain form post, not a client-side action: the page must load afresh once signed out.
-        <form method="post" action="/api/sign_out" class="sign-out">
-            <input type="hidden" name="next" value="/invitation"/>
-            <button type="submit" class="button-primary">"Sign out and continue"</button>
-        </form>
     }
 }
 
@@ -85,25 +76,7 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
         <p class="hint">"Your role, department and location come from the invitation; an administrator can change them later."</p>
         <ActionForm action=action attr:class="form" attr:novalidate="">
             <p class="form-error" role="alert">{form_error}</p>
-            <label for="accept-first-name">"First name"</label>
-            <input id="accept-first-name" name="first_name" required maxlength="100" autocomplete="given-name"/>
-            <p class="field-error">{field_error("first_name")}</p>
-            <label for="accept-last-name">"Last name"</label>
-            <input id="accept-last-name" name="last_name" required maxlength="100" autocomplete="family-name"/>
-            <p class="field-error">{field_error("last_name")}</p>
-            <label for="accept-job-title">"Job title (optional)"</label>
-            <input id="accept-job-title" name="job_title" maxlength="120" autocomplete="organization-title"/>
-            <p class="field-error">{field_error("job_title")}</p>
-            <label for="accept-phone">"Phone (optional)"</label>
-            <input id="accept-phone" name="phone" type="tel" maxlength="32" autocomplete="tel"/>
-            <p class="field-error">{field_error("phone")}</p>
-            <label for="accept-language">"Preferred language"</label>
-            <select id="accept-language" name="language">
-                {LANGUAGES.into_iter().map(|(code, name)| view! {
-                    <option value=code selected=code == "en">{name}</option>
-                }).collect_view()}
-            </select>
-            <p class="field-error">{field_error("language")}</p>
+            <ProfileFields prefix="accept" field_error/>
             // The account name for password managers.
             <input type="hidden" value=email.clone() autocomplete="username"/>
             <label for="accept-password">"Password"</label>
@@ -123,23 +96,5 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
                 "Complete sign-up"
             </button>
         </ActionForm>
-    }
-}
-
-/// Scripts only with this response's nonce (Leptos puts it on its own inline scripts), and
-/// nothing at all from other origins. The server's fallback policy allows inline scripts.
-#[cfg(feature = "ssr")]
-fn strict_content_security_policy() {
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; \
-         object-src 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

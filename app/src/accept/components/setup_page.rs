@@ -1,8 +1,10 @@
+use super::ProfileFields;
 use crate::accept::api::{CompleteSetup, setup_page_state};
-use crate::accept::dto::{LANGUAGES, SetupPageInfo};
+use crate::accept::dto::SetupPageInfo;
 use crate::domain::password_policy::check_password;
 use crate::domain::pin_policy::check_pin;
 use crate::error::AppError;
+use crate::layout::SignedInElsewhere;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,12 +21,7 @@ pub fn SetupPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match state.await {
                             Ok(SetupPageInfo { signed_in_as: Some(name), .. }) => view! {
-                                <h1>"You are signed in"</h1>
-                                <p>{format!("You are signed in as {name}. Sign out first to set up a new account.")}</p>
-                                <form method="post" action="/api/sign_out" class="sign-out">
-                                    <input type="hidden" name="next" value="/setup"/>
-                                    <button type="submit" class="button-primary">"Sign out and continue"</button>
-                                </form>
+                                <SignedInElsewhere name page="/setup" message="Sign out first to set up a new account."/>
                             }.into_any(),
                             Ok(state) => view! { <SetupForm code_from_link=state.code_from_link/> }.into_any(),
                             Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
@@ -77,23 +74,7 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
                         autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX-XXXX"/>
                 }.into_any()
             }}
-            <label for="setup-first-name">"First name"</label>
-            <input id="setup-first-name" name="first_name" required maxlength="100" autocomplete="given-name"/>
-            <p class="field-error">{field_error("first_name")}</p>
-            <label for="setup-last-name">"Last name"</label>
-            <input id="setup-last-name" name="last_name" required maxlength="100" autocomplete="family-name"/>
-            <p class="field-error">{field_error("last_name")}</p>
-            <label for="setup-job-title">"Job title (optional)"</label>
-            <input id="setup-job-title" name="job_title" maxlength="120"/>
-            <label for="setup-phone">"Phone (optional)"</label>
-            <input id="setup-phone" name="phone" type="tel" maxlength="32" autocomplete="tel"/>
-            <p class="field-error">{field_error("phone")}</p>
-            <label for="setup-language">"Preferred language"</label>
-            <select id="setup-language" name="language">
-                {LANGUAGES.into_iter().map(|(code, name)| view! {
-                    <option value=code selected=code == "en">{name}</option>
-                }).collect_view()}
-            </select>
+            <ProfileFields prefix="setup" field_error/>
             <label for="setup-secret">"PIN or password"</label>
             <input id="setup-secret" name="secret" type="password" required autocomplete="new-password" maxlength="128"
                 aria-describedby="setup-secret-hint" on:input=move |ev| secret.set(event_target_value(&ev))/>

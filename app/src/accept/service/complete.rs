@@ -1,38 +1,21 @@
 //! Completing sign-up: one conditional update consumes the invitation, and the account, the
 //! audit event and the invitation's link to the account commit with it or not at all.
 
-use super::link::{OpenInvitation, open_invitation};
+use super::link::open_invitation;
 use super::profile::Profile;
 use crate::accept::dto::{AcceptForm, InvitationDetails};
-use crate::audit::service::{NewAuditEvent, record};
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::auth::service::create_session;
 use crate::domain::password::{NewPassword, hash_password};
 use crate::error::AppError;
 use crate::ssr::Settings;
-use crate::ssr::entities::{invitation, user};
-use crate::ssr::raw::statement;
+use crate::ssr::entities::user;
+use crate::ssr::models::invitation::{OpenInvitation, claim, link_account};
+use crate::ssr::models::user::new_active;
 use crate::ssr::tokens::SecretToken;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait,
-};
-
-/// Consumes the invitation if, at `now`, it is still pending, unexpired, and its department and
-/// location still exist and are not archived. Two simultaneous submits cannot both see a row
-/// here: the database lets one update it and the other finds it no longer pending.
-async fn claim(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<bool, AppError> {
-    let sql = "UPDATE invitations SET status = $1, accepted_at = $2 \
-        WHERE id = $3 AND status = $4 AND expires_at > $2 \
-        AND (department_id IS NULL OR EXISTS (SELECT 1 FROM departments d \
-             WHERE d.id = invitations.department_id AND d.archived_at IS NULL)) \
-        AND (location_id IS NULL OR EXISTS (SELECT 1 FROM locations l \
-             WHERE l.id = invitations.location_id AND l.archived_at IS NULL))";
-    let values = vec![invitation::ACCEPTED.into(), now.into(), id.into(), invitation::PENDING.into()];
-    let done = db.execute_raw(statement(db, sql, values)).await?;
-    Ok(done.rows_affected() == 1)
-}
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, SqlErr, TransactionTrait};
 
 /// Accepts the invitation `raw_token` opens: checks the form, hashes the password (off the
 /// async runtime, outside any transaction), then in one transaction consumes the invitation,
@@ -58,7 +41,9 @@ pub async fn accept(
 }
 
 /// The one transaction that turns an open invitation into an active account (see [`accept`]);
-/// the shop-floor setup page ends the same way.
+/// the shop-floor setup page ends the same way. The invitation is claimed by its id and the
+/// secret it was opened with, so of two simultaneous submits only one succeeds, and a link
+/// renewed by a Resend in the meantime no longer works.
 pub(super) async fn complete_sign_up(
     db: &DatabaseConnection,
     settings: &Settings,
@@ -69,7 +54,7 @@ pub(super) async fn complete_sign_up(
     hash: String,
 ) -> Result<(user::Model, SecretToken), AppError> {
     let txn = db.begin().await?;
-    if !claim(&txn, inv.id, now).await? {
+    if !claim(&txn, inv.id, &inv.token_hash, now).await? {
         return Err(AppError::InvitationLinkInvalid);
     }
     let account = user::ActiveModel {
@@ -78,20 +63,17 @@ pub(super) async fn complete_sign_up(
         employee_number: Set(inv.employee_number.clone()),
         employee_number_canonical: Set(inv.employee_number_canonical.clone()),
         name: Set(profile.full_name()),
-        first_name: Set(Some(profile.first_name.clone())),
-        last_name: Set(Some(profile.last_name.clone())),
+        first_name: Set(Some(profile.first_name.as_str().to_owned())),
+        last_name: Set(Some(profile.last_name.as_str().to_owned())),
         job_title: Set(profile.job_title.clone()),
         phone: Set(profile.phone.clone()),
         preferred_language: Set(Some(profile.language.clone())),
         role: Set(inv.role.clone()),
         department_id: Set(inv.department_id),
         location_id: Set(inv.location_id),
-        status: Set(user::STATUS_ACTIVE.to_owned()),
-        password_hash: Set(Some(hash)),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     };
+    let account = new_active(account, hash, now);
     let created = match user::Entity::insert(account).exec_with_returning(&txn).await {
         Ok(created) => created,
         // An account with this address appeared since the invitation was sent (the CLI can make
@@ -102,10 +84,9 @@ pub(super) async fn complete_sign_up(
         Err(err) => return Err(err.into()),
     };
     let event = NewAuditEvent {
-        event_type: "user.created",
+        event_type: AuditEventType::UserCreated,
         actor_user_id: Some(created.id),
-        subject_type: "user",
-        subject_id: Some(created.id),
+        subject: Subject::User(created.id),
         department_id: inv.department_id,
         details: serde_json::json!({
             "email": inv.email,
@@ -118,11 +99,7 @@ pub(super) async fn complete_sign_up(
         }),
     };
     record(&txn, event, now).await?;
-    invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedUserId, Expr::value(created.id))
-        .filter(invitation::Column::Id.eq(inv.id))
-        .exec(&txn)
-        .await?;
+    link_account(&txn, inv.id, created.id).await?;
     let session = create_session(&txn, created.id, now, settings).await?;
     txn.commit().await?;
     tracing::info!(user_id = created.id, invitation_id = inv.id, "invitation accepted");

@@ -4,12 +4,11 @@
 use crate::accept::dto::InvitationDetails;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::ssr::{Settings, cookie_header};
-use crate::ssr::entities::invitation;
-use crate::ssr::raw::statement;
+use crate::ssr::models::invitation::{self as lifecycle, OpenInvitation};
 use crate::ssr::tokens::hash_token;
+use crate::ssr::{Settings, cookie_header};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, FromQueryResult};
+use sea_orm::ConnectionTrait;
 
 /// Holds the invitation token between the link and the form, so the token leaves the address
 /// bar after the first load.
@@ -56,54 +55,15 @@ pub fn setup_set_cookie(code: Option<&str>, settings: &Settings) -> String {
     }
 }
 
-/// A pending, unexpired invitation with the names it refers to, read in one query.
-#[derive(FromQueryResult)]
-pub struct OpenInvitation {
-    pub id: i32,
-    pub email: Option<String>,
-    pub email_canonical: Option<String>,
-    pub employee_number: Option<String>,
-    pub employee_number_canonical: Option<String>,
-    pub role: String,
-    pub department_id: Option<i32>,
-    pub location_id: Option<i32>,
-    pub expires_at: DateTime<Utc>,
-    department_name: Option<String>,
-    department_archived_at: Option<DateTime<Utc>>,
-    location_name: Option<String>,
-    location_archived_at: Option<DateTime<Utc>>,
-    inviter_name: Option<String>,
-}
-
-/// A unit an invitation names must still exist and not be archived; none named is fine.
-fn unit_ok(id: Option<i32>, name: &Option<String>, archived_at: &Option<DateTime<Utc>>) -> bool {
-    id.is_none() || (name.is_some() && archived_at.is_none())
-}
-
-/// The invitation a token opens, if it is pending, unexpired, and its department and location
-/// still exist. Every other case is the same `InvitationLinkInvalid`.
+/// The invitation a token (or a setup code) opens, if it is pending, unexpired, and its
+/// department and location still exist. Every other case is the same `InvitationLinkInvalid`.
 pub async fn open_invitation(
     db: &impl ConnectionTrait,
     settings: &Settings,
     raw_token: &str,
     now: DateTime<Utc>,
 ) -> Result<(OpenInvitation, InvitationDetails), AppError> {
-    let sql = "SELECT i.id, i.email, i.email_canonical, i.employee_number, i.employee_number_canonical, \
-            i.role, i.department_id, i.location_id, i.expires_at, \
-            d.name AS department_name, d.archived_at AS department_archived_at, \
-            l.name AS location_name, l.archived_at AS location_archived_at, u.name AS inviter_name \
-        FROM invitations i \
-        LEFT JOIN departments d ON d.id = i.department_id \
-        LEFT JOIN locations l ON l.id = i.location_id \
-        LEFT JOIN users u ON u.id = i.invited_by \
-        WHERE i.token_hash = $1 AND i.status = $2 AND i.expires_at > $3";
-    let values = vec![hash_token(raw_token).into(), invitation::PENDING.into(), now.into()];
-    let inv = OpenInvitation::find_by_statement(statement(db, sql, values))
-        .one(db)
-        .await?
-        .filter(|i| unit_ok(i.department_id, &i.department_name, &i.department_archived_at))
-        .filter(|i| unit_ok(i.location_id, &i.location_name, &i.location_archived_at))
-        .ok_or(AppError::InvitationLinkInvalid)?;
+    let inv = lifecycle::open_by_secret(db, &hash_token(raw_token), now).await?.ok_or(AppError::InvitationLinkInvalid)?;
     let role = Role::parse(&inv.role).ok_or(AppError::InvitationLinkInvalid)?;
     let details = InvitationDetails {
         organisation: settings.organisation_name.clone(),

@@ -1,17 +1,17 @@
 //! The profile an invitee fills in, parsed field by field.
 
-use crate::accept::dto::language_name;
+use crate::domain::language::language_name;
+use crate::domain::person_name::{PersonName, full_name, tidy};
 use crate::error::AppError;
 
-const MAX_NAME_CHARS: usize = 100;
 const MAX_JOB_TITLE_CHARS: usize = 120;
 const MAX_PHONE_CHARS: usize = 32;
 
 /// A valid profile: names and job title trimmed with inner whitespace collapsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
-    pub first_name: String,
-    pub last_name: String,
+    pub first_name: PersonName,
+    pub last_name: PersonName,
     pub job_title: Option<String>,
     pub phone: Option<String>,
     pub language: String,
@@ -25,9 +25,9 @@ impl Profile {
         phone: &str,
         language: &str,
     ) -> Result<Profile, AppError> {
-        let first_name = required_name("first_name", first_name, "Enter your first name.")?;
-        let last_name = required_name("last_name", last_name, "Enter your last name.")?;
-        let job_title = text("job_title", job_title, MAX_JOB_TITLE_CHARS)?;
+        let first_name = PersonName::parse_field("first_name", first_name, "Enter your first name.")?;
+        let last_name = PersonName::parse_field("last_name", last_name, "Enter your last name.")?;
+        let job_title = tidy(job_title, MAX_JOB_TITLE_CHARS).map_err(|msg| AppError::field("job_title", msg))?;
         let phone = parse_phone(phone)?;
         let language = language_name(language.trim())
             .map(|_| language.trim().to_owned())
@@ -37,25 +37,8 @@ impl Profile {
 
     /// The name shown across the app.
     pub fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
+        full_name(&self.first_name, &self.last_name)
     }
-}
-
-/// A required name field (first or last name), tidied like the profile's.
-pub fn required_name(field: &str, value: &str, missing: &str) -> Result<String, AppError> {
-    text(field, value, MAX_NAME_CHARS)?.ok_or_else(|| AppError::field(field, missing))
-}
-
-/// Trimmed text with whitespace runs made one space; `None` when empty.
-fn text(field: &str, value: &str, max: usize) -> Result<Option<String>, AppError> {
-    if value.chars().any(char::is_control) {
-        return Err(AppError::field(field, "Remove the line breaks or control characters."));
-    }
-    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
-    if value.chars().count() > max {
-        return Err(AppError::field(field, format!("Use at most {max} characters.")));
-    }
-    Ok((!value.is_empty()).then_some(value))
 }
 
 /// Digits with the usual separators and an optional leading `+`.
@@ -87,7 +70,7 @@ mod tests {
     #[test]
     fn a_complete_profile_is_tidied() {
         let p = Profile::parse("  Ana  María ", "López", " Quality  Inspector ", "+34 600 123 456", "es").unwrap();
-        assert_eq!(p.first_name, "Ana María");
+        assert_eq!(p.first_name.as_str(), "Ana María");
         assert_eq!(p.job_title.as_deref(), Some("Quality Inspector"));
         assert_eq!(p.phone.as_deref(), Some("+34 600 123 456"));
         assert_eq!(p.full_name(), "Ana María López");

@@ -14,11 +14,12 @@ use crate::domain::password::{NewPassword, hash_password};
 use crate::domain::setup_code::normalise_typed;
 use crate::error::AppError;
 use crate::ssr::Settings;
-use crate::ssr::entities::{invitation, user};
+use crate::ssr::entities::user;
+use crate::ssr::models::invitation::{count_wrong_code, open_for_number};
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::{SecretToken, hash_token};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 
 pub const MAX_WRONG_CODES: i32 = 5;
 pub const MAX_WRONG_CODES_PER_CLIENT: i64 = 20;
@@ -45,11 +46,7 @@ async fn record_wrong_code(
     let insert = "INSERT INTO setup_attempts (client, attempted_at) VALUES ($1, $2)";
     db.execute_raw(statement(db, insert, vec![client.into(), now.into()])).await?;
     if let Some(id) = invitation_id {
-        let update = "UPDATE invitations SET failed_attempts = failed_attempts + 1, \
-            status = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE status END \
-            WHERE id = $3 AND status = $4";
-        let values = vec![MAX_WRONG_CODES.into(), invitation::EXPIRED.into(), id.into(), invitation::PENDING.into()];
-        db.execute_raw(statement(db, update, values)).await?;
+        count_wrong_code(db, id, MAX_WRONG_CODES).await?;
     }
     Ok(())
 }
@@ -69,13 +66,7 @@ pub async fn complete_setup(
         ));
     }
     let number = EmployeeNumber::parse(&form.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
-    let pending = invitation::Entity::find()
-        .filter(invitation::Column::Kind.eq(invitation::KIND_SHOP_FLOOR))
-        .filter(invitation::Column::EmployeeNumberCanonical.eq(number.canonical()))
-        .filter(invitation::Column::Status.eq(invitation::PENDING))
-        .filter(invitation::Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?;
+    let pending = open_for_number(db, number.canonical(), now).await?;
     let code = normalise_typed(&form.setup_code);
     let matches = match (&pending, &code) {
         (Some(inv), Some(code)) => inv.failed_attempts < MAX_WRONG_CODES && hash_token(code) == inv.token_hash,

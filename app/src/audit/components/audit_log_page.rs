@@ -1,8 +1,7 @@
 use super::LocalTime;
 use crate::audit::api::list_audit_events;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
-use crate::layout::{AdminOnly, Pager};
-use crate::users::components::page_param;
+use crate::layout::{AdminOnly, PagedTable, page_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -51,33 +50,10 @@ pub fn AuditLogPage() -> impl IntoView {
                 <a href="/audit-log">"Clear"</a>
             </form>
             <p class="hint">{move || zone_note.get()}</p>
-            <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
-                {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(page) if page.items.is_empty() => view! {
-                            <p class="empty">"No events match."</p>
-                        }.into_any(),
-                        Ok(page) => view! {
-                            <table class="data-table audit-log">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Time"</th>
-                                        <th scope="col">"Event"</th>
-                                        <th scope="col">"Actor"</th>
-                                        <th scope="col">"Subject"</th>
-                                        <th scope="col">"Details"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|e| view! { <AuditRowView event=e/> }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager page=page.page pages=page.pages base=pager_base(&filter())/>
-                        }.into_any(),
-                        Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <PagedTable rows=events class="audit-log" loading="Loading events…" empty="No events match."
+                base=Signal::derive(move || pager_base(&filter()))
+                headers=&["Time", "Event", "Actor", "Subject", "Details"]
+                row=|e| view! { <AuditRowView event=e/> }.into_any()/>
         </AdminOnly>
     }
 }

@@ -1,11 +1,13 @@
 //! Reading the audit log, scoped like the Users page.
 
+use super::Subject;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
 use crate::dto::Page;
 use crate::error::AppError;
+use crate::policy::Scope;
+use crate::ssr::Actor;
 use crate::ssr::entities::{audit_event, user};
 use crate::ssr::pagination::fetch_page;
-use crate::ssr::{Actor, Scope};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -66,8 +68,8 @@ fn subject_of(event: &audit_event::Model, details: &serde_json::Value, names: &H
     let recorded = |key: &str| details.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let who = recorded("email").or_else(|| recorded("employee_number")).unwrap_or_default();
     match event.subject_type.as_str() {
-        "invitation" => format!("Invitation to {who}"),
-        "user" => {
+        Subject::INVITATION => format!("Invitation to {who}"),
+        Subject::USER => {
             let name = event.subject_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
             format!("User {name} ({who})")
         }
@@ -105,7 +107,7 @@ pub async fn list_events(
     let people: Vec<i32> = found
         .items
         .iter()
-        .flat_map(|e| [e.actor_user_id, (e.subject_type == "user").then_some(e.subject_id).flatten()])
+        .flat_map(|e| [e.actor_user_id, (e.subject_type == Subject::USER).then_some(e.subject_id).flatten()])
         .flatten()
         .collect();
     let names: HashMap<i32, String> = user::Entity::find()

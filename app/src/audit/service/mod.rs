@@ -1,26 +1,47 @@
 //! Writing audit events, always inside the transaction of the change they record.
 
+use crate::audit::dto::AuditEventType;
 use crate::ssr::entities::audit_event;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+/// What an event is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Invitation(i32),
+    User(i32),
+}
+
+impl Subject {
+    pub const INVITATION: &'static str = "invitation";
+    pub const USER: &'static str = "user";
+
+    /// The stored `subject_type` and `subject_id`.
+    fn stored(self) -> (&'static str, i32) {
+        match self {
+            Subject::Invitation(id) => (Subject::INVITATION, id),
+            Subject::User(id) => (Subject::USER, id),
+        }
+    }
+}
+
 /// One event to record. `details` never holds a token, hash or password.
 pub struct NewAuditEvent {
-    pub event_type: &'static str,
+    pub event_type: AuditEventType,
     pub actor_user_id: Option<i32>,
-    pub subject_type: &'static str,
-    pub subject_id: Option<i32>,
+    pub subject: Subject,
     pub department_id: Option<i32>,
     pub details: serde_json::Value,
 }
 
 fn row(event: NewAuditEvent, now: DateTime<Utc>) -> audit_event::ActiveModel {
+    let (subject_type, subject_id) = event.subject.stored();
     audit_event::ActiveModel {
         occurred_at: Set(now),
-        event_type: Set(event.event_type.to_owned()),
+        event_type: Set(event.event_type.as_str().to_owned()),
         actor_user_id: Set(event.actor_user_id),
-        subject_type: Set(event.subject_type.to_owned()),
-        subject_id: Set(event.subject_id),
+        subject_type: Set(subject_type.to_owned()),
+        subject_id: Set(Some(subject_id)),
         department_id: Set(event.department_id),
         details: Set(event.details.to_string()),
         ..Default::default()

@@ -1,8 +1,7 @@
-use super::HandoutView;
+use super::{HandoutView, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
-use crate::layout::Pager;
-use crate::users::components::{InviteAction, ShopFloorAction, page_param};
+use crate::layout::{PagedTable, page_param};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,6 +45,10 @@ pub fn InvitationsList() -> impl IntoView {
             d.close();
         }
     };
+    let pager_base = Signal::derive(move || match status() {
+        status if status.is_empty() => "/users/invitations?".to_owned(),
+        status => format!("/users/invitations?status={status}&"),
+    });
     let navigate = use_navigate();
     let filter = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -67,47 +70,10 @@ pub fn InvitationsList() -> impl IntoView {
         <dialog class="modal" node_ref=handout_dialog aria-labelledby="handout-title" on:close=move |_| handout.set(None)>
             {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=close_handout/> })}
         </dialog>
-        <Transition fallback=|| view! { <p class="loading">"Loading invitations…"</p> }>
-            {move || Suspend::new(async move {
-                match invitations.await {
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty">"No invitations yet."</p>
-                    }.into_any(),
-                    Ok(page) => {
-                        let status = status();
-                        view! {
-                            <table class="data-table invitations">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Email"</th>
-                                        <th scope="col">"Role"</th>
-                                        <th scope="col">"Department"</th>
-                                        <th scope="col">"Location"</th>
-                                        <th scope="col">"Invited by"</th>
-                                        <th scope="col">"Sent"</th>
-                                        <th scope="col">"Expires"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Mail"</th>
-                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|i| view! {
-                                        <InvitationRowView invitation=i resend revoke/>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager page=page.page pages=page.pages base=if status.is_empty() {
-                                "/users/invitations?".to_owned()
-                            } else {
-                                format!("/users/invitations?status={status}&")
-                            }/>
-                        }.into_any()
-                    }
-                    Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        <PagedTable rows=invitations class="invitations" loading="Loading invitations…" empty="No invitations yet."
+            base=pager_base actions=true
+            headers=&["Email", "Role", "Department", "Location", "Invited by", "Sent", "Expires", "Status", "Mail"]
+            row=move |i| view! { <InvitationRowView invitation=i resend revoke/> }.into_any()/>
     }
 }
 

@@ -1,12 +1,29 @@
+use super::HandoutView;
 use crate::domain::Role;
 use crate::error::AppError;
-use super::HandoutView;
 use crate::invitations::api::{InviteShopFloor, SendInvitation, invite_options};
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::Unit;
-use crate::users::components::{InviteAction, ShopFloorAction};
+use crate::policy::{InviteKind, invitable_roles};
 use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
+
+/// The Invite dialog's action, shared with the Invitations tab so it refreshes after a send.
+#[derive(Clone, Copy)]
+pub struct InviteAction(pub ServerAction<SendInvitation>);
+
+/// The Invite dialog's shop-floor action, shared the same way.
+#[derive(Clone, Copy)]
+pub struct ShopFloorAction(pub ServerAction<InviteShopFloor>);
+
+/// Makes the dialog's actions for the page around it (and its Invitations tab); answers the
+/// email one, whose answer the page confirms.
+pub fn provide_invite_actions() -> ServerAction<SendInvitation> {
+    let invite = ServerAction::<SendInvitation>::new();
+    provide_context(InviteAction(invite));
+    provide_context(ShopFloorAction(ServerAction::<InviteShopFloor>::new()));
+    invite
+}
 
 /// The "Invite" button and its modal dialog: email mode by default, with the
 /// "Shop-floor employee (no email)" toggle. The form offers only what this admin may do; the
@@ -86,9 +103,11 @@ pub fn InviteDialog() -> impl IntoView {
             location.set(String::new());
         }
     });
-    // Switching to shop-floor mode keeps the shared fields, but not an admin role.
+    // Switching to shop-floor mode keeps the shared fields, but not a role it may not grant.
+    let kind = move || if shop_floor.get() { InviteKind::ShopFloor } else { InviteKind::Email };
     Effect::new(move |_| {
-        if shop_floor.get() && Role::parse(&role.get_untracked()).is_some_and(|r| r.is_admin()) {
+        let chosen = Role::parse(&role.get_untracked());
+        if chosen.is_some_and(|r| !invitable_roles(kind()).contains(&r)) {
             role.set(String::new());
         }
     });
@@ -145,8 +164,8 @@ pub fn InviteDialog() -> impl IntoView {
                 <select id="invite-role" required aria-describedby="invite-role-error"
                     prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
                     <option value="" disabled selected>"Choose a role"</option>
-                    {Role::INVITABLE.into_iter().map(|r| view! {
-                        <option value=r.as_str() disabled=move || shop_floor.get() && r.is_admin()>{r.label()}</option>
+                    {invitable_roles(InviteKind::Email).iter().map(|&r| view! {
+                        <option value=r.as_str() disabled=move || !invitable_roles(kind()).contains(&r)>{r.label()}</option>
                     }).collect_view()}
                 </select>
                 <p id="invite-role-error" class="field-error">{field_error("role")}</p>

@@ -4,4 +4,4 @@ mod invite_dialog;
 
 pub use handout_view::HandoutView;
 pub use invitations_list::InvitationsList;
-pub use invite_dialog::InviteDialog;
+pub use invite_dialog::{InviteAction, InviteDialog, ShopFloorAction, provide_invite_actions};

@@ -1,41 +1,19 @@
 //! Reading invitations, scoped like the Users tab.
 
-use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::domain::Role;
 use crate::dto::Page;
 use crate::error::AppError;
+use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
-use crate::mail::outbox as mail_outbox;
+use crate::policy::Scope;
+use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox, user};
+use crate::ssr::models::invitation::{shown_as, status_at};
 use crate::ssr::pagination::fetch_page;
-use crate::ssr::{Actor, Scope};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
-
-/// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
-pub fn status_at(invitation: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus {
-    match invitation.status.as_str() {
-        invitation::ACCEPTED => InvitationStatus::Accepted,
-        invitation::REVOKED => InvitationStatus::Revoked,
-        _ if invitation.expires_at <= now => InvitationStatus::Expired,
-        _ => InvitationStatus::Pending,
-    }
-}
-
-fn status_condition(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
-    use invitation::Column::{ExpiresAt, Status};
-    use invitation::{ACCEPTED, EXPIRED, PENDING, REVOKED};
-    match status {
-        InvitationStatus::Pending => Condition::all().add(Status.eq(PENDING)).add(ExpiresAt.gt(now)),
-        InvitationStatus::Expired => Condition::any()
-            .add(Status.eq(EXPIRED))
-            .add(Condition::all().add(Status.eq(PENDING)).add(ExpiresAt.lte(now))),
-        InvitationStatus::Accepted => Condition::all().add(Status.eq(ACCEPTED)),
-        InvitationStatus::Revoked => Condition::all().add(Status.eq(REVOKED)),
-    }
-}
 
 /// The delivery state of each invitation's newest email.
 async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, Delivery>, sea_orm::DbErr> {
@@ -47,11 +25,11 @@ async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<
     Ok(rows
         .into_iter()
         .filter_map(|row| {
-            let state = match row.status.as_str() {
-                mail_outbox::SENT => Delivery::Sent,
-                mail_outbox::RETRYING => Delivery::Retrying,
-                mail_outbox::FAILED => Delivery::Failed,
-                _ => Delivery::Queued,
+            let state = match row.status {
+                outbox::Status::Sent => Delivery::Sent,
+                outbox::Status::Retrying => Delivery::Retrying,
+                outbox::Status::Failed => Delivery::Failed,
+                outbox::Status::Queued | outbox::Status::Sending => Delivery::Queued,
             };
             Some((row.invitation_id?, state))
         })
@@ -70,7 +48,7 @@ pub async fn list_invitations(
     let scope = Scope::of(actor)?;
     let mut query = invitation::Entity::find();
     if let Some(status) = status {
-        query = query.filter(status_condition(status, now));
+        query = query.filter(shown_as(status, now));
     }
     if let Some(department) = scope.department() {
         query = query.filter(invitation::Column::DepartmentId.eq(department));
@@ -93,7 +71,7 @@ pub async fn list_invitations(
             .filter_map(|inv| {
                 Some(InvitationRow {
                     id: inv.id,
-                    shop_floor: inv.kind == invitation::KIND_SHOP_FLOOR,
+                    shop_floor: inv.kind == invitation::Kind::ShopFloor,
                     invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
                     role: Role::parse(&inv.role)?,
                     department: inv.department_id.and_then(|id| departments.get(&id).cloned()),

@@ -117,7 +117,8 @@ pub async fn reserve_attempts(
 /// Records one attempt inside `txn` (begun with `begin_write`), or refuses with the time the
 /// admin may try again.
 pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<(), AppError> {
-    reserve_attempts(txn, limit, &[(admin_id, now)]).await?.pop().unwrap_or(Err(AppError::Internal))
+    let mut answers = reserve_attempts(txn, limit, &[(admin_id, now)]).await?;
+    answers.pop().unwrap_or_else(|| Err(AppError::internal("reserving one attempt answered nothing")))
 }
 
 /// How many more invitations the admin may send right now. The window never holds more

@@ -2,10 +2,34 @@
 //! batch. While a batch is being written, the next one gathers; at a quiet moment a batch is
 //! a single invitation and goes at once.
 
-use super::batch::{PreparedInvite, write_email_invites};
+use super::send::{EmailInvite, PreparedInvite, prepare_email_invite, write_email_invites};
 use crate::error::AppError;
-use sea_orm::DatabaseConnection;
+use crate::mail::outbox::OutboxSignal;
+use crate::ssr::{Actor, Settings};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
+
+/// Invites someone by email: checks every rule, then the writer task writes the invitation,
+/// its email (to the outbox) and an audit event in one transaction, possibly with others sent
+/// at the same moment, and wakes the outbox worker. Answers the new invitation's id and the
+/// address as stored.
+///
+/// An address that already has an account or a pending invitation gets one generic
+/// `InvitationUnavailable`, and the attempt still counts against the hourly limit.
+pub async fn send_email_invitation(
+    db: &impl ConnectionTrait,
+    writer: &InvitationWriter,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    input: EmailInvite,
+) -> Result<(i32, String), AppError> {
+    let invite = prepare_email_invite(db, actor, writer.settings(), now, input).await?;
+    let address = invite.address().to_owned();
+    let id = writer.write(invite).await?;
+    Ok((id, address))
+}
 
 /// The most invitations written in one transaction.
 const MAX_BATCH: usize = 64;
@@ -16,12 +40,15 @@ type Job = (PreparedInvite, oneshot::Sender<Result<i32, AppError>>);
 #[derive(Clone)]
 pub struct InvitationWriter {
     queue: mpsc::Sender<Job>,
+    settings: Arc<Settings>,
 }
 
 impl InvitationWriter {
-    /// Starts the writing task on the current Tokio runtime, under an hourly limit of `limit`.
-    pub fn start(db: DatabaseConnection, limit: u32) -> Self {
+    /// Starts the writing task on the current Tokio runtime, under the operator's hourly limit
+    /// (`settings.invite_rate_limit`). After each batch that queued mail, it wakes the outbox.
+    pub fn start(db: DatabaseConnection, settings: Arc<Settings>, outbox: OutboxSignal) -> Self {
         let (queue, mut jobs) = mpsc::channel::<Job>(1024);
+        let limit = settings.invite_rate_limit;
         tokio::spawn(async move {
             let mut waiting = Vec::with_capacity(MAX_BATCH);
             while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
@@ -29,22 +56,27 @@ impl InvitationWriter {
                 let (size, started) = (batch.len(), std::time::Instant::now());
                 let answers = write_email_invites(&db, limit, batch).await;
                 tracing::debug!(size, micros = started.elapsed().as_micros() as u64, "invitation batch written");
+                if answers.iter().any(Result::is_ok) {
+                    outbox.wake();
+                }
                 for (reply, answer) in replies.into_iter().zip(answers) {
                     // The request may have gone (the client hung up); the invitation stands.
                     let _ = reply.send(answer);
                 }
             }
         });
-        InvitationWriter { queue }
+        InvitationWriter { queue, settings }
+    }
+
+    /// The settings invitations are prepared and limited under.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Writes `invite` in the next batch; answers its id or why it was refused.
     pub async fn write(&self, invite: PreparedInvite) -> Result<i32, AppError> {
         let (reply, answer) = oneshot::channel();
-        let stopped = || {
-            tracing::error!("the invitation writer has stopped");
-            AppError::Internal
-        };
+        let stopped = || AppError::internal("the invitation writer has stopped");
         self.queue.send((invite, reply)).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }

@@ -5,8 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// `email` or `shop_floor`.
-    pub kind: String,
+    pub kind: Kind,
     pub email: Option<String>,
     pub email_canonical: Option<String>,
     pub employee_number: Option<String>,
@@ -19,8 +18,7 @@ pub struct Model {
     pub invited_by: i32,
     #[sea_orm(unique)]
     pub token_hash: String,
-    /// `pending`, `accepted` or `revoked`; a pending one past `expires_at` shows as Expired.
-    pub status: String,
+    pub status: Status,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
@@ -35,19 +33,50 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Stored values of `status`. A pending invitation past `expires_at` is shown as Expired, and
-/// stored as `expired` once something needs its address again.
-pub const PENDING: &str = "pending";
-pub const EXPIRED: &str = "expired";
-pub const ACCEPTED: &str = "accepted";
-pub const REVOKED: &str = "revoked";
+/// The stored status. A pending invitation past `expires_at` is shown as Expired, and stored
+/// as `Expired` once something needs its address or number again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    #[sea_orm(string_value = "expired")]
+    Expired,
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    #[sea_orm(string_value = "revoked")]
+    Revoked,
+}
 
-/// "Pending" as SQL, written out as it stands in the partial unique indexes on
-/// `email_canonical` and `employee_number_canonical`. Bound as a value, it would hide those
-/// indexes from the planner: SQLite re-plans the statement on every run to check, and
-/// PostgreSQL's generic plans never use them.
-pub const IS_PENDING: &str = "status = 'pending'";
+impl Status {
+    /// The value as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Expired => "expired",
+            Status::Accepted => "accepted",
+            Status::Revoked => "revoked",
+        }
+    }
+}
 
-/// Stored values of `kind`.
-pub const KIND_EMAIL: &str = "email";
-pub const KIND_SHOP_FLOOR: &str = "shop_floor";
+/// Who the invitation is for: someone with an email address, or a shop-floor worker known by
+/// an employee number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Kind {
+    #[sea_orm(string_value = "email")]
+    Email,
+    #[sea_orm(string_value = "shop_floor")]
+    ShopFloor,
+}
+
+impl Kind {
+    /// The value as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Email => "email",
+            Kind::ShopFloor => "shop_floor",
+        }
+    }
+}

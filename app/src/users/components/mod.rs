@@ -3,5 +3,5 @@ mod users_page;
 mod users_tabs;
 
 pub use profile_page::ProfilePage;
-pub use users_page::{InviteAction, ShopFloorAction, UsersList, UsersSection, page_param};
+pub use users_page::{UsersList, UsersSection};
 pub use users_tabs::UsersTabs;

@@ -1,4 +1,4 @@
-use crate::accept::dto::language_name;
+use crate::domain::language::language_name;
 use crate::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_meta::Title;

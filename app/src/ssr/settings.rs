@@ -1,7 +1,6 @@
-use super::clock::Clock;
+//! What the operator set (validated by the server at start-up) that the app needs at request time.
+
 use chrono::Duration;
-use sea_orm::DatabaseConnection;
-use std::sync::Arc;
 use url::Url;
 
 /// Operator settings the app needs at request time (validated by the server at start-up).
@@ -26,18 +25,4 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
     }
-}
-
-/// Everything a request handler needs, cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    pub clock: Arc<dyn Clock>,
-    /// A hash verified against when sign-in finds no user, so both failures take equal time.
-    pub decoy_hash: Arc<str>,
-    /// Wakes the outbox worker when new mail is queued.
-    pub outbox_signal: Arc<tokio::sync::Notify>,
-    /// Writes email invitations sent at the same moment in one batch.
-    pub invitations: crate::invitations::service::InvitationWriter,
 }

@@ -1,28 +1,42 @@
-//! Writing email invitations in batches: one transaction and a handful of statements for any
-//! number of invitations, where each used to take seven. Everything that needs no lock (the
-//! checks on the input, the token, the email's content) happens before, in `prepare`.
+//! Sending email invitations, one or many at once: one transaction and a handful of
+//! statements for any number of invitations. Everything that needs no lock (the checks on the
+//! input, the token, the email's content) happens before, in [`prepare_email_invite`]; the
+//! writer task (`writer.rs`, which also has the one entry point, `send_email_invitation`) then
+//! writes whatever is waiting as one batch with [`write_email_invites`].
 //!
 //! A batch holds the rules of a single invitation, in the same order: the hourly limit first,
 //! then duplicates (an address with an account or a live invitation, or named twice in the
 //! batch, gets the generic error and its attempt counts), then the invitation, its outbox
 //! row and its audit event.
 
-use super::invite::{
-    Assignment, EmailInvite, audit_details, check_assignment, clash_or_internal, invitation_mail, pending_row,
-};
+use super::assignment::{Assignment, check_assignment};
+use super::availability::{IdentityKind, IdentityUses};
 use super::rate_limit::reserve_attempts;
-use crate::audit::service::{NewAuditEvent, record_many};
+use super::records::{clash_or_internal, invitation_event, invitation_mail, pending_row};
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::record_many;
 use crate::domain::email::WorkEmail;
 use crate::error::AppError;
 use crate::mail::outbox;
 use crate::mail::templates::MailContent;
+use crate::organisation::dto::{DepartmentId, LocationId};
+use crate::policy::{InviteKind, Scope};
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::SecretToken;
-use crate::ssr::{Actor, Scope, Settings, begin_write};
+use crate::ssr::{Actor, Settings, begin_write};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
+use sea_orm::sea_query::Query;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryTrait};
 use std::collections::{HashMap, HashSet};
+
+/// An email invitation as the admin filled it in; nothing here is trusted yet.
+#[derive(Clone, Debug, Default)]
+pub struct EmailInvite {
+    pub email: String,
+    pub role: String,
+    pub department_id: Option<DepartmentId>,
+    pub location_id: Option<LocationId>,
+}
 
 /// An email invitation that passed every check not needing the database's write lock, with
 /// its token's hash and its email's content (the raw token lives only in that content).
@@ -53,7 +67,8 @@ pub async fn prepare_email_invite(
 ) -> Result<PreparedInvite, AppError> {
     let scope = Scope::of(actor)?;
     let email = WorkEmail::parse(&input.email).map_err(|msg| AppError::field("email", msg))?;
-    let assignment = check_assignment(db, scope, &input.role, input.department_id, input.location_id).await?;
+    let assignment =
+        check_assignment(db, scope, InviteKind::Email, &input.role, input.department_id, input.location_id).await?;
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
     let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
@@ -81,7 +96,7 @@ pub async fn write_email_invites(db: &DatabaseConnection, limit: u32, batch: Vec
 
 async fn write_one(db: &DatabaseConnection, limit: u32, invite: PreparedInvite) -> Result<i32, AppError> {
     match write_batch(db, limit, std::slice::from_ref(&invite)).await {
-        Ok(mut answers) => answers.pop().unwrap_or(Err(AppError::Internal)),
+        Ok(mut answers) => answers.pop().unwrap_or_else(|| Err(AppError::internal("a batch of one answered nothing"))),
         Err(err) => Err(refusal(err)),
     }
 }
@@ -97,18 +112,22 @@ async fn write_batch(db: &DatabaseConnection, limit: u32, batch: &[PreparedInvit
     let mut answers: Vec<Result<i32, AppError>> =
         reserve_attempts(&txn, limit, &attempts).await?.into_iter().map(|r| r.map(|()| 0)).collect();
     let counted: Vec<usize> = (0..batch.len()).filter(|&i| answers[i].is_ok()).collect();
-    let uses = AddressUses::find(&txn, counted.iter().map(|&i| &batch[i])).await?;
+    let addresses = counted.iter().map(|&i| batch[i].email.canonical().to_owned()).collect();
+    let uses = IdentityUses::find(&txn, IdentityKind::Email, addresses).await?;
     let mut named = HashSet::new();
     let mut fresh = Vec::new();
     for i in counted {
         let invite = &batch[i];
-        if uses.taken(invite.email.canonical(), invite.now) || !named.insert(invite.email.canonical()) {
+        let address = invite.email.canonical();
+        if !uses.is_free(address, invite.now, None) || !named.insert(address) {
             answers[i] = Err(AppError::InvitationUnavailable);
         } else {
             fresh.push(i);
         }
     }
-    uses.expire_stale(&txn, batch.iter().map(|i| i.now).max()).await?;
+    if let Some(latest) = batch.iter().map(|i| i.now).max() {
+        uses.expire_stale(&txn, latest).await?;
+    }
     if !fresh.is_empty() {
         let ids = insert_invitations(&txn, fresh.iter().map(|&i| &batch[i])).await?;
         let mut mail = Vec::new();
@@ -131,98 +150,10 @@ async fn write_batch(db: &DatabaseConnection, limit: u32, batch: &[PreparedInvit
     Ok(answers)
 }
 
-fn sent_event(invite: &PreparedInvite, id: i32) -> NewAuditEvent {
-    NewAuditEvent {
-        event_type: "invitation.sent",
-        actor_user_id: Some(invite.admin_id),
-        subject_type: "invitation",
-        subject_id: Some(id),
-        department_id: invite.assignment.department.as_ref().map(|d| d.id),
-        details: audit_details(serde_json::json!({ "email": invite.email.as_str() }), &invite.assignment),
-    }
-}
-
-/// One row of `AddressUses::find`: an account (no id, no expiry) or a pending invitation.
-#[derive(FromQueryResult)]
-struct AddressUse {
-    id: Option<i32>,
-    email_canonical: String,
-    expires_at: Option<DateTime<Utc>>,
-}
-
-struct Pending {
-    id: i32,
-    expires_at: DateTime<Utc>,
-}
-
-/// What already uses the batch's addresses: accounts, and pending invitations with their
-/// expiry. Both are always looked up, so an existing account and a pending invitation cost
-/// the same.
-struct AddressUses {
-    accounts: HashSet<String>,
-    pending: HashMap<String, Pending>,
-}
-
-impl AddressUses {
-    async fn find<'a>(txn: &impl ConnectionTrait, invites: impl Iterator<Item = &'a PreparedInvite>) -> Result<Self, DbErr> {
-        let addresses: Vec<String> = invites.map(|i| i.email.canonical().to_owned()).collect();
-        if addresses.is_empty() {
-            return Ok(AddressUses { accounts: HashSet::new(), pending: HashMap::new() });
-        }
-        // One statement for both, in the writer's critical section.
-        let no = || Expr::cust("NULL");
-        let uses = Query::select()
-            .expr_as(no(), "id")
-            .column("email_canonical")
-            .expr_as(no(), "expires_at")
-            .from("users")
-            .and_where(Expr::col("email_canonical").is_in(addresses.clone()))
-            .union(
-                UnionType::All,
-                Query::select()
-                    .columns(["id", "email_canonical", "expires_at"])
-                    .from("invitations")
-                    .and_where(Expr::col("email_canonical").is_in(addresses))
-                    .and_where(Expr::cust(invitation::IS_PENDING))
-                    .to_owned(),
-            )
-            .to_owned();
-        let rows = AddressUse::find_by_statement(txn.get_database_backend().build(&uses)).all(txn).await?;
-        let mut found = AddressUses { accounts: HashSet::new(), pending: HashMap::new() };
-        for row in rows {
-            match (row.id, row.expires_at) {
-                (Some(id), Some(expires_at)) => {
-                    found.pending.insert(row.email_canonical, Pending { id, expires_at });
-                }
-                _ => {
-                    found.accounts.insert(row.email_canonical);
-                }
-            }
-        }
-        Ok(found)
-    }
-
-    /// An account, or a pending invitation that has not run out by `now`.
-    fn taken(&self, address: &str, now: DateTime<Utc>) -> bool {
-        self.accounts.contains(address) || self.pending.get(address).is_some_and(|p| p.expires_at > now)
-    }
-
-    /// Marks the pending invitations found that had run out by `now` as expired, so they no
-    /// longer hold their address.
-    async fn expire_stale(&self, txn: &impl ConnectionTrait, now: Option<DateTime<Utc>>) -> Result<(), DbErr> {
-        let Some(now) = now else { return Ok(()) };
-        let stale: Vec<i32> = self.pending.values().filter(|p| p.expires_at <= now).map(|p| p.id).collect();
-        if stale.is_empty() {
-            return Ok(());
-        }
-        let update = Query::update()
-            .table("invitations")
-            .value("status", invitation::EXPIRED)
-            .and_where(Expr::col("id").is_in(stale))
-            .to_owned();
-        txn.execute(&update).await?;
-        Ok(())
-    }
+fn sent_event(invite: &PreparedInvite, id: i32) -> crate::audit::service::NewAuditEvent {
+    let who = serde_json::json!({ "email": invite.email.as_str() });
+    let department = invite.assignment.department_id();
+    invitation_event(AuditEventType::InvitationSent, invite.admin_id, id, department, who, Some(&invite.assignment))
 }
 
 #[derive(FromQueryResult)]
@@ -239,7 +170,7 @@ async fn insert_invitations<'a>(
     let invites: Vec<&PreparedInvite> = invites.collect();
     let rows = invites.iter().map(|invite| {
         let identity = invitation::ActiveModel {
-            kind: Set(invitation::KIND_EMAIL.to_owned()),
+            kind: Set(invitation::Kind::Email),
             email: Set(Some(invite.email.as_str().to_owned())),
             email_canonical: Set(Some(invite.email.canonical().to_owned())),
             ..Default::default()

@@ -1,0 +1,176 @@
+//! Who may do what to whom: the one answer every service asks, and the one every form's
+//! choices come from, so what the browser offers is what the server allows.
+//!
+//! - A Corporate Admin administers the whole organisation; a Quality or HR Admin only their own
+//!   department; Team Leads and Employees administer nothing.
+//! - An invitation may grant Quality Admin, HR Admin, Team Lead or Employee; Corporate Admins
+//!   are only made by the server's CLI. A shop-floor worker (no email) may only be a Team Lead
+//!   or an Employee.
+//! - A Quality or HR Admin invites only into their own department, and a Quality or HR Admin
+//!   role needs a department.
+//! - Departments and locations are managed by the Corporate Admin only.
+
+use crate::domain::Role;
+use crate::error::AppError;
+
+/// Which part of the organisation an admin administers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Corporate Admin: everything.
+    Organisation,
+    /// Quality or HR Admin: their own department only.
+    Department(i32),
+}
+
+impl Scope {
+    /// The admin scope of someone with `role` in `department`; `Forbidden` for anyone without
+    /// an admin role, and for a department admin who (through a data fault) has no department.
+    pub fn for_role(role: Role, department: Option<i32>) -> Result<Scope, AppError> {
+        match (role, department) {
+            (Role::CorporateAdmin, _) => Ok(Scope::Organisation),
+            (Role::QualityAdmin | Role::HrAdmin, Some(own)) => Ok(Scope::Department(own)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The department every row this admin sees must belong to, if any.
+    pub fn department(self) -> Option<i32> {
+        match self {
+            Scope::Organisation => None,
+            Scope::Department(id) => Some(id),
+        }
+    }
+
+    /// Whether a row in `department` (or in none) is this admin's to see and act on.
+    pub fn covers(self, department: Option<i32>) -> bool {
+        match self {
+            Scope::Organisation => true,
+            Scope::Department(own) => department == Some(own),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl Scope {
+    /// The admin scope of the person making a request.
+    pub fn of(actor: &crate::ssr::Actor) -> Result<Scope, AppError> {
+        Scope::for_role(actor.role, actor.department_id)
+    }
+}
+
+/// The two kinds of invitation: by email, or for a shop-floor worker with no email.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteKind {
+    Email,
+    ShopFloor,
+}
+
+/// The roles an invitation of `kind` may grant, in the order the spec lists them.
+pub fn invitable_roles(kind: InviteKind) -> &'static [Role] {
+    match kind {
+        InviteKind::Email => &[Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee],
+        // Admin roles need an email address.
+        InviteKind::ShopFloor => &[Role::TeamLead, Role::Employee],
+    }
+}
+
+/// The role an admin chose (its stored name), if an invitation of `kind` may grant it.
+pub fn check_role(kind: InviteKind, chosen: &str) -> Result<Role, AppError> {
+    let role = Role::parse(chosen);
+    match role {
+        Some(role) if invitable_roles(kind).contains(&role) => Ok(role),
+        Some(_) if kind == InviteKind::ShopFloor => {
+            Err(AppError::field("role", "Admin roles need an email address: choose Team Lead or Employee."))
+        }
+        _ => Err(AppError::field("role", "Choose a role.")),
+    }
+}
+
+/// The department an admin in `scope` may invite someone with `role` into. A Quality or HR
+/// Admin's department comes from their session: a request naming any other (or none) is
+/// refused. A Quality or HR Admin role needs a department.
+pub fn check_department(scope: Scope, role: Role, department: Option<i32>) -> Result<(), AppError> {
+    if !scope.covers(department) {
+        return Err(AppError::field("department", "You can only invite people into your own department."));
+    }
+    if role.is_department_admin() && department.is_none() {
+        return Err(AppError::field(
+            "department",
+            format!("Choose a department: a {} administers their department.", role.label()),
+        ));
+    }
+    Ok(())
+}
+
+/// Departments and locations are the Corporate Admin's to add, rename and archive.
+pub fn may_manage_units(role: Role) -> bool {
+    role == Role::CorporateAdmin
+}
+
+/// `Forbidden` unless `role` may manage departments and locations.
+pub fn require_unit_manager(role: Role) -> Result<(), AppError> {
+    if may_manage_units(role) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corporate_admin_administers_the_whole_organisation() {
+        assert_eq!(Scope::for_role(Role::CorporateAdmin, Some(3)), Ok(Scope::Organisation));
+        assert!(Scope::Organisation.covers(None) && Scope::Organisation.covers(Some(9)));
+    }
+
+    #[test]
+    fn quality_and_hr_admins_administer_their_own_department() {
+        assert_eq!(Scope::for_role(Role::QualityAdmin, Some(3)), Ok(Scope::Department(3)));
+        assert_eq!(Scope::for_role(Role::HrAdmin, Some(4)), Ok(Scope::Department(4)));
+        assert!(Scope::Department(3).covers(Some(3)));
+        assert!(!Scope::Department(3).covers(Some(4)) && !Scope::Department(3).covers(None));
+    }
+
+    #[test]
+    fn a_department_admin_without_a_department_administers_nothing() {
+        assert_eq!(Scope::for_role(Role::QualityAdmin, None), Err(AppError::Forbidden));
+    }
+
+    #[test]
+    fn team_leads_and_employees_are_not_admins() {
+        assert_eq!(Scope::for_role(Role::TeamLead, Some(3)), Err(AppError::Forbidden));
+        assert_eq!(Scope::for_role(Role::Employee, None), Err(AppError::Forbidden));
+    }
+
+    #[test]
+    fn corporate_admin_is_never_invitable() {
+        for kind in [InviteKind::Email, InviteKind::ShopFloor] {
+            assert!(!invitable_roles(kind).contains(&Role::CorporateAdmin));
+            assert!(check_role(kind, Role::CorporateAdmin.as_str()).is_err());
+        }
+    }
+
+    #[test]
+    fn only_email_invitations_may_grant_an_admin_role() {
+        let admins: Vec<_> = invitable_roles(InviteKind::Email).iter().copied().filter(|r| r.is_admin()).collect();
+        assert_eq!(admins, vec![Role::QualityAdmin, Role::HrAdmin]);
+        assert!(invitable_roles(InviteKind::ShopFloor).iter().all(|r| !r.is_admin()));
+        let refused = check_role(InviteKind::ShopFloor, "quality_admin").unwrap_err();
+        assert!(refused.for_field("role").is_some_and(|m| m.contains("need an email address")));
+    }
+
+    #[test]
+    fn a_department_admin_invites_only_into_their_own_department() {
+        let own = Scope::Department(3);
+        assert!(check_department(own, Role::Employee, Some(3)).is_ok());
+        assert!(check_department(own, Role::Employee, Some(4)).is_err());
+        assert!(check_department(own, Role::Employee, None).is_err());
+        assert!(check_department(Scope::Organisation, Role::Employee, None).is_ok());
+        assert!(check_department(Scope::Organisation, Role::HrAdmin, None).is_err());
+    }
+
+    #[test]
+    fn only_the_corporate_admin_manages_units() {
+        assert!(may_manage_units(Role::CorporateAdmin));
+        assert!([Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee].into_iter().all(|r| !may_manage_units(r)));
+    }
+}

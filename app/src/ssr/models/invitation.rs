@@ -1,0 +1,204 @@
+//! The invitation lifecycle. An invitation is created pending with a secret (an emailed
+//! token or a shop-floor setup code, stored as its SHA-256) and an expiry; from pending it is
+//! accepted once (claimed by id and secret), revoked, renewed with a new secret and expiry, or
+//! runs out. Everything that asks "is it still open?" or moves it on asks here.
+
+use crate::invitations::dto::InvitationStatus;
+use crate::ssr::entities::invitation::{ActiveModel, Column, Entity, Model, Status};
+use crate::ssr::raw::statement;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter};
+
+/// "Pending" as SQL, written out as it stands in the partial unique indexes on
+/// `email_canonical` and `employee_number_canonical`. Bound as a value, it would hide those
+/// indexes from the planner: SQLite re-plans the statement on every run to check, and
+/// PostgreSQL's generic plans never use them.
+pub const IS_PENDING: &str = "status = 'pending'";
+
+/// "Open at `$now`" in hand-written SQL: pending, and not run out. `alias` is the table's
+/// alias with its dot ("i.") or "".
+pub fn open_sql(alias: &str, now_param: &str) -> String {
+    format!("{alias}status = 'pending' AND {alias}expires_at > {now_param}")
+}
+
+/// "Open at `now`" for sea-orm queries.
+pub fn open_condition(now: DateTime<Utc>) -> Condition {
+    Condition::all().add(Expr::cust(IS_PENDING)).add(Column::ExpiresAt.gt(now))
+}
+
+/// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
+pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> InvitationStatus {
+    match invitation.status {
+        Status::Accepted => InvitationStatus::Accepted,
+        Status::Revoked => InvitationStatus::Revoked,
+        _ if invitation.expires_at <= now => InvitationStatus::Expired,
+        _ => InvitationStatus::Pending,
+    }
+}
+
+/// The rows [`status_at`] shows as `status`.
+pub fn shown_as(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
+    match status {
+        InvitationStatus::Pending => Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.gt(now)),
+        InvitationStatus::Expired => Condition::any()
+            .add(Column::Status.eq(Status::Expired))
+            .add(Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.lte(now))),
+        InvitationStatus::Accepted => Condition::all().add(Column::Status.eq(Status::Accepted)),
+        InvitationStatus::Revoked => Condition::all().add(Column::Status.eq(Status::Revoked)),
+    }
+}
+
+/// A new pending invitation: `row` holds what it is for (kind, email or number, names, role,
+/// units, inviter); this adds the secret, the times and the status.
+pub fn pending(row: ActiveModel, secret_hash: String, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> ActiveModel {
+    ActiveModel {
+        token_hash: Set(secret_hash),
+        status: Set(Status::Pending),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        ..row
+    }
+}
+
+/// Marks these pending invitations, found to have run out, as expired, so they no longer hold
+/// their address or number.
+pub async fn mark_expired(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let update = Query::update()
+        .table(Entity)
+        .value(Column::Status, Status::Expired)
+        .and_where(Expr::col(Column::Id).is_in(ids))
+        .and_where(Expr::cust(IS_PENDING))
+        .to_owned();
+    db.execute(&update).await?;
+    Ok(())
+}
+
+/// Gives invitation `id` a new secret and expiry, pending again; the old secret stops working
+/// at once, and the count of wrong setup codes starts again. A unique-index clash (another
+/// pending invitation for the same address or number) comes back as the database's error.
+pub async fn renew(
+    db: &impl ConnectionTrait,
+    id: i32,
+    secret_hash: String,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = pending(ActiveModel { id: Set(id), failed_attempts: Set(0), ..Default::default() }, secret_hash, now, expires_at);
+    Entity::update(row).exec(db).await?;
+    Ok(())
+}
+
+/// Revokes invitation `id` if it is still pending or expired; answers whether it did. An
+/// acceptance that commits first wins.
+pub async fn revoke(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let revoked = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(Status::Revoked))
+        .col_expr(Column::RevokedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in([Status::Pending, Status::Expired]))
+        .exec(db)
+        .await?;
+    Ok(revoked.rows_affected == 1)
+}
+
+/// Consumes invitation `id` with the secret whose hash is `secret_hash`, if at `now` it is
+/// still open and its department and location still exist and are not archived. Two
+/// simultaneous submits cannot both see a row here: the database lets one update it and the
+/// other finds it no longer pending; a renewed invitation no longer matches the old secret.
+pub async fn claim(db: &impl ConnectionTrait, id: i32, secret_hash: &str, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let sql = format!(
+        "UPDATE invitations SET status = $1, accepted_at = $2 \
+         WHERE id = $3 AND token_hash = $4 AND {} \
+         AND (department_id IS NULL OR EXISTS (SELECT 1 FROM departments d \
+              WHERE d.id = invitations.department_id AND d.archived_at IS NULL)) \
+         AND (location_id IS NULL OR EXISTS (SELECT 1 FROM locations l \
+              WHERE l.id = invitations.location_id AND l.archived_at IS NULL))",
+        open_sql("", "$2")
+    );
+    let values = vec![Status::Accepted.into(), now.into(), id.into(), secret_hash.into()];
+    let done = db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records the account an accepted invitation made.
+pub async fn link_account(db: &impl ConnectionTrait, id: i32, user_id: i32) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::AcceptedUserId, Expr::value(user_id))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An open invitation with the names it refers to, read in one query.
+#[derive(FromQueryResult)]
+pub struct OpenInvitation {
+    pub id: i32,
+    pub token_hash: String,
+    pub email: Option<String>,
+    pub email_canonical: Option<String>,
+    pub employee_number: Option<String>,
+    pub employee_number_canonical: Option<String>,
+    pub role: String,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+    pub expires_at: DateTime<Utc>,
+    pub department_name: Option<String>,
+    department_archived_at: Option<DateTime<Utc>>,
+    pub location_name: Option<String>,
+    location_archived_at: Option<DateTime<Utc>>,
+    pub inviter_name: Option<String>,
+}
+
+/// A unit an invitation names must still exist and not be archived; none named is fine.
+fn unit_ok(id: Option<i32>, name: &Option<String>, archived_at: &Option<DateTime<Utc>>) -> bool {
+    id.is_none() || (name.is_some() && archived_at.is_none())
+}
+
+/// The invitation the secret with hash `secret_hash` opens, if at `now` it is open and its
+/// department and location still exist and are not archived.
+pub async fn open_by_secret(db: &impl ConnectionTrait, secret_hash: &str, now: DateTime<Utc>) -> Result<Option<OpenInvitation>, DbErr> {
+    let sql = format!(
+        "SELECT i.id, i.token_hash, i.email, i.email_canonical, i.employee_number, i.employee_number_canonical, \
+            i.role, i.department_id, i.location_id, i.expires_at, \
+            d.name AS department_name, d.archived_at AS department_archived_at, \
+            l.name AS location_name, l.archived_at AS location_archived_at, u.name AS inviter_name \
+         FROM invitations i \
+         LEFT JOIN departments d ON d.id = i.department_id \
+         LEFT JOIN locations l ON l.id = i.location_id \
+         LEFT JOIN users u ON u.id = i.invited_by \
+         WHERE i.token_hash = $1 AND {}",
+        open_sql("i.", "$2")
+    );
+    let found = OpenInvitation::find_by_statement(statement(db, &sql, vec![secret_hash.into(), now.into()])).one(db).await?;
+    Ok(found
+        .filter(|i| unit_ok(i.department_id, &i.department_name, &i.department_archived_at))
+        .filter(|i| unit_ok(i.location_id, &i.location_name, &i.location_archived_at)))
+}
+
+/// The open shop-floor invitation for an employee number (canonical form), if any.
+pub async fn open_for_number(db: &impl ConnectionTrait, canonical: &str, now: DateTime<Utc>) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Kind.eq(crate::ssr::entities::invitation::Kind::ShopFloor))
+        .filter(Column::EmployeeNumberCanonical.eq(canonical))
+        .filter(open_condition(now))
+        .one(db)
+        .await
+}
+
+/// Counts a wrong setup code against open invitation `id`; its code dies (the invitation is
+/// marked expired) at `max` wrong codes.
+pub async fn count_wrong_code(db: &impl ConnectionTrait, id: i32, max: i32) -> Result<(), DbErr> {
+    let sql = format!(
+        "UPDATE invitations SET failed_attempts = failed_attempts + 1, \
+            status = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE status END \
+         WHERE id = $3 AND {IS_PENDING}"
+    );
+    let values = vec![max.into(), Status::Expired.into(), id.into()];
+    db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Accounts: the one spelling of "active", and of a new active account.
+
+use crate::ssr::entities::user::{ActiveModel, Model, STATUS_ACTIVE};
+use chrono::{DateTime, Utc};
+use sea_orm::ActiveValue::Set;
+
+/// Whether the account may sign in and act (it has not been switched off).
+pub fn is_active(user: &Model) -> bool {
+    user.status == STATUS_ACTIVE
+}
+
+/// A new active account: `row` holds who it is (identity, names, role, units); this adds the
+/// status, the password hash and the times.
+pub fn new_active(row: ActiveModel, password_hash: String, now: DateTime<Utc>) -> ActiveModel {
+    ActiveModel {
+        status: Set(STATUS_ACTIVE.to_owned()),
+        password_hash: Set(Some(password_hash)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..row
+    }
+}
