@@ -8,12 +8,15 @@ use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{audit_event, user};
 use crate::ssr::pagination::fetch_page;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// Time zones reach from UTC−12 to UTC+14.
 const MAX_OFFSET_MINUTES: i32 = 14 * 60;
+/// Years a filter may name: wide enough for any audit log, narrow enough that no date
+/// arithmetic near chrono's limits (year ±262,143) can overflow.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
 
 /// The start of `day` in a zone `offset_minutes` east of UTC, as a UTC instant.
 fn start_of_day(field: &str, day: &str, offset_minutes: i32) -> Result<Option<DateTime<Utc>>, AppError> {
@@ -22,6 +25,9 @@ fn start_of_day(field: &str, day: &str, offset_minutes: i32) -> Result<Option<Da
     }
     let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::field(field, "Enter a date as YYYY-MM-DD."))?;
+    if !YEARS.contains(&date.year()) {
+        return Err(AppError::field(field, format!("Enter a date between {} and {}.", YEARS.start(), YEARS.end())));
+    }
     let local_midnight = date.and_hms_opt(0, 0, 0).ok_or_else(|| AppError::field(field, "Enter a real date."))?;
     Ok(Some(local_midnight.and_utc() - Duration::minutes(i64::from(offset_minutes))))
 }
@@ -157,6 +163,16 @@ mod tests {
         assert!(time_range(&filter("2026-03-02", "2026-03-01", 0)).is_err());
         assert!(time_range(&filter("03/01/2026", "", 0)).is_err());
         assert_eq!(time_range(&filter("", "", 0)).unwrap(), (None, None));
+    }
+
+    #[test]
+    fn dates_near_the_calendars_limits_get_a_field_error_not_a_panic() {
+        for (from, to) in [("", "+262142-12-31"), ("-262143-01-01", ""), ("0001-01-01", ""), ("", "10000-01-01")] {
+            let refused = time_range(&filter(from, to, 14 * 60)).unwrap_err();
+            let field = if from.is_empty() { "to" } else { "from" };
+            assert!(refused.for_field(field).is_some(), "{from:?} {to:?}: {refused:?}");
+        }
+        assert!(time_range(&filter("1900-01-01", "9999-12-31", -12 * 60)).is_ok());
     }
 
     #[test]
