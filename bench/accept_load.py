@@ -47,6 +47,7 @@ class Server:
             PUBLIC_URL=f"http://127.0.0.1:{self.port}",
             INVITE_RATE_LIMIT="1000000",
             LEPTOS_ENV="PROD",
+            MAIL_CAPTURE="on",
             RUST_LOG="warn",
             LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
         )

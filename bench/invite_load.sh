@@ -23,7 +23,7 @@ run_backend() {
   data_dir=$(mktemp -d)
   local port; port=$(free_port)
   export DATABASE_URL="$database_url" DATA_DIR="$data_dir" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-    PUBLIC_URL="http://127.0.0.1:$port" INVITE_RATE_LIMIT=1000000 LEPTOS_ENV=PROD RUST_LOG=warn \
+    PUBLIC_URL="http://127.0.0.1:$port" INVITE_RATE_LIMIT=1000000 LEPTOS_ENV=PROD MAIL_CAPTURE=on RUST_LOG=warn \
     LEPTOS_SITE_ROOT="$PWD/target/site"
   echo "quarry lantern admin phrase" | "$BIN" create-admin --email bench@example.com --name "Bench Admin" >/dev/null
   "$BIN" serve & local pid=$!

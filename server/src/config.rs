@@ -33,6 +33,8 @@ pub struct Config {
     pub database_max_connections: u32,
     pub public_url: Url,
     pub smtp_url: Option<Url>,
+    /// The most one message may take to send (`SMTP_TIMEOUT`).
+    pub smtp_timeout: std::time::Duration,
     /// The sender of every email, as `Name <address>`.
     pub mail_from: String,
     pub invite_ttl: Duration,
@@ -95,6 +97,18 @@ impl Config {
             }
             None => None,
         };
+        let smtp_timeout = match get("SMTP_TIMEOUT") {
+            None => app::mail::transport::DEFAULT_SEND_TIMEOUT,
+            Some(text) => humantime::parse_duration(&text)
+                .ok()
+                .filter(|d| (1..=600).contains(&d.as_secs()))
+                .ok_or_else(|| bad("SMTP_TIMEOUT", format!("`{text}` is not a duration from 1s to 10m, like 20s")))?,
+        };
+        let mail_capture = match get("MAIL_CAPTURE").as_deref().map(str::trim) {
+            None | Some("off") => false,
+            Some("on") => true,
+            Some(other) => return Err(bad("MAIL_CAPTURE", format!("`{other}` is neither on nor off"))),
+        };
         let mail_from = get("MAIL_FROM").unwrap_or_else(|| "Onboard <onboard@localhost>".into());
         app::mail::transport::parse_mailbox(&mail_from)
             .map_err(|e| bad("MAIL_FROM", format!("`{mail_from}` is not an address like Onboard <onboard@example.com> ({e})")))?;
@@ -119,6 +133,13 @@ impl Config {
             Some("PROD") | Some("prod") | Some("production") => leptos::config::Env::PROD,
             Some(other) => return Err(bad("LEPTOS_ENV", format!("`{other}` is neither DEV nor PROD"))),
         };
+        if smtp_url.is_none() && matches!(env, leptos::config::Env::PROD) && !mail_capture {
+            return Err(bad(
+                "SMTP_URL",
+                "is not set, and LEPTOS_ENV is PROD: set SMTP_URL, or MAIL_CAPTURE=on to keep mail in files \
+                 listed at /mail (every working invitation link, for anyone on this machine)",
+            ));
+        }
         let leptos = LeptosOptions::builder()
             .output_name(get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "onboard".into()))
             .site_root(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
@@ -133,6 +154,7 @@ impl Config {
             database_max_connections,
             public_url,
             smtp_url,
+            smtp_timeout,
             mail_from,
             invite_ttl,
             invite_rate_limit,
@@ -196,9 +218,28 @@ mod tests {
             ("INVITE_RATE_LIMIT", "0"),
             ("INVITE_RATE_LIMIT", "lots"),
             ("MAIL_FROM", "not an address"),
+            ("SMTP_TIMEOUT", "0s"),
+            ("SMTP_TIMEOUT", "1h"),
+            ("MAIL_CAPTURE", "yes"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert_eq!(err.name, name, "{value}");
         }
+    }
+
+    #[test]
+    fn production_without_an_smtp_server_needs_mail_capture_switched_on() {
+        let refused = config(&[("LEPTOS_ENV", "PROD")]).unwrap_err();
+        assert_eq!(refused.name, "SMTP_URL");
+        assert!(refused.message.contains("MAIL_CAPTURE=on"), "{refused}");
+        assert!(config(&[("LEPTOS_ENV", "PROD"), ("MAIL_CAPTURE", "on")]).is_ok());
+        assert!(config(&[("LEPTOS_ENV", "PROD"), ("SMTP_URL", "smtp://127.0.0.1:2525")]).is_ok());
+        assert!(config(&[]).is_ok(), "DEV captures mail without being asked");
+    }
+
+    #[test]
+    fn the_smtp_timeout_defaults_to_twenty_seconds() {
+        assert_eq!(config(&[]).unwrap().smtp_timeout, std::time::Duration::from_secs(20));
+        assert_eq!(config(&[("SMTP_TIMEOUT", "2s")]).unwrap().smtp_timeout, std::time::Duration::from_secs(2));
     }
 }

@@ -1,25 +1,49 @@
 //! With no SMTP server configured, mail is written to `.eml` files, each with a readable `.txt`
 //! of its plain-text part; these pages list them so a
 //! first-time user can follow an invitation link. They exist only in that mode, and answer only
-//! requests from this machine.
+//! requests made on this machine to the app itself: from a loopback address, to the host and
+//! port of `PUBLIC_URL`, and not through a proxy (a reverse proxy on the same machine would
+//! otherwise make every visitor look local).
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use url::Url;
 
-pub fn routes(dir: PathBuf) -> Router {
+#[derive(Clone)]
+struct Capture {
+    dir: PathBuf,
+    /// `host[:port]` of `PUBLIC_URL`, lower-case.
+    authority: String,
+}
+
+pub fn routes(dir: PathBuf, public_url: &Url) -> Router {
+    let host = public_url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let authority = match public_url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
     Router::new()
         .route("/mail", get(list))
         .route("/mail/{name}", get(show))
-        .with_state(dir)
+        .with_state(Capture { dir, authority })
 }
 
-fn local_only(peer: &SocketAddr) -> Result<(), Response> {
-    if peer.ip().is_loopback() { Ok(()) } else { Err(StatusCode::NOT_FOUND.into_response()) }
+/// Headers a proxy adds: a request carrying one did not come straight from this machine.
+const PROXY_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-ip"];
+
+fn local_only(peer: &SocketAddr, headers: &HeaderMap, capture: &Capture) -> Result<(), Response> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    let proxied = PROXY_HEADERS.iter().any(|name| headers.contains_key(*name));
+    if peer.ip().is_loopback() && host.as_deref() == Some(capture.authority.as_str()) && !proxied {
+        Ok(())
+    } else {
+        Err(StatusCode::NOT_FOUND.into_response())
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -43,10 +67,11 @@ fn first_link(raw: &str) -> Option<String> {
         .map(|w| w.trim_end_matches(['.', ',', '"', '>']).to_owned())
 }
 
-async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<PathBuf>) -> Response {
-    if let Err(refused) = local_only(&peer) {
+async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(capture): State<Capture>, headers: HeaderMap) -> Response {
+    if let Err(refused) = local_only(&peer, &headers, &capture) {
         return refused;
     }
+    let dir = &capture.dir;
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|entries| {
             entries
@@ -86,10 +111,16 @@ async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<Path
     .into_response()
 }
 
-async fn show(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(dir): State<PathBuf>, Path(name): Path<String>) -> Response {
-    if let Err(refused) = local_only(&peer) {
+async fn show(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    State(capture): State<Capture>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Response {
+    if let Err(refused) = local_only(&peer, &headers, &capture) {
         return refused;
     }
+    let dir = &capture.dir;
     let valid = name.strip_suffix(".txt").is_some_and(|stem| !stem.is_empty() && stem.chars().all(|c| c.is_ascii_digit()));
     if !valid {
         return StatusCode::NOT_FOUND.into_response();

@@ -60,6 +60,7 @@ impl Application {
             config.smtp_url.as_ref().map(|u| u.as_str()),
             config.data_dir.join("mail"),
             &config.mail_from,
+            config.smtp_timeout,
         )
         .map_err(|e| anyhow::anyhow!(e))?;
         match mailer.capture_dir() {
@@ -106,7 +107,7 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
         .with_state(options)
         .merge(invitation_link::routes(state.settings.clone()));
     if let Some(dir) = mail_capture {
-        router = router.merge(mail_capture::routes(dir));
+        router = router.merge(mail_capture::routes(dir, &config.public_url));
     }
     router
         .layer(DefaultBodyLimit::max(64 * 1024))

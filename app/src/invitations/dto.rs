@@ -38,6 +38,8 @@ pub enum Delivery {
     Sent,
     Retrying,
     Failed,
+    /// Not sent: the invitation was revoked, or resent with a new link, first.
+    Cancelled,
 }
 
 impl Delivery {
@@ -47,6 +49,7 @@ impl Delivery {
             Delivery::Sent => "Sent",
             Delivery::Retrying => "Retrying",
             Delivery::Failed => "Failed",
+            Delivery::Cancelled => "Cancelled",
         }
     }
 }

@@ -101,58 +101,99 @@ pub async fn claim_due(
     Ok(rows)
 }
 
-async fn finish(db: &impl ConnectionTrait, id: i32, change: outbox::ActiveModel) -> Result<(), DbErr> {
-    outbox::Entity::update(outbox::ActiveModel { id: Set(id), locked_until: Set(None), ..change })
+/// The lease a claim gave its rows: every change the worker makes afterwards applies only
+/// while the row is still sending under that lease, so a row that was cancelled meanwhile, or
+/// whose lease ran out and another worker claimed, is left as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lease(DateTime<Utc>);
+
+impl Lease {
+    /// The lease `row` was claimed under, if it is being sent.
+    pub fn of(row: &outbox::Model) -> Option<Lease> {
+        (row.status == Status::Sending).then_some(row.locked_until).flatten().map(Lease)
+    }
+}
+
+/// Applies `change` to the rows `ids` that are still sending under `lease`; answers how many.
+async fn finish(db: &impl ConnectionTrait, ids: Vec<i32>, lease: Lease, change: sea_orm::UpdateMany<outbox::Entity>) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let no_time: Option<DateTime<Utc>> = None;
+    let done = change
+        .col_expr(outbox::Column::LockedUntil, Expr::value(no_time))
+        .filter(outbox::Column::Id.is_in(ids))
+        .filter(outbox::Column::Status.eq(Status::Sending))
+        .filter(outbox::Column::LockedUntil.eq(lease.0))
         .exec(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected)
 }
 
 /// Sent, in one statement for a whole batch: the content is emptied, since it holds a
 /// one-time link.
-pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, now: DateTime<Utc>) -> Result<(), DbErr> {
-    if ids.is_empty() {
-        return Ok(());
-    }
+pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, lease: Lease, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let none: Option<String> = None;
-    let no_time: Option<DateTime<Utc>> = None;
-    outbox::Entity::update_many()
+    let change = outbox::Entity::update_many()
         .col_expr(outbox::Column::Status, Expr::value(Status::Sent))
         .col_expr(outbox::Column::SentAt, Expr::value(Some(now)))
         .col_expr(outbox::Column::Content, Expr::value(""))
-        .col_expr(outbox::Column::LastError, Expr::value(none))
-        .col_expr(outbox::Column::LockedUntil, Expr::value(no_time))
-        .filter(outbox::Column::Id.is_in(ids))
-        .exec(db)
-        .await?;
-    Ok(())
+        .col_expr(outbox::Column::LastError, Expr::value(none));
+    finish(db, ids, lease, change).await
 }
 
 /// A transient failure: try again at `next_attempt_at`.
-pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, error: &str, next_attempt_at: DateTime<Utc>) -> Result<(), DbErr> {
-    let change = outbox::ActiveModel {
-        status: Set(Status::Retrying),
-        next_attempt_at: Set(next_attempt_at),
-        last_error: Set(Some(error.to_owned())),
-        ..Default::default()
-    };
-    finish(db, id, change).await
+pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, lease: Lease, error: &str, next_attempt_at: DateTime<Utc>) -> Result<u64, DbErr> {
+    let change = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(Status::Retrying))
+        .col_expr(outbox::Column::NextAttemptAt, Expr::value(next_attempt_at))
+        .col_expr(outbox::Column::LastError, Expr::value(Some(error.to_owned())));
+    finish(db, vec![id], lease, change).await
 }
 
-/// A permanent failure, or too many transient ones: not retried.
-pub async fn mark_failed(db: &impl ConnectionTrait, id: i32, error: &str) -> Result<(), DbErr> {
-    let change = outbox::ActiveModel {
-        status: Set(Status::Failed),
-        last_error: Set(Some(error.to_owned())),
-        ..Default::default()
-    };
-    finish(db, id, change).await
+/// A permanent failure, or too many transient ones: not retried. The content (a working
+/// link) is emptied: nothing will send it now.
+pub async fn mark_failed(db: &impl ConnectionTrait, id: i32, lease: Lease, error: &str) -> Result<u64, DbErr> {
+    let change = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(Status::Failed))
+        .col_expr(outbox::Column::Content, Expr::value(""))
+        .col_expr(outbox::Column::LastError, Expr::value(Some(error.to_owned())));
+    finish(db, vec![id], lease, change).await
+}
+
+/// Cancels the mail of invitation `invitation_id` that has not gone yet (queued, waiting for
+/// a retry, or being sent right now), emptying its content: a revoked link, or one a Resend
+/// replaced, must not be mailed. A message a worker is sending at this very moment may still
+/// reach the server; the worker's later update then finds it cancelled and leaves it so.
+/// Answers how many were cancelled.
+pub async fn cancel_unsent(db: &impl ConnectionTrait, invitation_id: i32) -> Result<u64, DbErr> {
+    let no_time: Option<DateTime<Utc>> = None;
+    let done = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(Status::Cancelled))
+        .col_expr(outbox::Column::Content, Expr::value(""))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(no_time))
+        .filter(outbox::Column::InvitationId.eq(invitation_id))
+        .filter(outbox::Column::Status.is_in([Status::Queued, Status::Retrying, Status::Sending]))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// Delay before retry number `attempts` (1-based): 5 s doubling each time, capped at 15 minutes.
 pub fn backoff(attempts: i32) -> Duration {
     let exponent = attempts.clamp(1, 16) as u32 - 1;
     Duration::seconds((5i64 << exponent).min(15 * 60))
+}
+
+/// `delay` plus a random 0 to 20 %, so messages that failed together (a relay that was down)
+/// do not all come back at the same moment.
+pub fn with_jitter(delay: Duration) -> Duration {
+    let mut byte = [0u8; 2];
+    let spread = match getrandom::fill(&mut byte) {
+        Ok(()) => u16::from_le_bytes(byte) as i64,
+        Err(_) => 0,
+    };
+    delay + Duration::milliseconds(delay.num_milliseconds() * spread / (5 * 65_535))
 }
 
 #[cfg(test)]
@@ -166,5 +207,12 @@ mod tests {
         assert_eq!(backoff(5), Duration::seconds(80));
         assert_eq!(backoff(9), Duration::minutes(15));
         assert_eq!(backoff(100), Duration::minutes(15));
+    }
+
+    #[test]
+    fn jitter_adds_at_most_a_fifth_and_spreads_retries() {
+        let delays: std::collections::HashSet<_> = (0..50).map(|_| with_jitter(Duration::seconds(80))).collect();
+        assert!(delays.iter().all(|d| *d >= Duration::seconds(80) && *d <= Duration::seconds(96)), "{delays:?}");
+        assert!(delays.len() > 1, "the same delay every time is no jitter");
     }
 }

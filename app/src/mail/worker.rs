@@ -1,6 +1,6 @@
 //! The background worker that drains the outbox.
 
-use super::outbox::{self, MAX_ATTEMPTS, OutboxSignal, backoff};
+use super::outbox::{self, Lease, MAX_ATTEMPTS, OutboxSignal, backoff};
 use super::templates::MailContent;
 use super::transport::{Mailer, SendError};
 use crate::ssr::Clock;
@@ -9,11 +9,17 @@ use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
 use tokio::time::Instant;
 
-/// Messages claimed at once, and how long they stay reserved for the worker that claimed them:
-/// long enough for every one of them to hit the 20 s SMTP timeout, so a slow server never
-/// lets another instance claim (and send) a message this worker still holds.
+/// Messages claimed at once.
 const BATCH: u64 = 50;
-const LEASE: i64 = 20 * 50 + 120;
+
+/// How long claimed messages stay reserved for the worker that claimed them: long enough for
+/// every one of them to hit the send timeout, and two minutes more, so a slow server never
+/// lets another instance claim (and send) a message this worker still holds. Should a worker
+/// overrun it all the same, its updates no longer match the row's lease and change nothing.
+fn lease(mailer: &Mailer) -> Duration {
+    let all = mailer.timeout() * BATCH as u32 + std::time::Duration::from_secs(120);
+    Duration::from_std(all).unwrap_or(Duration::hours(1))
+}
 /// Successes are recorded together once this much time has passed since the last record (and
 /// at the end of each batch). Fast sending (captured mail, a nearby relay) then costs one write
 /// per batch instead of one per few messages, and a crash mid-batch can resend at most what
@@ -25,7 +31,9 @@ const GATHER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Sends every message that is due now; answers how many were attempted.
 pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn Clock) -> Result<usize, DbErr> {
-    let claimed = outbox::claim_due(db, clock.now(), Duration::seconds(LEASE), BATCH).await?;
+    let claimed = outbox::claim_due(db, clock.now(), lease(mailer), BATCH).await?;
+    // One claim, one lease for all its rows.
+    let Some(lease) = claimed.first().and_then(Lease::of) else { return Ok(0) };
     let mut sent = Vec::new();
     let mut recorded_at = Instant::now();
     for mail in &claimed {
@@ -34,27 +42,36 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
             Ok(email) => mailer.send(mail.id, &mail.to_address, &email).await,
             Err(message) => Err(SendError { permanent: true, message }),
         };
+        // A status that cannot be written is logged and the batch goes on, so one bad row
+        // never leaves the messages already sent to be sent again when the lease runs out.
         match sending {
             Ok(()) => {
                 sent.push(mail.id);
                 tracing::info!(outbox_id = mail.id, attempts = mail.attempts, "mail sent");
                 if recorded_at.elapsed() >= FLUSH_EVERY {
-                    outbox::mark_sent(db, std::mem::take(&mut sent), clock.now()).await?;
+                    match outbox::mark_sent(db, sent.clone(), lease, clock.now()).await {
+                        Ok(_) => sent.clear(),
+                        Err(e) => tracing::error!(error = %e, "could not record sent mail yet; trying again at the end of the batch"),
+                    }
                     recorded_at = Instant::now();
                 }
             }
             Err(err) if err.permanent || mail.attempts >= MAX_ATTEMPTS => {
-                outbox::mark_failed(db, mail.id, &err.message).await?;
                 tracing::warn!(outbox_id = mail.id, error = %err.message, "mail failed; not retrying");
+                if let Err(e) = outbox::mark_failed(db, mail.id, lease, &err.message).await {
+                    tracing::error!(outbox_id = mail.id, error = %e, "could not record the failure; the message is tried again after its lease");
+                }
             }
             Err(err) => {
-                let next = clock.now() + backoff(mail.attempts);
-                outbox::mark_retry(db, mail.id, &err.message, next).await?;
+                let next = clock.now() + outbox::with_jitter(backoff(mail.attempts));
                 tracing::warn!(outbox_id = mail.id, error = %err.message, retry_at = %next, "mail not sent; will retry");
+                if let Err(e) = outbox::mark_retry(db, mail.id, lease, &err.message, next).await {
+                    tracing::error!(outbox_id = mail.id, error = %e, "could not record the retry; the message is tried again after its lease");
+                }
             }
         }
     }
-    outbox::mark_sent(db, sent, clock.now()).await?;
+    outbox::mark_sent(db, sent, lease, clock.now()).await?;
     Ok(claimed.len())
 }
 

@@ -4,8 +4,11 @@ use crate::helpers::spawn_app;
 use app::domain::Role;
 use app::error::AppError;
 use app::invitations::dto::InvitationStatus;
-use app::invitations::service::{list_invitations, resend, revoke};
-use app::ssr::Clock;
+use app::invitations::service::{invite_options, list_invitations, resend, revoke};
+use app::organisation::dto::UnitKind;
+use app::organisation::service::set_archived;
+use app::ssr::models::invitation as lifecycle;
+use app::ssr::{Clock, begin_write};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use chrono::Duration;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -102,4 +105,65 @@ async fn the_invitations_tab_filters_by_status_and_shows_the_newest_first() {
     assert_eq!(revoked.items[0].invitee, "gone@example.com");
     assert_eq!(all.items[0].invited_by, "Person corp@example.com");
     assert!(all.items.iter().all(|i| i.delivery.is_some()));
+}
+
+#[tokio::test]
+async fn an_invitation_into_an_archived_unit_is_not_resent_and_the_attempt_does_not_count() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let doomed = app.department("Paint Shop").await;
+    let id = app.invite(&corporate, "new@example.com", Role::Employee, Some(doomed)).await.unwrap();
+    let before = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    set_archived(&app.state.db, &corporate, UnitKind::Department, doomed, true, app.clock.now()).await.unwrap();
+
+    let resent = resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await;
+
+    assert!(matches!(resent, Err(AppError::Invalid(ref m)) if m.contains("archived")), "{resent:?}");
+    let after = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(after.token_hash, before.token_hash, "no new link");
+    let mails = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).count(&app.state.db).await.unwrap();
+    assert_eq!(mails, 1);
+    let left = app::invitations::service::remaining_this_hour(&app.state.db, corporate.user_id, app.clock.now(), 30).await.unwrap();
+    assert_eq!(left, 29, "only the first send counted");
+}
+
+#[tokio::test]
+async fn a_department_admin_whose_department_was_archived_is_offered_no_department() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let own = app.department("Paint Shop").await;
+    app.department("Assembly").await;
+    let quality = app.actor("quality@example.com", Role::QualityAdmin, Some(own)).await;
+    set_archived(&app.state.db, &corporate, UnitKind::Department, own, true, app.clock.now()).await.unwrap();
+
+    let offered = invite_options(&app.state.db, &quality, &app.state.settings, app.clock.now()).await.unwrap();
+
+    assert_eq!((offered.departments.len(), offered.fixed_department), (0, None));
+    let elsewhere = app.invite(&quality, "x@example.com", Role::Employee, None).await;
+    assert!(elsewhere.unwrap_err().for_field("department").is_some());
+}
+
+#[tokio::test]
+async fn a_revoke_that_commits_while_a_resend_waits_is_not_undone() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "race@example.com", Role::QualityAdmin, Some(app.department("Quality").await)).await.unwrap();
+    // Another admin's Revoke, holding its row lock, not yet committed.
+    let other_admin = begin_write(&app.state.db).await.unwrap();
+    assert!(lifecycle::revoke(&other_admin, id, app.clock.now()).await.unwrap());
+
+    let resending = {
+        let (db, settings, outbox, actor, now) =
+            (app.state.db.clone(), app.state.settings.clone(), app.state.outbox.clone(), corporate.clone(), app.clock.now());
+        tokio::spawn(async move { resend(&db, &actor, &settings, &outbox, now, id).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    other_admin.commit().await.unwrap();
+    let resent = resending.await.unwrap();
+
+    assert!(matches!(resent, Err(AppError::Invalid(_))), "{resent:?}");
+    let stored = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(stored.status.as_str(), "revoked", "the resend brought a revoked invitation back");
+    let mails = outbox::Entity::find().filter(outbox::Column::InvitationId.eq(id)).count(&app.state.db).await.unwrap();
+    assert_eq!(mails, 1, "no new link was mailed");
 }

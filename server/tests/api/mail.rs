@@ -1,12 +1,17 @@
 //! Mail through a real SMTP server process (aiosmtpd) on 127.0.0.1, and local capture.
 
-use crate::helpers::{client, eventually, spawn_app, spawn_app_with};
+use crate::helpers::{client, eventually, on_postgres, spawn_app, spawn_app_with};
 use app::domain::Role;
-use app::mail::outbox::Status::{Failed, Retrying, Sent};
+use app::invitations::dto::Delivery;
+use app::invitations::service::{list_invitations, resend, revoke};
+use app::mail::outbox::Status::{Cancelled, Failed, Retrying, Sent};
+use app::mail::templates::{MailContent, RenderedEmail};
+use app::ssr::Clock;
 use app::ssr::entities::{invitation, outbox};
+use app::ssr::raw::statement;
 use app::ssr::tokens::hash_token;
 use chrono::Duration;
-use sea_orm::EntityTrait;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,14 +28,23 @@ fn free_port() -> u16 {
 
 impl SmtpSink {
     fn start(port: u16, reply: Option<&str>) -> SmtpSink {
+        match reply {
+            Some(reply) => SmtpSink::start_with(port, &["--reply", reply]),
+            None => SmtpSink::start_with(port, &[]),
+        }
+    }
+
+    /// A relay that accepts connections and never answers.
+    fn start_stalled(port: u16) -> SmtpSink {
+        SmtpSink::start_with(port, &["--stall"])
+    }
+
+    fn start_with(port: u16, args: &[&str]) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let python = std::env::var("ONBOARD_SMTP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
         let mut command = Command::new(python);
-        command.arg(script).arg("--port").arg(port.to_string()).arg("--dir").arg(dir.path());
-        if let Some(reply) = reply {
-            command.arg("--reply").arg(reply);
-        }
+        command.arg(script).arg("--port").arg(port.to_string()).arg("--dir").arg(dir.path()).args(args);
         let mut child = command.stdout(Stdio::piped()).spawn().expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -134,6 +148,54 @@ async fn a_permanent_smtp_refusal_marks_the_mail_failed_without_retrying() {
     let row = only_outbox_row(&app).await;
     assert_eq!((row.status, row.attempts), (Failed, 1), "a 5xx is never retried");
     assert!(sink.messages().is_empty());
+    assert_eq!(row.content, "", "a failed message keeps no working link");
+}
+
+#[tokio::test]
+async fn revoking_cancels_mail_not_yet_sent_so_a_dead_link_is_never_mailed() {
+    let port = free_port();
+    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "revoked@example.com", Role::Employee, None).await.unwrap();
+    eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
+
+    revoke(&app.state.db, &corporate, app.clock.now(), id).await.unwrap();
+    let sink = SmtpSink::start(port, None);
+    app.clock.advance(Duration::minutes(16));
+    app.state.outbox.wake();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+
+    let row = only_outbox_row(&app).await;
+    assert_eq!((row.status, row.content.as_str()), (Cancelled, ""));
+    assert!(sink.messages().is_empty(), "the revoked link was mailed");
+    let listed = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
+    assert_eq!(listed.items[0].delivery, Some(Delivery::Cancelled));
+}
+
+#[tokio::test]
+async fn a_resend_cancels_the_old_links_mail_and_only_the_new_link_goes_out() {
+    let port = free_port();
+    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app.invite(&corporate, "again@example.com", Role::Employee, None).await.unwrap();
+    eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
+
+    resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
+    let sink = SmtpSink::start(port, None);
+    app.clock.advance(Duration::minutes(16));
+    app.state.outbox.wake();
+
+    let message = eventually("the new link", async || sink.messages().into_iter().next()).await;
+    let rows = eventually("both rows settled", async || {
+        let rows = outbox::Entity::find().order_by_asc(outbox::Column::Id).all(&app.state.db).await.unwrap();
+        Some(rows).filter(|rows| rows.len() == 2 && rows[1].status == Sent)
+    })
+    .await;
+    assert_eq!((rows[0].status, rows[0].content.as_str()), (Cancelled, ""));
+    let stored = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(hash_token(&link_token(message["text"].as_str().unwrap())), stored.token_hash, "the mailed link is the new one");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(sink.messages().len(), 1, "the old link was never mailed");
 }
 
 #[tokio::test]
@@ -147,9 +209,39 @@ async fn without_smtp_mail_is_captured_and_listed_for_this_machine() {
     let message = eventually("the captured message", async || read_files(&mail_dir, "txt").into_iter().next()).await;
     assert!(message.contains("To: local@example.com"));
     assert_eq!(read_files(&mail_dir, "eml").len(), 1, "the raw message is kept too");
-    let page = client().get(app.url("/mail")).send().await.unwrap().text().await.unwrap();
+    let page = client().get(app.url("/mail")).header("host", "onboard.test").send().await.unwrap().text().await.unwrap();
     assert!(page.contains("local@example.com"));
     assert!(page.contains(&format!("http://onboard.test/invitation/{}", link_token(&message))));
+}
+
+#[tokio::test]
+async fn the_captured_mail_page_answers_only_requests_to_the_public_address_not_through_a_proxy() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&corporate, "local@example.com", Role::Employee, None).await.unwrap();
+    let mail_dir = app.data_dir.path().join("mail");
+    let name = eventually("the captured message", async || {
+        let names: Vec<String> = std::fs::read_dir(&mail_dir).ok()?.filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".txt")).collect();
+        names.into_iter().next()
+    })
+    .await;
+    let get = |path: String, headers: &'static [(&'static str, &'static str)]| {
+        let mut request = client().get(app.url(&path));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        async move { request.send().await.unwrap().status() }
+    };
+
+    for path in ["/mail".to_owned(), format!("/mail/{name}")] {
+        assert_eq!(get(path.clone(), &[("host", "onboard.test")]).await, reqwest::StatusCode::OK, "{path}");
+        assert_eq!(get(path.clone(), &[]).await, reqwest::StatusCode::NOT_FOUND, "another Host: {path}");
+        let proxied = &[("host", "onboard.test"), ("x-forwarded-for", "203.0.113.9")];
+        assert_eq!(get(path.clone(), proxied).await, reqwest::StatusCode::NOT_FOUND, "through a proxy: {path}");
+        let forwarded = &[("host", "onboard.test"), ("forwarded", "for=203.0.113.9")];
+        assert_eq!(get(path.clone(), forwarded).await, reqwest::StatusCode::NOT_FOUND, "through a proxy: {path}");
+    }
 }
 
 #[tokio::test]
@@ -161,4 +253,112 @@ async fn the_captured_mail_page_does_not_exist_when_smtp_is_configured() {
     let response = client().get(app.url("/mail")).header("accept", "text/html").send().await.unwrap();
 
     assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_mail_server_that_never_answers_cannot_hold_the_mail_and_each_message_goes_once_it_answers() {
+    let port = free_port();
+    let stalled = SmtpSink::start_stalled(port);
+    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}")), ("SMTP_TIMEOUT", "2s")]).await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    for n in 0..3 {
+        app.invite(&corporate, &format!("w{n}@example.com"), Role::Employee, None).await.unwrap();
+    }
+
+    // Each send gives up after 2 s, so none is left "sending" behind a silent server.
+    let rows = eventually("all three waiting to retry", async || {
+        let rows = outbox::Entity::find().all(&app.state.db).await.unwrap();
+        Some(rows).filter(|rows| rows.len() == 3 && rows.iter().all(|r| r.status == Retrying))
+    })
+    .await;
+    assert!(rows.iter().all(|r| r.last_error.as_deref().is_some_and(|e| e.contains("did not finish"))), "{rows:?}");
+    drop(stalled);
+    let sink = SmtpSink::start(port, None);
+    app.clock.advance(Duration::minutes(16));
+    app.state.outbox.wake();
+
+    eventually("all three sent", async || {
+        let rows = outbox::Entity::find().all(&app.state.db).await.unwrap();
+        Some(()).filter(|()| rows.iter().all(|r| r.status == Sent))
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let mut to: Vec<String> = sink.messages().iter().map(|m| m["to"].as_str().unwrap().to_owned()).collect();
+    to.sort();
+    assert_eq!(to, ["w0@example.com", "w1@example.com", "w2@example.com"], "each message exactly once");
+}
+
+#[tokio::test]
+async fn a_status_that_cannot_be_written_for_one_message_does_not_send_the_others_twice() {
+    let port = free_port();
+    let sink = SmtpSink::start(port, None);
+    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}")), ("SMTP_TIMEOUT", "1s")]).await;
+    let db = &app.state.db;
+    // Due later, so both go out in one claim; the second cannot be rendered.
+    let later = app.clock.now() + Duration::hours(1);
+    let good = MailContent::Rendered(RenderedEmail { subject: "S".into(), text: "T".into(), html: "H".into() });
+    app::mail::outbox::enqueue(db, None, "good@example.com", &good, later).await.unwrap();
+    let bad = app::mail::outbox::enqueue(db, None, "bad@example.com", &good, later).await.unwrap();
+    let row = outbox::ActiveModel { id: Set(bad), content: Set("{}".into()), ..Default::default() };
+    outbox::Entity::update(row).exec(db).await.unwrap();
+    let refuse = if on_postgres() {
+        vec![
+            format!("CREATE FUNCTION refuse_fail() RETURNS trigger AS $$ BEGIN \
+               IF NEW.status = 'failed' AND OLD.id = {bad} THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"),
+            "CREATE TRIGGER refuse_fail BEFORE UPDATE ON email_outbox FOR EACH ROW EXECUTE FUNCTION refuse_fail()".to_owned(),
+        ]
+    } else {
+        vec![format!(
+            "CREATE TRIGGER refuse_fail BEFORE UPDATE ON email_outbox WHEN NEW.status = 'failed' AND OLD.id = {bad} \
+             BEGIN SELECT RAISE(ABORT, 'injected'); END"
+        )]
+    };
+    for sql in &refuse {
+        db.execute_raw(statement(db, sql, vec![])).await.unwrap();
+    }
+
+    app.clock.advance(Duration::hours(2));
+    app.state.outbox.wake();
+    eventually("the good message", async || sink.messages().into_iter().next()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let drop = if on_postgres() { "DROP TRIGGER refuse_fail ON email_outbox" } else { "DROP TRIGGER refuse_fail" };
+    db.execute_raw(statement(db, drop, vec![])).await.unwrap();
+    // Past every lease: whatever was left "sending" is claimed again now.
+    app.clock.advance(Duration::hours(1));
+    app.state.outbox.wake();
+    eventually("the bad message failed", async || {
+        let row = outbox::Entity::find_by_id(bad).one(db).await.unwrap()?;
+        Some(row).filter(|r| r.status == Failed)
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    assert_eq!(sink.messages().len(), 1, "the good message went out once");
+    let good_row = outbox::Entity::find().all(db).await.unwrap().into_iter().find(|r| r.id != bad).unwrap();
+    assert_eq!((good_row.status, good_row.attempts), (Sent, 1));
+}
+
+#[tokio::test]
+async fn a_4xx_answer_is_retried_with_backoff_and_gives_up_after_the_last_attempt() {
+    let port = free_port();
+    let _sink = SmtpSink::start(port, Some("451 4.3.0 Try again later"));
+    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&corporate, "later@example.com", Role::Employee, None).await.unwrap();
+
+    let row = eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
+    assert_eq!(row.attempts, 1);
+    assert!(row.last_error.as_deref().unwrap().contains("451"));
+    let wait = row.next_attempt_at - app.clock.now();
+    assert!(wait >= Duration::seconds(5) && wait <= Duration::seconds(6), "5 s and up to a fifth more: {wait}");
+
+    // One attempt short of the cap: the next 4xx is the last.
+    let last = outbox::ActiveModel { id: Set(row.id), attempts: Set(app::mail::outbox::MAX_ATTEMPTS - 1), ..Default::default() };
+    outbox::Entity::update(last).exec(&app.state.db).await.unwrap();
+    app.clock.advance(Duration::minutes(16));
+    app.state.outbox.wake();
+
+    let row = eventually("given up", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Failed)).await;
+    assert_eq!(row.attempts, app::mail::outbox::MAX_ATTEMPTS);
+    assert_eq!(row.content, "");
 }

@@ -25,7 +25,7 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     let drain = |dir: std::path::PathBuf| {
         let (db, clock) = (app.state.db.clone(), app.clock.clone());
         async move {
-            let mailer = Mailer::new(None, dir, "Onboard <onboard@localhost>").unwrap();
+            let mailer = Mailer::new(None, dir, "Onboard <onboard@localhost>", app::mail::transport::DEFAULT_SEND_TIMEOUT).unwrap();
             while worker::process_due(&db, &mailer, &clock).await.unwrap() > 0 {}
         }
     };

@@ -6,8 +6,8 @@ use app::accept::service::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete
 use app::domain::Role;
 use app::domain::password::verify_password;
 use app::error::AppError;
-use app::invitations::dto::Handout;
-use app::invitations::service::invite_shop_floor;
+use app::invitations::dto::{Handout, InvitationStatus};
+use app::invitations::service::{invite_shop_floor, list_invitations};
 use app::ssr::Clock;
 use app::ssr::entities::{audit_event, invitation, user};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -80,6 +80,23 @@ async fn five_wrong_codes_kill_the_code_for_good() {
     assert_eq!(right_code_too_late, Err(AppError::SetupCodeInvalid));
     let inv = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((inv.status.as_str(), inv.failed_attempts), ("expired", MAX_WRONG_CODES));
+}
+
+#[tokio::test]
+async fn a_code_killed_by_wrong_guesses_is_listed_as_expired_not_pending() {
+    let app = spawn_app().await;
+    let handout = handout(&app, "E-4577").await;
+    for _ in 0..MAX_WRONG_CODES {
+        let _ = setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await;
+    }
+    let admin = app.actor("viewer@example.com", Role::CorporateAdmin, None).await;
+
+    let all = list_invitations(&app.state.db, &admin, app.clock.now(), None, 1).await.unwrap();
+    let pending = list_invitations(&app.state.db, &admin, app.clock.now(), Some(InvitationStatus::Pending), 1).await.unwrap();
+
+    let listed = all.items.iter().find(|i| i.id == handout.invitation_id).expect("listed");
+    assert_eq!(listed.status, InvitationStatus::Expired);
+    assert!(pending.items.is_empty(), "the Pending filter and the status shown agree");
 }
 
 #[tokio::test]

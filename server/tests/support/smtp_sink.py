@@ -3,9 +3,11 @@
 
 Stores each message it accepts as <dir>/<n>.eml, with <dir>/<n>.json holding its decoded
 recipient, subject, text and HTML parts (so tests need no MIME decoder), or answers every message with --reply
-(for example "550 5.1.1 Mailbox unavailable") to test permanent failures. Listens on
-127.0.0.1 only and prints READY once it accepts connections.
+(for example "550 5.1.1 Mailbox unavailable") to test permanent failures. With --stall it is
+a relay that has hung: it accepts connections and never says a word. Listens on 127.0.0.1
+only and prints READY once it accepts connections.
 """
+import asyncio
 import argparse
 import email
 import email.policy
@@ -47,12 +49,27 @@ class Sink:
         return "250 2.0.0 Message accepted"
 
 
+async def stall(port):
+    async def hold(reader, writer):
+        await reader.read()  # until the client gives up and closes
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", port)
+    print("READY", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=pathlib.Path, required=True)
     parser.add_argument("--reply", default="")
+    parser.add_argument("--stall", action="store_true")
     args = parser.parse_args()
+    if args.stall:
+        asyncio.run(stall(args.port))
+        return
     args.dir.mkdir(parents=True, exist_ok=True)
     controller = Controller(Sink(args.dir, args.reply), hostname="127.0.0.1", port=args.port)
     controller.start()

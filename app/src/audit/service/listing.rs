@@ -6,7 +6,8 @@ use crate::dto::Page;
 use crate::error::AppError;
 use crate::policy::Scope;
 use crate::ssr::Actor;
-use crate::ssr::entities::{audit_event, user};
+use crate::ssr::entities::audit_event;
+use crate::ssr::models::user::names as user_names;
 use crate::ssr::pagination::fetch_page;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -116,13 +117,7 @@ pub async fn list_events(
         .flat_map(|e| [e.actor_user_id, (e.subject_type == Subject::USER).then_some(e.subject_id).flatten()])
         .flatten()
         .collect();
-    let names: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(people))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let names = user_names(db, people).await?;
     Ok(found.map(|events| {
         events
             .into_iter()

@@ -1,6 +1,6 @@
 //! Resend and Revoke on an invitation that has not been accepted.
 
-use super::assignment::assignment_of;
+use super::assignment::{Assignment, assignment_of};
 use super::availability::{IdentityKind, is_free};
 use super::rate_limit::reserve_attempt;
 use super::records::{clash_or_internal, invitation_event, invitation_mail};
@@ -52,10 +52,17 @@ pub async fn resend(
 ) -> Result<Option<Handout>, AppError> {
     let txn = begin_write(db).await?;
     let inv = find_open_in_scope(&txn, actor, id, now).await?;
+    let assignment = assignment_of(&txn, &inv).await?;
+    if assignment.department.iter().chain(&assignment.location).any(|unit| unit.archived) {
+        return Err(AppError::Invalid(
+            "This invitation's department or location has been archived. Invite the person again into current units."
+                .into(),
+        ));
+    }
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
     let outcome = match inv.kind {
-        invitation::Kind::ShopFloor => resend_handout(&txn, actor, settings, &inv, now).await.map(Some),
-        invitation::Kind::Email => resend_email(&txn, actor, settings, &inv, now).await.map(|()| None),
+        invitation::Kind::ShopFloor => resend_handout(&txn, actor, settings, &inv, &assignment, now).await.map(Some),
+        invitation::Kind::Email => resend_email(&txn, actor, settings, &inv, &assignment, now).await.map(|()| None),
     };
     // A refusal because the address or number is taken still counts as an attempt.
     if matches!(outcome, Ok(_) | Err(AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable)) {
@@ -78,7 +85,10 @@ async fn renew(
     taken: AppError,
 ) -> Result<DateTime<Utc>, AppError> {
     let expires_at = now + settings.invite_ttl;
-    lifecycle::renew(txn, inv.id, secret_hash, now, expires_at).await.map_err(|err| clash_or_internal(err, taken))?;
+    let renewed = lifecycle::renew(txn, inv.id, secret_hash, now, expires_at).await.map_err(|err| clash_or_internal(err, taken))?;
+    if !renewed {
+        return Err(not_open()); // revoked or accepted since it was read
+    }
     Ok(expires_at)
 }
 
@@ -87,6 +97,7 @@ async fn resend_email(
     actor: &Actor,
     settings: &Settings,
     inv: &invitation::Model,
+    assignment: &Assignment,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (Some(email), Some(canonical)) = (inv.email.clone(), inv.email_canonical.clone()) else {
@@ -98,8 +109,9 @@ async fn resend_email(
     }
     let token = SecretToken::generate();
     let expires_at = renew(txn, inv, token.hash(), now, settings, AppError::InvitationUnavailable).await?;
-    let assignment = assignment_of(txn, inv).await?;
-    let content = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
+    // The old link is dead: mail still carrying it must not go out.
+    outbox::cancel_unsent(txn, inv.id).await?;
+    let content = invitation_mail(settings, &actor.name, assignment, &token, expires_at);
     outbox::enqueue(txn, Some(inv.id), &email, &content, now).await?;
     let who = serde_json::json!({ "email": email });
     let event = invitation_event(AuditEventType::InvitationResent, actor.user_id, inv.id, inv.department_id, who, None);
@@ -111,6 +123,7 @@ async fn resend_handout(
     actor: &Actor,
     settings: &Settings,
     inv: &invitation::Model,
+    assignment: &Assignment,
     now: DateTime<Utc>,
 ) -> Result<Handout, AppError> {
     let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.clone()) else {
@@ -122,19 +135,20 @@ async fn resend_handout(
     let code = SetupCode::generate();
     let code_hash = hash_token(code.normalised());
     let expires_at = renew(txn, inv, code_hash, now, settings, AppError::EmployeeNumberUnavailable).await?;
-    let assignment = assignment_of(txn, inv).await?;
     let name = [inv.first_name.as_deref(), inv.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
     let worker = Worker { invitation_id: inv.id, name, employee_number: number };
-    issue_handout(txn, actor, settings, worker, &assignment, Code { code: &code, expires_at }, now).await
+    issue_handout(txn, actor, settings, worker, assignment, Code { code: &code, expires_at }, now).await
 }
 
-/// Revokes an invitation that has not been accepted: its link stops working at once.
+/// Revokes an invitation that has not been accepted: its link stops working at once, and mail
+/// carrying it that has not gone yet is cancelled.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let inv = find_open_in_scope(&txn, actor, id, now).await?;
     if !lifecycle::revoke(&txn, inv.id, now).await? {
         return Err(not_open());
     }
+    outbox::cancel_unsent(&txn, inv.id).await?;
     let who = serde_json::json!({ "email": inv.email, "employee_number": inv.employee_number });
     let event = invitation_event(AuditEventType::InvitationRevoked, actor.user_id, inv.id, inv.department_id, who, None);
     record(&txn, event, now).await?;

@@ -81,7 +81,8 @@ pub async fn assignment_of(db: &impl ConnectionTrait, inv: &invitation::Model) -
 }
 
 /// What the Invite dialog offers `actor`: active departments (only their own, fixed, for a
-/// Quality or HR Admin) and locations, and how many invitations they have left this hour.
+/// Quality or HR Admin; none if theirs has been archived) and locations, and how many
+/// invitations they have left this hour.
 pub async fn invite_options(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -92,7 +93,7 @@ pub async fn invite_options(
     let departments = list_units(db, UnitKind::Department, false).await?;
     let fixed_department = scope.department().and_then(|own| departments.iter().find(|d| d.id == own).cloned());
     Ok(InviteChoices {
-        departments: if fixed_department.is_some() { Vec::new() } else { departments },
+        departments: if scope.department().is_some() { Vec::new() } else { departments },
         locations: list_units(db, UnitKind::Location, false).await?,
         fixed_department,
         remaining_this_hour: remaining_this_hour(db, actor.user_id, now, settings.invite_rate_limit).await?,

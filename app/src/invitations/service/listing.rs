@@ -8,7 +8,8 @@ use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
 use crate::policy::Scope;
 use crate::ssr::Actor;
-use crate::ssr::entities::{invitation, outbox, user};
+use crate::ssr::entities::{invitation, outbox};
+use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{shown_as, status_at};
 use crate::ssr::pagination::fetch_page;
 use chrono::{DateTime, Utc};
@@ -29,6 +30,7 @@ async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<
                 outbox::Status::Sent => Delivery::Sent,
                 outbox::Status::Retrying => Delivery::Retrying,
                 outbox::Status::Failed => Delivery::Failed,
+                outbox::Status::Cancelled => Delivery::Cancelled,
                 outbox::Status::Queued | outbox::Status::Sending => Delivery::Queued,
             };
             Some((row.invitation_id?, state))
@@ -59,13 +61,7 @@ pub async fn list_invitations(
     let found = fetch_page(db, query, page).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
     let delivery = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
-    let inviters: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(inviter_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let inviters = names(db, inviter_ids).await?;
     Ok(found.map(|rows| {
         rows.into_iter()
             .filter_map(|inv| {

@@ -24,7 +24,8 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Where a message is: waiting, leased to a worker, done, waiting to be tried again, or given up.
+/// Where a message is: waiting, leased to a worker, done, waiting to be tried again, given up,
+/// or cancelled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Status {
@@ -38,6 +39,9 @@ pub enum Status {
     Retrying,
     #[sea_orm(string_value = "failed")]
     Failed,
+    /// Not to be sent: its invitation was revoked or resent with a new link first.
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
 }
 
 impl Status {
@@ -49,6 +53,7 @@ impl Status {
             Status::Sent => "sent",
             Status::Retrying => "retrying",
             Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
         }
     }
 }

@@ -27,13 +27,16 @@ pub fn open_condition(now: DateTime<Utc>) -> Condition {
     Condition::all().add(Expr::cust(IS_PENDING)).add(Column::ExpiresAt.gt(now))
 }
 
-/// The status shown for a stored invitation at `now`: a pending one past its expiry is Expired.
+/// The status shown for a stored invitation at `now`: a pending one past its expiry is
+/// Expired, and so is one marked expired before its time (a setup code killed by wrong
+/// guesses).
 pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> InvitationStatus {
     match invitation.status {
         Status::Accepted => InvitationStatus::Accepted,
         Status::Revoked => InvitationStatus::Revoked,
-        _ if invitation.expires_at <= now => InvitationStatus::Expired,
-        _ => InvitationStatus::Pending,
+        Status::Expired => InvitationStatus::Expired,
+        Status::Pending if invitation.expires_at <= now => InvitationStatus::Expired,
+        Status::Pending => InvitationStatus::Pending,
     }
 }
 
@@ -77,19 +80,30 @@ pub async fn mark_expired(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<()
     Ok(())
 }
 
-/// Gives invitation `id` a new secret and expiry, pending again; the old secret stops working
-/// at once, and the count of wrong setup codes starts again. A unique-index clash (another
-/// pending invitation for the same address or number) comes back as the database's error.
+/// Gives invitation `id` a new secret and expiry, pending again, if it is still pending or
+/// expired; answers whether it did. The old secret stops working at once, and the count of
+/// wrong setup codes starts again. Conditional, so a Revoke or an acceptance that commits
+/// first (PostgreSQL re-checks the condition once their lock is released) is never
+/// overwritten. A unique-index clash (another pending invitation for the same address or
+/// number) comes back as the database's error.
 pub async fn renew(
     db: &impl ConnectionTrait,
     id: i32,
     secret_hash: String,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let row = pending(ActiveModel { id: Set(id), failed_attempts: Set(0), ..Default::default() }, secret_hash, now, expires_at);
-    Entity::update(row).exec(db).await?;
-    Ok(())
+) -> Result<bool, DbErr> {
+    let renewed = Entity::update_many()
+        .col_expr(Column::TokenHash, Expr::value(secret_hash))
+        .col_expr(Column::Status, Expr::value(Status::Pending))
+        .col_expr(Column::FailedAttempts, Expr::value(0))
+        .col_expr(Column::CreatedAt, Expr::value(now))
+        .col_expr(Column::ExpiresAt, Expr::value(expires_at))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Status.is_in([Status::Pending, Status::Expired]))
+        .exec(db)
+        .await?;
+    Ok(renewed.rows_affected == 1)
 }
 
 /// Revokes invitation `id` if it is still pending or expired; answers whether it did. An

@@ -1,8 +1,23 @@
 //! Accounts: the one spelling of "active", and of a new active account.
 
-use crate::ssr::entities::user::{ActiveModel, Model, STATUS_ACTIVE};
+use crate::ssr::entities::user::{ActiveModel, Column, Entity, Model, STATUS_ACTIVE};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
+
+/// The names of these people (inviters, actors), by id, as the lists show them.
+pub async fn names(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, String>, DbErr> {
+    let rows: Vec<(i32, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Name)
+        .filter(Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
 
 /// Whether the account may sign in and act (it has not been switched off).
 pub fn is_active(user: &Model) -> bool {
