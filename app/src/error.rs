@@ -41,6 +41,9 @@ pub enum AppError {
     SignInLocked { minutes: i64 },
     #[error("Please sign in to continue.")]
     Unauthenticated,
+    /// Too many passwords are being checked at this moment; nothing was done or counted.
+    #[error("The server is busy. Please try again in a few seconds; nothing you entered was lost.")]
+    Busy,
     #[error("You do not have permission to do that.")]
     Forbidden,
     #[error("{0} was not found.")]
@@ -85,6 +88,7 @@ impl AppError {
             AppError::RateLimited { .. } | AppError::SignInLocked { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,
+            AppError::Busy => 503,
         }
     }
 }
@@ -102,6 +106,14 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(msg) => AppError::Invalid(format!("The request was not valid: {msg}")),
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::password::HashingBusy> for AppError {
+    fn from(_: crate::domain::password::HashingBusy) -> Self {
+        tracing::warn!("the password hashing queue is full; answering 503");
+        AppError::Busy
     }
 }
 

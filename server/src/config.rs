@@ -35,6 +35,9 @@ pub struct Config {
     pub smtp_url: Option<Url>,
     /// The most one message may take to send (`SMTP_TIMEOUT`).
     pub smtp_timeout: std::time::Duration,
+    /// How many password checks may wait for a hashing thread (`PASSWORD_HASH_QUEUE`); unset,
+    /// 64 per core.
+    pub password_hash_queue: Option<usize>,
     /// The sender of every email, as `Name <address>`.
     pub mail_from: String,
     pub invite_ttl: Duration,
@@ -43,6 +46,22 @@ pub struct Config {
     pub organisation_name: String,
     pub site_addr: SocketAddr,
     pub leptos: LeptosOptions,
+}
+
+/// `url` fit for a message or a log: any password replaced by `***`; unparsable text is
+/// shown only up to its first `@`.
+pub fn without_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) => match url.split_once('@') {
+            Some((_, host)) => format!("…@{host}"),
+            None => url.to_owned(),
+        },
+    }
 }
 
 fn duration(name: &'static str, value: &str) -> Result<Duration, ConfigError> {
@@ -68,7 +87,9 @@ impl Config {
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = match get("DATABASE_URL") {
             Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
-            Some(url) => return Err(bad("DATABASE_URL", format!("`{url}` is neither a sqlite: nor a postgres:// URL"))),
+            Some(url) => {
+                return Err(bad("DATABASE_URL", format!("`{}` is neither a sqlite: nor a postgres:// URL", without_password(&url))));
+            }
             None => format!("sqlite://{}?mode=rwc", data_dir.join("onboard.db").display()),
         };
         let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
@@ -103,6 +124,12 @@ impl Config {
                 .ok()
                 .filter(|d| (1..=600).contains(&d.as_secs()))
                 .ok_or_else(|| bad("SMTP_TIMEOUT", format!("`{text}` is not a duration from 1s to 10m, like 20s")))?,
+        };
+        let password_hash_queue = match get("PASSWORD_HASH_QUEUE") {
+            None => None,
+            Some(text) => Some(text.trim().parse().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
+                bad("PASSWORD_HASH_QUEUE", format!("`{text}` is not a whole number from 1 to 100000"))
+            })?),
         };
         let mail_capture = match get("MAIL_CAPTURE").as_deref().map(str::trim) {
             None | Some("off") => false,
@@ -155,6 +182,7 @@ impl Config {
             public_url,
             smtp_url,
             smtp_timeout,
+            password_hash_queue,
             mail_from,
             invite_ttl,
             invite_rate_limit,
@@ -221,10 +249,20 @@ mod tests {
             ("SMTP_TIMEOUT", "0s"),
             ("SMTP_TIMEOUT", "1h"),
             ("MAIL_CAPTURE", "yes"),
+            ("PASSWORD_HASH_QUEUE", "0"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert_eq!(err.name, name, "{value}");
         }
+    }
+
+    #[test]
+    fn a_bad_database_url_is_reported_without_its_password() {
+        let err = config(&[("DATABASE_URL", "mysql://onboard:hunter2secret@db/onboard")]).unwrap_err();
+        assert_eq!(err.name, "DATABASE_URL");
+        assert!(!err.to_string().contains("hunter2secret"), "{err}");
+        assert!(err.to_string().contains("mysql://onboard:***@db/onboard"), "{err}");
+        assert!(!without_password("not a url:hunter2secret@db").contains("hunter2secret"));
     }
 
     #[test]
@@ -241,5 +279,26 @@ mod tests {
     fn the_smtp_timeout_defaults_to_twenty_seconds() {
         assert_eq!(config(&[]).unwrap().smtp_timeout, std::time::Duration::from_secs(20));
         assert_eq!(config(&[("SMTP_TIMEOUT", "2s")]).unwrap().smtp_timeout, std::time::Duration::from_secs(2));
+    }
+
+    const VARIABLES: [&str; 16] = [
+        "DATA_DIR", "DATABASE_URL", "DATABASE_MAX_CONNECTIONS", "PUBLIC_URL", "SMTP_URL", "SMTP_TIMEOUT",
+        "PASSWORD_HASH_QUEUE", "MAIL_CAPTURE", "MAIL_FROM", "INVITE_RATE_LIMIT", "INVITE_TTL", "SESSION_TTL",
+        "ORGANISATION_NAME", "LEPTOS_SITE_ADDR", "LEPTOS_ENV", "LEPTOS_SITE_ROOT",
+    ];
+
+    proptest::proptest! {
+        /// Whatever the operator sets, the server starts or names the variable that is wrong;
+        /// it never panics.
+        #[test]
+        fn any_environment_gives_a_configuration_or_names_the_bad_variable(
+            values in proptest::collection::vec(proptest::option::of(".{0,40}"), VARIABLES.len()),
+        ) {
+            let vars: Vec<(&str, &str)> =
+                VARIABLES.iter().zip(&values).filter_map(|(k, v)| v.as_deref().map(|v| (*k, v))).collect();
+            if let Err(err) = config(&vars) {
+                proptest::prop_assert!(VARIABLES.contains(&err.name), "{}", err);
+            }
+        }
     }
 }

@@ -56,5 +56,9 @@ async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<Databa
             })
         });
     }
-    Database::connect(options).await.map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+    let shown = crate::config::without_password(&config.database_url);
+    Database::connect(options).await.map_err(|e| {
+        let reason = e.to_string().replace(&config.database_url, &shown);
+        anyhow::anyhow!("cannot connect to the database at {shown}: {reason}")
+    })
 }

@@ -14,7 +14,7 @@ use url::Url;
 pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut viewer = Viewer(None);
-    if !static_file && let Some(raw) = session_cookie(req.headers()) {
+    if !static_file && let Some(raw) = session_cookie(req.headers(), &state.settings) {
         match resolve_session(&state.db, &raw, state.clock.now()).await {
             Ok(actor) => viewer = Viewer(actor),
             Err(err) => {

@@ -8,6 +8,7 @@ use crate::middleware::{
 use app::invitations::service::InvitationWriter;
 use app::mail::outbox::OutboxSignal;
 use app::mail::{Mailer, worker};
+use app::ssr::supervise::supervise;
 use app::ssr::{Clock, Settings, SystemClock};
 use app::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -40,6 +41,11 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
+        if let Some(jobs) = config.password_hash_queue
+            && !app::domain::password::set_queue_capacity(jobs)
+        {
+            tracing::warn!("PASSWORD_HASH_QUEUE comes too late: password hashing had already started");
+        }
         let settings = Arc::new(Settings {
             public_url: config.public_url.clone(),
             organisation_name: config.organisation_name.clone(),
@@ -71,15 +77,19 @@ impl Application {
             None => tracing::info!("mail goes out over SMTP"),
         }
         let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()));
-        tokio::spawn(app::ssr::housekeeping::run(state.db.clone(), state.clock.clone()));
-        tokio::spawn(app::ssr::checkpoint::run(state.db.clone()));
-        tokio::spawn(worker::run(
-            writer_db,
-            mailer,
-            state.clock.clone(),
-            state.outbox.clone(),
-            std::time::Duration::from_secs(1),
-        ));
+        let (db, clock, outbox) = (state.db.clone(), state.clock.clone(), state.outbox.clone());
+        tokio::spawn(supervise("housekeeping", {
+            let (db, clock) = (db.clone(), clock.clone());
+            move || app::ssr::housekeeping::run(db.clone(), clock.clone())
+        }));
+        tokio::spawn(supervise("checkpoints", {
+            let db = db.clone();
+            move || app::ssr::checkpoint::run(db.clone())
+        }));
+        tokio::spawn(supervise("outbox worker", move || {
+            let poll = std::time::Duration::from_secs(1);
+            worker::run(writer_db.clone(), mailer.clone(), clock.clone(), outbox.clone(), poll)
+        }));
         Ok(Application { listener, router, state })
     }
 

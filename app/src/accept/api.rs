@@ -15,7 +15,7 @@ pub async fn invitation_details() -> Result<InvitationPage, AppError> {
             return Ok(InvitationPage::SignedIn { name: actor.name });
         }
         let state = app_state()?;
-        let (_, details) = service::open_invitation(&state.db, &state.settings, &ssr::token()?, state.clock.now()).await?;
+        let (_, details) = service::open_invitation(&state.db, &state.settings, &ssr::token(&state.settings)?, state.clock.now()).await?;
         Ok(InvitationPage::Open(details))
     }.await)
 }
@@ -40,7 +40,7 @@ pub async fn accept_invitation(
         ssr::refuse_if_signed_in()?;
         let state = app_state()?;
         let form = AcceptForm { password, password_confirmation, first_name, last_name, job_title, phone, language };
-        let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &ssr::token()?, form).await?;
+        let (_, session) = service::accept(&state.db, &state.settings, state.clock.now(), &ssr::token(&state.settings)?, form).await?;
         ssr::welcome(&session, service::invitation_clear_cookie(&state.settings), &state.settings)
     }.await)
 }
@@ -49,11 +49,13 @@ pub async fn accept_invitation(
 #[server(endpoint = "setup_page_state")]
 pub async fn setup_page_state() -> Result<SetupPageInfo, AppError> {
     use crate::ssr::{respond, viewer};
+    use crate::state::app_state;
     respond(async {
+        let state = app_state()?;
         let parts: http::request::Parts = expect_context();
         Ok(SetupPageInfo {
             signed_in_as: viewer()?.map(|actor| actor.name),
-            code_from_link: crate::accept::service::setup_cookie(&parts.headers).is_some(),
+            code_from_link: crate::accept::service::setup_cookie(&parts.headers, &state.settings).is_some(),
         })
     }.await)
 }
@@ -80,7 +82,7 @@ pub async fn complete_setup(
         let state = app_state()?;
         let parts: http::request::Parts = expect_context();
         let setup_code = match setup_code.trim() {
-            "" => service::setup_cookie(&parts.headers).unwrap_or_default(),
+            "" => service::setup_cookie(&parts.headers, &state.settings).unwrap_or_default(),
             _ => setup_code,
         };
         let form = SetupForm {
@@ -103,9 +105,9 @@ mod ssr {
     use leptos::prelude::expect_context;
 
     /// The invitation token this browser holds from a link.
-    pub fn token() -> Result<String, AppError> {
+    pub fn token(settings: &Settings) -> Result<String, AppError> {
         let parts: http::request::Parts = expect_context();
-        service::invitation_cookie(&parts.headers).ok_or(AppError::InvitationLinkInvalid)
+        service::invitation_cookie(&parts.headers, settings).ok_or(AppError::InvitationLinkInvalid)
     }
 
     /// A new account is never made from a browser someone is signed in on.

@@ -55,12 +55,13 @@ pub struct Verdict {
 
 /// Checks an identifier and a password or PIN. An unknown identifier, a disabled account and a
 /// wrong password all cost one argon2 verification, so the timing does not tell them apart.
+/// `Busy` when the hashing queue is full (nothing was checked).
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     id: &Identifier,
     password: String,
     decoy_hash: &str,
-) -> Result<Verdict, DbErr> {
+) -> Result<Verdict, AppError> {
     let column = match id {
         Identifier::Email(canonical) => Some((user::Column::EmailCanonical, canonical)),
         Identifier::EmployeeNumber(canonical) => Some((user::Column::EmployeeNumberCanonical, canonical)),
@@ -72,7 +73,7 @@ pub async fn authenticate(
     };
     let usable = found.as_ref().filter(|u| is_active(u) && u.password_hash.is_some());
     let hash = usable.and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());
-    let matches = verify_password(password, hash).await;
+    let matches = verify_password(password, hash).await?;
     let accepted = usable.is_some() && matches;
     Ok(Verdict { found, accepted })
 }
@@ -208,7 +209,7 @@ pub async fn create_account(
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::field("name", "Enter a name of 1 to 200 characters."));
     }
-    let hash = hash_password(&account.password).await;
+    let hash = hash_password(&account.password).await?;
     let who = user::ActiveModel {
         email: Set(Some(account.email.as_str().to_owned())),
         email_canonical: Set(Some(account.email.canonical().to_owned())),
@@ -223,8 +224,8 @@ pub async fn create_account(
 }
 
 /// The session cookie value sent by the browser, if any.
-pub fn session_cookie(headers: &http::HeaderMap) -> Option<String> {
-    crate::ssr::cookie_value(headers, SESSION_COOKIE)
+pub fn session_cookie(headers: &http::HeaderMap, settings: &Settings) -> Option<String> {
+    crate::ssr::cookie_value(headers, SESSION_COOKIE, settings)
 }
 
 /// `Set-Cookie` for a new session: HttpOnly, SameSite=Lax, Secure over https.

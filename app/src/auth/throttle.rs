@@ -132,7 +132,17 @@ pub async fn sign_in(
     let id = Identifier::parse(identifier);
     let account = hash_token(&id.key());
     let reservation = reserve(db, &account, client, now).await?;
-    let verdict = authenticate(db, &id, password, decoy_hash).await?;
+    let verdict = match authenticate(db, &id, password, decoy_hash).await {
+        Ok(verdict) => verdict,
+        Err(AppError::Busy) => {
+            // Nothing was checked: the attempt must not count as a failure.
+            let release = "DELETE FROM sign_in_failures WHERE id = (SELECT MAX(id) FROM sign_in_failures \
+                WHERE account = $1 AND client = $2 AND failed_at = $3)";
+            db.execute_raw(statement(db, release, vec![account.into(), client.into(), now.into()])).await?;
+            return Err(AppError::Busy);
+        }
+        Err(other) => return Err(other),
+    };
     match verdict.found {
         Some(user) if verdict.accepted => {
             db.execute_raw(statement(db, "DELETE FROM sign_in_failures WHERE account = $1", vec![account.into()]))

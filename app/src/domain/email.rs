@@ -49,10 +49,13 @@ impl WorkEmail {
         if !domain_ok {
             return Err(invalid());
         }
-        Ok(WorkEmail {
-            display: format!("{local}@{ascii_domain}"),
-            canonical: format!("{}@{ascii_domain}", local.to_lowercase()),
-        })
+        let display = format!("{local}@{ascii_domain}");
+        // An international domain can grow several times over in its ASCII form: what is
+        // stored must still fit the limit (and the columns).
+        if display.chars().count() > MAX_EMAIL_LEN {
+            return Err(format!("An email address has at most {MAX_EMAIL_LEN} characters."));
+        }
+        Ok(WorkEmail { canonical: format!("{}@{ascii_domain}", local.to_lowercase()), display })
     }
 
     pub fn as_str(&self) -> &str {
@@ -94,6 +97,13 @@ mod tests {
                     "anna@exa mple.com", "a..b@example.com", "anna@-example.com", "a,b@example.com"] {
             assert!(WorkEmail::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn an_address_whose_ascii_domain_outgrows_the_limit_is_rejected() {
+        let long = format!("a@{}de", "ü.".repeat(100));
+        assert!(long.chars().count() <= MAX_EMAIL_LEN, "short enough as typed");
+        assert!(WorkEmail::parse(&long).unwrap_err().contains("at most 254"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Password policy and argon2id hashing.
 //!
 //! Hashing is CPU-heavy by design, so callers run it through [`hash_password`] /
-//! [`verify_password`], which move the work off the async runtime.
+//! [`verify_password`], which move the work off the async runtime onto a few threads of its
+//! own, behind a queue of bounded length: when it is full the answer is [`HashingBusy`] at
+//! once, so a flood of sign-ins cannot make every later one wait without end.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -60,23 +62,36 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The hashing queue is full: too many passwords are waiting to be hashed or checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashingBusy;
+
+/// Jobs that may wait for a hashing thread, per thread, unless the operator says otherwise.
+pub const DEFAULT_QUEUE_PER_THREAD: usize = 64;
+
+/// Sets how many hashing jobs may wait at most (`PASSWORD_HASH_QUEUE`); only before the first
+/// hash, which starts the threads. Answers whether it was taken.
+pub fn set_queue_capacity(jobs: usize) -> bool {
+    hash_pool::CAPACITY.set(jobs.max(1)).is_ok()
+}
+
 /// Runs `job` on the hashing threads and waits for its answer without blocking the runtime.
-async fn on_hashing_thread<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> R {
+async fn on_hashing_thread<R: Send + 'static>(job: impl FnOnce() -> R + Send + 'static) -> Result<R, HashingBusy> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     hash_pool::submit(Box::new(move || {
         let _ = tx.send(job());
-    }));
-    rx.await.expect("password hashing panicked")
+    }))?;
+    Ok(rx.await.expect("password hashing panicked"))
 }
 
 /// Hashes on a hashing thread.
-pub async fn hash_password(password: &NewPassword) -> String {
+pub async fn hash_password(password: &NewPassword) -> Result<String, HashingBusy> {
     let password = password.expose().to_owned();
     on_hashing_thread(move || hash_blocking(&password)).await
 }
 
 /// Verifies on a hashing thread; a malformed stored hash simply does not match.
-pub async fn verify_password(password: String, hash: String) -> bool {
+pub async fn verify_password(password: String, hash: String) -> Result<bool, HashingBusy> {
     on_hashing_thread(move || verify_blocking(&password, &hash)).await
 }
 
@@ -85,24 +100,34 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 /// is running, yet page requests still get a core the moment they need one. (Tokio's blocking
 /// pool would start up to 512 threads and compete with request handling on equal terms.)
 mod hash_pool {
-    use std::sync::mpsc::{Receiver, Sender, channel};
+    use super::{DEFAULT_QUEUE_PER_THREAD, HashingBusy};
+    use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
     use std::sync::{Arc, Mutex, OnceLock};
 
     type Job = Box<dyn FnOnce() + Send>;
 
     /// A process-wide resource like the runtime itself: started on first use, never torn down.
-    static QUEUE: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    static QUEUE: OnceLock<SyncSender<Job>> = OnceLock::new();
+    /// How many jobs may wait; set before the first use, else one queue per thread's worth.
+    pub static CAPACITY: OnceLock<usize> = OnceLock::new();
 
-    pub fn submit(job: Job) {
-        let queue = QUEUE.get_or_init(start);
-        let sender = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        sender.send(job).expect("hashing threads never exit");
+    pub fn submit(job: Job) -> Result<(), HashingBusy> {
+        match QUEUE.get_or_init(start).try_send(job) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => Err(HashingBusy),
+            Err(TrySendError::Disconnected(_)) => panic!("hashing threads never exit"),
+        }
     }
 
-    fn start() -> Mutex<Sender<Job>> {
-        let (tx, rx) = channel::<Job>();
+    fn threads() -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+
+    fn start() -> SyncSender<Job> {
+        let capacity = *CAPACITY.get_or_init(|| threads() * DEFAULT_QUEUE_PER_THREAD);
+        let (tx, rx) = sync_channel::<Job>(capacity);
         let rx = Arc::new(Mutex::new(rx));
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = threads();
         for n in 0..threads {
             let rx = rx.clone();
             std::thread::Builder::new()
@@ -110,7 +135,7 @@ mod hash_pool {
                 .spawn(move || work(rx))
                 .expect("can start a hashing thread");
         }
-        Mutex::new(tx)
+        tx
     }
 
     fn work(rx: Arc<Mutex<Receiver<Job>>>) {
@@ -149,12 +174,12 @@ pub async fn time_one_hash(samples: u32) -> std::time::Duration {
     let password = NewPassword("a sample passphrase to time".to_owned());
     // The first hashes also pay for starting the hashing threads and warming the allocator.
     for _ in 0..3 {
-        hash_password(&password).await;
+        let _ = hash_password(&password).await;
     }
     let mut times = Vec::new();
     for _ in 0..samples {
         let start = std::time::Instant::now();
-        hash_password(&password).await;
+        let _ = hash_password(&password).await;
         times.push(start.elapsed());
     }
     times.sort();
@@ -167,7 +192,8 @@ pub async fn decoy_hash() -> String {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the OS random generator is available");
     let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    hash_password(&NewPassword(secret)).await
+    // The first hash of the process: the queue is empty.
+    hash_password(&NewPassword(secret)).await.expect("the hashing queue is empty at start-up")
 }
 
 #[cfg(test)]
@@ -184,14 +210,14 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_own_password_and_no_other() {
         let password = NewPassword::parse("correct horse battery".into(), "").unwrap();
-        let hash = hash_password(&password).await;
+        let hash = hash_password(&password).await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password("correct horse battery".into(), hash.clone()).await);
-        assert!(!verify_password("correct horse battery!".into(), hash).await);
+        assert!(verify_password("correct horse battery".into(), hash.clone()).await.unwrap());
+        assert!(!verify_password("correct horse battery!".into(), hash).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_malformed_stored_hash_never_matches() {
-        assert!(!verify_password("anything at all".into(), "not-a-hash".into()).await);
+        assert!(!verify_password("anything at all".into(), "not-a-hash".into()).await.unwrap());
     }
 }

@@ -32,11 +32,23 @@ pub fn full_name(first: &PersonName, last: &PersonName) -> String {
     format!("{} {}", first.0, last.0)
 }
 
+/// Invisible characters that change how text around them is shown (text-direction overrides
+/// and isolates, zero-width characters, the soft hyphen): in a name they could make an admin
+/// read something other than what is stored.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
 /// Trimmed text with whitespace runs made one space, at most `max` characters; `None` when
 /// empty.
 pub fn tidy(value: &str, max: usize) -> Result<Option<String>, String> {
     if value.chars().any(char::is_control) {
         return Err("Remove the line breaks or control characters.".to_owned());
+    }
+    if value.chars().any(is_invisible_format) {
+        return Err("Remove the invisible or text-direction characters.".to_owned());
     }
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if value.chars().count() > max {
@@ -53,6 +65,14 @@ mod tests {
     fn a_name_is_tidied_and_required() {
         assert_eq!(PersonName::parse("  Ana  María ", "Enter it.").unwrap().as_str(), "Ana María");
         assert_eq!(PersonName::parse("   ", "Enter it."), Err("Enter it.".to_owned()));
+    }
+
+    #[test]
+    fn text_direction_overrides_and_zero_width_characters_are_refused() {
+        for spoof in ["Ana\u{202E}nimda", "Ana\u{200B}", "\u{2066}Ana\u{2069}", "An\u{00AD}a", "\u{FEFF}Ana"] {
+            assert!(PersonName::parse(spoof, "Enter it.").unwrap_err().contains("invisible"), "{spoof:?}");
+        }
+        assert!(PersonName::parse("Zoë O'Brien-Łukasik", "Enter it.").is_ok());
     }
 
     #[test]

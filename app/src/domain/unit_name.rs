@@ -15,7 +15,7 @@ impl UnitName {
         if name.chars().count() > MAX_UNIT_NAME {
             return Err(format!("Use at most {MAX_UNIT_NAME} characters."));
         }
-        if name.chars().any(char::is_control) {
+        if name.chars().any(|c| c.is_control() || super::person_name::is_invisible_format(c)) {
             return Err("The name contains characters that are not allowed.".into());
         }
         Ok(UnitName(name))
@@ -47,6 +47,12 @@ mod tests {
         assert!(UnitName::parse("   ").is_err());
         assert!(UnitName::parse(&"x".repeat(121)).is_err());
         assert!(UnitName::parse(&"x".repeat(120)).is_ok());
+    }
+
+    #[test]
+    fn text_direction_overrides_are_rejected() {
+        assert!(UnitName::parse("Paint\u{202E}pohS").is_err());
+        assert!(UnitName::parse("Paint\u{200B}Shop").is_err());
     }
 
     #[test]

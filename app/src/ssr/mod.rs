@@ -11,6 +11,7 @@ pub mod pagination;
 pub mod raw;
 pub mod request;
 pub mod settings;
+pub mod supervise;
 pub mod tokens;
 pub mod transaction;
 

@@ -85,6 +85,9 @@ pub fn require_admin() -> Result<Actor, AppError> {
     if actor.role.is_admin() { Ok(actor) } else { Err(AppError::Forbidden) }
 }
 
+/// How long a client told "busy" (503) should wait before trying again.
+const BUSY_RETRY_AFTER_SECS: &str = "2";
+
 /// Sets the response status from the outcome, so HTTP clients see 401/403/404 and not 500.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result {
@@ -92,19 +95,26 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
             response.set_status(status);
         }
+        if *err == AppError::Busy {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from_static(BUSY_RETRY_AFTER_SECS));
+        }
     }
     result
 }
 
-/// The value of cookie `name` in a request's headers, if the browser sent it.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+/// The value of our cookie `base` (named as [`Settings::cookie_name`] says) in a request's
+/// headers, if the browser sent it.
+///
+/// [`Settings::cookie_name`]: super::Settings::cookie_name
+pub fn cookie_value(headers: &http::HeaderMap, base: &str, settings: &super::Settings) -> Option<String> {
+    let name = settings.cookie_name(base);
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(cookie::Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == name)
+        .find(|c| c.name() == name.as_str())
         .map(|c| c.value().to_owned())
 }
 
@@ -117,7 +127,7 @@ pub fn cookie_header(
     max_age: cookie::time::Duration,
     settings: &super::Settings,
 ) -> String {
-    cookie::Cookie::build((name, value.to_owned()))
+    cookie::Cookie::build((settings.cookie_name(name), value.to_owned()))
         .path("/")
         .http_only(true)
         .same_site(cookie::SameSite::Lax)

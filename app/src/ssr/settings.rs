@@ -25,4 +25,11 @@ impl Settings {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
     }
+
+    /// The name cookie `base` goes by: over https with the `__Host-` prefix, which browsers
+    /// accept only from this exact origin, Secure, for path `/` and with no `Domain`, so no
+    /// sibling subdomain can set or shadow it.
+    pub fn cookie_name(&self, base: &str) -> String {
+        if self.secure_cookies() { format!("__Host-{base}") } else { base.to_owned() }
+    }
 }

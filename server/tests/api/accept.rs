@@ -394,3 +394,18 @@ async fn the_new_user_is_listed_in_users_and_the_invitation_shows_accepted() {
     assert!(users.contains("Nia Ellis") && users.contains("nia@example.com"), "{users}");
     assert!(invitations.contains("\"status\":\"Accepted\""), "{invitations}");
 }
+
+#[tokio::test]
+async fn the_longest_first_and_last_names_the_form_allows_make_an_account() {
+    let app = spawn_app().await;
+    let admin = admin(&app).await;
+    let token = app.invite_for_token(&admin, "long@example.com", Role::Employee, None).await;
+    let browser = app.follow_link(&token).await;
+    let (first, last) = ("Á".repeat(100), "Ž".repeat(100));
+
+    let response = app.accept(&browser, &[("first_name", &first), ("last_name", &last)]).await;
+
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    let created = user::Entity::find().filter(user::Column::Email.eq("long@example.com")).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(created.name.chars().count(), 201);
+}

@@ -10,7 +10,7 @@ use app::invitations::dto::{Handout, InvitationStatus};
 use app::invitations::service::{invite_shop_floor, list_invitations};
 use app::ssr::Clock;
 use app::ssr::entities::{audit_event, invitation, user};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
 use std::sync::Arc;
 
 pub async fn handout(app: &TestApp, number: &str) -> Handout {
@@ -47,7 +47,7 @@ async fn the_worker_sets_a_pin_with_the_code_and_becomes_active_with_a_create_ev
 
     let worker = user::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((worker.employee_number.as_deref(), worker.email.as_deref(), worker.status.as_str()), (Some("E-4577"), None, "active"));
-    assert!(verify_password("482139".into(), worker.password_hash.unwrap()).await);
+    assert!(verify_password("482139".into(), worker.password_hash.unwrap()).await.unwrap());
     let inv = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((inv.status.as_str(), inv.accepted_user_id), ("accepted", Some(id)));
     let event = audit_event::Entity::find().filter(audit_event::Column::EventType.eq("user.created")).one(&app.state.db).await.unwrap().unwrap();
@@ -179,4 +179,51 @@ async fn over_http_the_qr_link_carries_the_code_and_the_worker_then_signs_in_wit
 
     assert_eq!(signed_in.status(), reqwest::StatusCode::OK);
     assert_eq!(wrong_pin.status(), reqwest::StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_setup_page_allows_only_scripts_with_its_nonce() {
+    let app = spawn_app().await;
+
+    let response = app.page(&crate::helpers::client(), "/setup").await;
+
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.starts_with("default-src 'self'; script-src 'self' 'nonce-"), "{csp}");
+    let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "inline scripts need the nonce: {csp}");
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+#[tokio::test]
+async fn thirty_simultaneous_wrong_codes_from_one_client_are_counted_exactly_to_the_limit() {
+    let app = spawn_app().await;
+    handout(&app, "E-4577").await;
+
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let (db, settings, now) = (app.state.db.clone(), app.state.settings.clone(), app.clock.now());
+            let guess = form("E-4577", "0000-0000-0000", "482139");
+            tokio::spawn(async move { complete_setup(&db, &settings, now, "10.0.0.9", guess).await.map(|_| ()) })
+        })
+        .collect();
+    let mut wrong = 0;
+    let mut stopped = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Err(AppError::SetupCodeInvalid) => wrong += 1,
+            Err(AppError::Invalid(m)) if m.contains("Too many wrong setup codes") => stopped += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    assert_eq!((wrong, stopped), (MAX_WRONG_CODES_PER_CLIENT, 30 - MAX_WRONG_CODES_PER_CLIENT));
+    let db = &app.state.db;
+    let sql = "SELECT COUNT(*) AS n FROM setup_attempts WHERE client = $1";
+    let recorded = Count::find_by_statement(app::ssr::raw::statement(db, sql, vec!["10.0.0.9".into()])).one(db).await.unwrap().unwrap();
+    assert_eq!(recorded.n, MAX_WRONG_CODES_PER_CLIENT);
 }

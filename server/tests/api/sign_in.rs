@@ -4,7 +4,7 @@ use app::ssr::entities::session;
 use app::ssr::tokens::hash_token;
 use chrono::Duration;
 use reqwest::StatusCode;
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, FromQueryResult};
 use std::time::Instant;
 
 fn session_cookie(response: &reqwest::Response) -> String {
@@ -13,7 +13,7 @@ fn session_cookie(response: &reqwest::Response) -> String {
         .get_all("set-cookie")
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("onboard_session="))
+        .find(|c| c.starts_with("onboard_session=") || c.starts_with("__Host-onboard_session="))
         .expect("a session cookie is set")
 }
 
@@ -142,7 +142,10 @@ async fn the_session_cookie_is_secure_when_the_public_url_is_https() {
 
     let response = app.call(&client(), "sign_in", &[("email", "boss@example.com"), ("password", PASSWORD)]).await;
 
-    assert!(session_cookie(&response).contains("Secure"));
+    let cookie = session_cookie(&response);
+    assert!(cookie.contains("Secure"));
+    assert!(cookie.starts_with("__Host-onboard_session="), "over https the cookie is bound to this origin: {cookie}");
+    assert!(cookie.contains("Path=/") && !cookie.contains("Domain"), "{cookie}");
 }
 
 #[tokio::test]
@@ -155,4 +158,71 @@ async fn the_sign_in_page_is_served_with_its_form() {
     let html = page.text().await.unwrap();
     assert!(html.contains("Sign in to Onboard"));
     assert!(html.contains("name=\"password\""));
+}
+
+#[tokio::test]
+async fn signing_in_on_a_shared_terminal_ends_the_previous_persons_session() {
+    let app = spawn_app().await;
+    app.user("first@example.com", Role::Employee, None).await;
+    app.user("second@example.com", Role::Employee, None).await;
+    let terminal = client();
+    let first = app.call(&terminal, "sign_in", &[("email", "first@example.com"), ("password", PASSWORD)]).await;
+    let first_cookie = session_cookie(&first).split(';').next().unwrap().to_owned();
+
+    let second = app.call(&terminal, "sign_in", &[("email", "second@example.com"), ("password", PASSWORD)]).await;
+
+    assert_eq!(second.status(), StatusCode::OK);
+    let replayed = client()
+        .post(app.url("/api/get_current_user"))
+        .header("cookie", first_cookie)
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replayed.text().await.unwrap(), "null", "the first person's session still works");
+    assert_eq!(session::Entity::find().all(&app.state.db).await.unwrap().len(), 1);
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+#[tokio::test]
+async fn sign_ins_past_the_hashing_queue_get_a_quick_503_and_count_as_nothing() {
+    let app = spawn_app_with(&[("PASSWORD_HASH_QUEUE", "1")]).await;
+    app.user("real@example.com", Role::Employee, None).await;
+
+    let tasks: Vec<_> = (0..40)
+        .map(|n| {
+            let url = app.url("/api/sign_in");
+            tokio::spawn(async move {
+                let form = [("email", format!("ghost{n}@example.com")), ("password", "not the password".to_owned())];
+                let response = client().post(url).header("Sec-Fetch-Site", "same-origin").form(&form).send().await.unwrap();
+                let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+                (response.status(), retry_after, response.text().await.unwrap())
+            })
+        })
+        .collect();
+    let mut refused = 0;
+    let mut busy = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            (StatusCode::UNAUTHORIZED, _, _) => refused += 1,
+            (StatusCode::SERVICE_UNAVAILABLE, Some(wait), body) => {
+                assert_eq!(wait, "2");
+                assert_eq!(serde_json::from_str::<app::error::AppError>(&body).unwrap(), app::error::AppError::Busy);
+                busy += 1;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    assert!(busy > 0, "the queue never filled ({refused} refused)");
+    let db = &app.state.db;
+    let sql = "SELECT COUNT(*) AS n FROM sign_in_failures";
+    let failures = Count::find_by_statement(app::ssr::raw::statement(db, sql, vec![])).one(db).await.unwrap().unwrap();
+    assert_eq!(failures.n, refused, "a 503 must not count as a failed sign-in");
+    let after = app.call(&client(), "sign_in", &[("email", "real@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(after.status(), StatusCode::OK, "once the flood has passed, sign-in works");
 }

@@ -36,7 +36,7 @@ pub async fn accept(
         return Err(AppError::field("password_confirmation", "The two passwords do not match."));
     }
     let profile = Profile::parse(&form.first_name, &form.last_name, &form.job_title, &form.phone, &form.language)?;
-    let hash = hash_password(&password).await;
+    let hash = hash_password(&password).await?;
     complete_sign_up(db, settings, now, &inv, &details, &profile, hash).await
 }
 

@@ -24,8 +24,8 @@ pub fn looks_like_token(raw: &str) -> bool {
 }
 
 /// The invitation token the browser holds, if any.
-pub fn invitation_cookie(headers: &http::HeaderMap) -> Option<String> {
-    crate::ssr::cookie_value(headers, INVITATION_COOKIE).filter(|token| looks_like_token(token))
+pub fn invitation_cookie(headers: &http::HeaderMap, settings: &Settings) -> Option<String> {
+    crate::ssr::cookie_value(headers, INVITATION_COOKIE, settings).filter(|token| looks_like_token(token))
 }
 
 /// `Set-Cookie` carrying a token from a link.
@@ -42,8 +42,8 @@ pub fn invitation_clear_cookie(settings: &Settings) -> String {
 pub const SETUP_COOKIE: &str = "onboard_setup";
 
 /// The setup code the browser holds from a QR link, if any.
-pub fn setup_cookie(headers: &http::HeaderMap) -> Option<String> {
-    crate::ssr::cookie_value(headers, SETUP_COOKIE)
+pub fn setup_cookie(headers: &http::HeaderMap, settings: &Settings) -> Option<String> {
+    crate::ssr::cookie_value(headers, SETUP_COOKIE, settings)
         .and_then(|code| crate::domain::setup_code::normalise_typed(&code))
 }
 

@@ -13,41 +13,43 @@ use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::password::{NewPassword, hash_password};
 use crate::domain::setup_code::normalise_typed;
 use crate::error::AppError;
-use crate::ssr::Settings;
+use crate::ssr::{Settings, begin_write};
 use crate::ssr::entities::user;
 use crate::ssr::models::invitation::{count_wrong_code, open_for_number};
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::{SecretToken, hash_token};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult};
 
 pub const MAX_WRONG_CODES: i32 = 5;
 pub const MAX_WRONG_CODES_PER_CLIENT: i64 = 20;
 
 #[derive(FromQueryResult)]
-struct Count {
-    n: i64,
+struct Reserved {
+    id: i32,
 }
 
-async fn wrong_codes_from(db: &impl ConnectionTrait, client: &str, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let sql = "SELECT COUNT(*) AS n FROM setup_attempts WHERE client = $1 AND attempted_at > $2";
-    let values = vec![client.into(), (now - Duration::hours(1)).into()];
-    Ok(Count::find_by_statement(statement(db, sql, values)).one(db).await?.map_or(0, |c| c.n))
-}
-
-/// Counts a wrong code against the client and, if the number has a live invitation, against
-/// it too; the invitation's code dies at [`MAX_WRONG_CODES`].
-async fn record_wrong_code(
-    db: &impl ConnectionTrait,
-    client: &str,
-    invitation_id: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let insert = "INSERT INTO setup_attempts (client, attempted_at) VALUES ($1, $2)";
-    db.execute_raw(statement(db, insert, vec![client.into(), now.into()])).await?;
-    if let Some(id) = invitation_id {
-        count_wrong_code(db, id, MAX_WRONG_CODES).await?;
+/// Reserves one of `client`'s wrong-code places for this attempt before the code is looked
+/// at, in one conditional insert serialised per client (an advisory lock on PostgreSQL, the
+/// write lock on SQLite), so simultaneous guesses cannot all pass the count. `None` when the
+/// client has used its [`MAX_WRONG_CODES_PER_CLIENT`] this hour.
+async fn reserve_attempt(db: &DatabaseConnection, client: &str, now: DateTime<Utc>) -> Result<Option<i32>, AppError> {
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let lock = "SELECT pg_advisory_xact_lock(3, hashtext($1))";
+        txn.execute_raw(statement(&txn, lock, vec![client.into()])).await?;
     }
+    let insert = "INSERT INTO setup_attempts (client, attempted_at) SELECT $1, $2 \
+        WHERE (SELECT COUNT(*) FROM setup_attempts WHERE client = $1 AND attempted_at > $3) < $4 RETURNING id";
+    let values = vec![client.into(), now.into(), (now - Duration::hours(1)).into(), MAX_WRONG_CODES_PER_CLIENT.into()];
+    let reserved = Reserved::find_by_statement(statement(&txn, insert, values)).one(&txn).await?;
+    txn.commit().await?;
+    Ok(reserved.map(|r| r.id))
+}
+
+/// Gives back a reserved place: the attempt turned out not to be a wrong code.
+async fn release_attempt(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+    db.execute_raw(statement(db, "DELETE FROM setup_attempts WHERE id = $1", vec![id.into()])).await?;
     Ok(())
 }
 
@@ -60,12 +62,18 @@ pub async fn complete_setup(
     client: &str,
     form: SetupForm,
 ) -> Result<(user::Model, SecretToken), AppError> {
-    if wrong_codes_from(db, client, now).await? >= MAX_WRONG_CODES_PER_CLIENT {
+    let Some(attempt) = reserve_attempt(db, client, now).await? else {
         return Err(AppError::Invalid(
             "Too many wrong setup codes from this device. Try again in an hour, or ask your administrator.".into(),
         ));
-    }
-    let number = EmployeeNumber::parse(&form.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
+    };
+    let number = match EmployeeNumber::parse(&form.employee_number) {
+        Ok(number) => number,
+        Err(msg) => {
+            release_attempt(db, attempt).await?;
+            return Err(AppError::field("employee_number", msg));
+        }
+    };
     let pending = open_for_number(db, number.canonical(), now).await?;
     let code = normalise_typed(&form.setup_code);
     let matches = match (&pending, &code) {
@@ -73,9 +81,14 @@ pub async fn complete_setup(
         _ => false,
     };
     let (Some(code), true) = (code, matches) else {
-        record_wrong_code(db, client, pending.map(|i| i.id), now).await?;
+        // The reserved place stays taken: it was a wrong code. It counts against the number's
+        // invitation too, whose code dies at MAX_WRONG_CODES.
+        if let Some(inv) = pending {
+            count_wrong_code(db, inv.id, MAX_WRONG_CODES).await?;
+        }
         return Err(AppError::SetupCodeInvalid);
     };
+    release_attempt(db, attempt).await?;
     let (inv, details) = open_invitation(db, settings, &code, now).await.map_err(|_| AppError::SetupCodeInvalid)?;
 
     let secret = if !form.secret.is_empty() && form.secret.chars().all(|c| c.is_ascii_digit()) {
@@ -88,7 +101,7 @@ pub async fn complete_setup(
         return Err(AppError::field("secret_confirmation", "The two entries do not match."));
     }
     let profile = Profile::parse(&form.first_name, &form.last_name, &form.job_title, &form.phone, &form.language)?;
-    let hash = hash_password(&secret).await;
+    let hash = hash_password(&secret).await?;
     complete_sign_up(db, settings, now, &inv, &details, &profile, hash)
         .await
         .map_err(|e| if e == AppError::InvitationLinkInvalid { AppError::SetupCodeInvalid } else { e })

@@ -46,25 +46,32 @@ pub struct InvitationWriter {
 impl InvitationWriter {
     /// Starts the writing task on the current Tokio runtime, under the operator's hourly limit
     /// (`settings.invite_rate_limit`). After each batch that queued mail, it wakes the outbox.
+    /// If the task panics it is started again (`supervise`); the requests in the batch it was
+    /// writing get an error, the rest wait for the new task.
     pub fn start(db: DatabaseConnection, settings: Arc<Settings>, outbox: OutboxSignal) -> Self {
-        let (queue, mut jobs) = mpsc::channel::<Job>(1024);
+        let (queue, jobs) = mpsc::channel::<Job>(1024);
+        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
         let limit = settings.invite_rate_limit;
-        tokio::spawn(async move {
-            let mut waiting = Vec::with_capacity(MAX_BATCH);
-            while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-                let (batch, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
-                let (size, started) = (batch.len(), std::time::Instant::now());
-                let answers = write_email_invites(&db, limit, batch).await;
-                tracing::debug!(size, micros = started.elapsed().as_micros() as u64, "invitation batch written");
-                if answers.iter().any(Result::is_ok) {
-                    outbox.wake();
-                }
-                for (reply, answer) in replies.into_iter().zip(answers) {
-                    // The request may have gone (the client hung up); the invitation stands.
-                    let _ = reply.send(answer);
+        tokio::spawn(crate::ssr::supervise::supervise("invitation writer", move || {
+            let (db, outbox, jobs) = (db.clone(), outbox.clone(), jobs.clone());
+            async move {
+                let mut jobs = jobs.lock().await;
+                let mut waiting = Vec::with_capacity(MAX_BATCH);
+                while jobs.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+                    let (batch, replies): (Vec<_>, Vec<_>) = waiting.drain(..).unzip();
+                    let (size, started) = (batch.len(), std::time::Instant::now());
+                    let answers = write_email_invites(&db, limit, batch).await;
+                    tracing::debug!(size, micros = started.elapsed().as_micros() as u64, "invitation batch written");
+                    if answers.iter().any(Result::is_ok) {
+                        outbox.wake();
+                    }
+                    for (reply, answer) in replies.into_iter().zip(answers) {
+                        // The request may have gone (the client hung up); the invitation stands.
+                        let _ = reply.send(answer);
+                    }
                 }
             }
-        });
+        }));
         InvitationWriter { queue, settings }
     }
 
