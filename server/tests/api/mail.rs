@@ -17,17 +17,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 /// The SMTP sink process; stopped when dropped.
-struct SmtpSink {
+pub(crate) struct SmtpSink {
     child: Child,
     dir: tempfile::TempDir,
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 impl SmtpSink {
-    fn start(port: u16, reply: Option<&str>) -> SmtpSink {
+    pub(crate) fn start(port: u16, reply: Option<&str>) -> SmtpSink {
         match reply {
             Some(reply) => SmtpSink::start_with(port, &["--reply", reply]),
             None => SmtpSink::start_with(port, &[]),
@@ -53,7 +53,7 @@ impl SmtpSink {
     }
 
     /// Decoded messages: `to`, `subject`, `text`, `html`.
-    fn messages(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn messages(&self) -> Vec<serde_json::Value> {
         read_files(self.dir.path(), "json").iter().map(|m| serde_json::from_str(m).unwrap()).collect()
     }
 }

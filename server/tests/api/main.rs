@@ -23,3 +23,4 @@ mod shop_floor;
 mod shop_floor_tabs;
 mod sign_in;
 mod sign_in_limits;
+mod two_servers;
