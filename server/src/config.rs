@@ -38,6 +38,8 @@ pub struct Config {
     /// How many password checks may wait for a hashing thread (`PASSWORD_HASH_QUEUE`); unset,
     /// 64 per core.
     pub password_hash_queue: Option<usize>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The sender of every email, as `Name <address>`.
     pub mail_from: String,
     pub invite_ttl: Duration,
@@ -131,6 +133,19 @@ impl Config {
                 bad("PASSWORD_HASH_QUEUE", format!("`{text}` is not a whole number from 1 to 100000"))
             })?),
         };
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| {
+                    item.parse::<ipnet::IpNet>()
+                        .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| bad("TRUSTED_PROXIES", format!("`{item}` is not an address or a CIDR like 10.0.0.0/8")))
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let mail_capture = match get("MAIL_CAPTURE").as_deref().map(str::trim) {
             None | Some("off") => false,
             Some("on") => true,
@@ -183,6 +198,7 @@ impl Config {
             smtp_url,
             smtp_timeout,
             password_hash_queue,
+            trusted_proxies,
             mail_from,
             invite_ttl,
             invite_rate_limit,
@@ -250,6 +266,7 @@ mod tests {
             ("SMTP_TIMEOUT", "1h"),
             ("MAIL_CAPTURE", "yes"),
             ("PASSWORD_HASH_QUEUE", "0"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert_eq!(err.name, name, "{value}");
@@ -276,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_none_by_default() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let set = config(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,fd00::/8")]).unwrap().trusted_proxies;
+        let shown: Vec<String> = set.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "fd00::/8"]);
+    }
+
+    #[test]
     fn the_smtp_timeout_defaults_to_twenty_seconds() {
         assert_eq!(config(&[]).unwrap().smtp_timeout, std::time::Duration::from_secs(20));
         assert_eq!(config(&[("SMTP_TIMEOUT", "2s")]).unwrap().smtp_timeout, std::time::Duration::from_secs(2));
@@ -284,7 +309,7 @@ mod tests {
     const VARIABLES: [&str; 16] = [
         "DATA_DIR", "DATABASE_URL", "DATABASE_MAX_CONNECTIONS", "PUBLIC_URL", "SMTP_URL", "SMTP_TIMEOUT",
         "PASSWORD_HASH_QUEUE", "MAIL_CAPTURE", "MAIL_FROM", "INVITE_RATE_LIMIT", "INVITE_TTL", "SESSION_TTL",
-        "ORGANISATION_NAME", "LEPTOS_SITE_ADDR", "LEPTOS_ENV", "LEPTOS_SITE_ROOT",
+        "ORGANISATION_NAME", "LEPTOS_SITE_ADDR", "LEPTOS_ENV", "TRUSTED_PROXIES",
     ];
 
     proptest::proptest! {

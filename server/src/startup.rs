@@ -52,6 +52,7 @@ impl Application {
             invite_ttl: config.invite_ttl,
             session_ttl: config.session_ttl,
             invite_rate_limit: config.invite_rate_limit,
+            trusted_proxies: config.trusted_proxies.clone(),
         });
         let outbox = OutboxSignal::default();
         let state = AppState {

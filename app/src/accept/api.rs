@@ -88,7 +88,7 @@ pub async fn complete_setup(
         let form = SetupForm {
             employee_number, setup_code, secret, secret_confirmation, first_name, last_name, job_title, phone, language,
         };
-        let client = client_address()?;
+        let client = client_address(&state.settings)?;
         let (_, session) = service::complete_setup(&state.db, &state.settings, state.clock.now(), &client, form).await?;
         ssr::welcome(&session, service::setup_set_cookie(None, &state.settings), &state.settings)
     }.await)

@@ -12,7 +12,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     use crate::state::app_state;
     respond(async {
         let state = app_state()?;
-        let client = client_address()?;
+        let client = client_address(&state.settings)?;
         let now = state.clock.now();
         let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
         let actor = service::actor_of(&user).ok_or_else(|| AppError::internal(format!("user {} cannot act", user.id)))?;

@@ -33,13 +33,42 @@ pub fn request_extension<T: Clone + Send + Sync + 'static>() -> Result<T, AppErr
         .ok_or_else(|| AppError::internal(format!("request extension {} missing", std::any::type_name::<T>())))
 }
 
-/// Who is asking, for per-client limits: the connection's address as [`client_key`] names it
-/// ("unknown" when the server was not given it). Behind a reverse proxy this is the proxy.
-pub fn client_address() -> Result<String, AppError> {
-    Ok(parts()?
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |info| client_key(info.0.ip())))
+/// Who is asking, for per-client limits, as [`client_key`] names it ("unknown" when the server
+/// was not given the connection's address). A connection from one of `settings`'
+/// trusted proxies is known by the address the proxy says it forwarded (see [`real_client`]).
+pub fn client_address(settings: &super::Settings) -> Result<String, AppError> {
+    let parts = parts()?;
+    let Some(peer) = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>() else {
+        return Ok("unknown".to_owned());
+    };
+    let forwarded: Vec<&str> =
+        parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    Ok(client_key(real_client(peer.0.ip(), &forwarded, &settings.trusted_proxies)))
+}
+
+/// The client behind `peer`. If `peer` is a trusted proxy, `X-Forwarded-For` (each proxy
+/// appends the address it received from) is read from the right: the first address that is
+/// not itself a trusted proxy is the client. Anything a client wrote there itself stands to
+/// the left of that and is never believed. An untrusted peer is the client, whatever it sends.
+pub fn real_client(peer: std::net::IpAddr, forwarded_for: &[&str], trusted: &[ipnet::IpNet]) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops = forwarded_for.iter().flat_map(|h| h.split(',')).map(str::trim).rev();
+    let mut client = peer;
+    for hop in hops {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// One key per client: an IPv4 address as it is, an IPv6 address by its /64 prefix, since one
@@ -59,7 +88,24 @@ pub fn client_key(ip: std::net::IpAddr) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::client_key;
+    use super::{client_key, real_client};
+
+    #[test]
+    fn x_forwarded_for_is_believed_only_from_a_trusted_proxy_and_read_from_the_right() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // Straight from a client: its own header means nothing.
+        assert_eq!(real_client(ip("203.0.113.9"), &["198.51.100.1"], &trusted), ip("203.0.113.9"));
+        // Through the proxy: the address the proxy received from.
+        assert_eq!(real_client(ip("10.0.0.2"), &["203.0.113.9"], &trusted), ip("203.0.113.9"));
+        // A forged hop to the left of the real one is ignored; proxies in the chain are skipped.
+        assert_eq!(real_client(ip("10.0.0.2"), &["1.2.3.4, 203.0.113.9", "10.0.0.3"], &trusted), ip("203.0.113.9"));
+        // No usable header: the proxy itself.
+        assert_eq!(real_client(ip("10.0.0.2"), &[], &trusted), ip("10.0.0.2"));
+        assert_eq!(real_client(ip("10.0.0.2"), &["garbage"], &trusted), ip("10.0.0.2"));
+        // Nothing trusted (the default): never believed.
+        assert_eq!(real_client(ip("127.0.0.1"), &["203.0.113.9"], &[]), ip("127.0.0.1"));
+    }
 
     #[test]
     fn an_ipv6_client_is_known_by_its_64_prefix_and_an_ipv4_one_by_its_address() {

@@ -13,6 +13,8 @@ pub struct Settings {
     pub session_ttl: Duration,
     /// Invitations per admin per rolling hour (30 by the spec; raised only for benchmarks).
     pub invite_rate_limit: u32,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Settings {

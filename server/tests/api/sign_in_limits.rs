@@ -2,7 +2,7 @@
 //! client is stopped after many failures across accounts, and neither tells whether an
 //! account exists.
 
-use crate::helpers::{PASSWORD, TestApp, client, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
 use crate::setup::{form, handout, setup};
 use app::auth::throttle::{self, ACCOUNT_WINDOW, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT};
 use app::domain::Role;
@@ -12,7 +12,7 @@ use app::ssr::entities::audit_event;
 use app::ssr::raw::statement;
 use chrono::Duration;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
 use std::sync::Arc;
 
 /// A shop-floor worker who has set up PIN 482139.
@@ -183,4 +183,42 @@ async fn one_client_failing_across_many_accounts_is_stopped_and_others_are_not()
     assert_eq!(blocked, Err(AppError::SignInLocked { minutes: 30 }));
     assert!(elsewhere.is_ok(), "{elsewhere:?}");
     assert!(later.is_ok(), "{later:?}");
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct FailedFrom {
+    client: String,
+}
+
+async fn failed_from(app: &TestApp) -> Vec<String> {
+    let db = &app.state.db;
+    let rows = FailedFrom::find_by_statement(statement(db, "SELECT client FROM sign_in_failures ORDER BY id", vec![]))
+        .all(db)
+        .await
+        .unwrap();
+    rows.into_iter().map(|r| r.client).collect()
+}
+
+async fn fail_through_proxy(app: &TestApp, forwarded_for: &str) {
+    let response = client()
+        .post(app.url("/api/sign_in"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[("email", "ghost@example.com"), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failures_count_against_the_real_client_and_nothing_else_believes_the_header() {
+    let proxied = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let direct = spawn_app().await;
+
+    fail_through_proxy(&proxied, "1.2.3.4, 203.0.113.7").await;
+    fail_through_proxy(&direct, "203.0.113.7").await;
+
+    assert_eq!(failed_from(&proxied).await, ["203.0.113.7"], "the address the proxy received from, not the forged one");
+    assert_eq!(failed_from(&direct).await, ["127.0.0.1"], "with no trusted proxy the header is ignored");
 }
