@@ -3,11 +3,7 @@
 # on SQLite and (when reachable) PostgreSQL, with the hourly limit raised for the run.
 # Bounded: 10 s per level, 127.0.0.1 only. Needs the release build (cargo leptos build --release).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/env.sh
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-BIN="$CARGO_TARGET_DIR/release/server"
-[ -x "$BIN" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 DURATION="${BENCH_DURATION:-10s}"
 PG_URL="${ONBOARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 OUT="bench/results"
@@ -16,7 +12,6 @@ mkdir -p "$OUT"
 # CPU time the server process has used so far, in clock ticks (user + system).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_backend() {
   local backend=$1 database_url=$2 data_dir

@@ -3,15 +3,10 @@
 # 13, item 9): how long until they are signed in, and what the flood gets. Bounded: 20 s of
 # flood (BENCH_DURATION), 127.0.0.1 only, SQLite. Needs the release build.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-source scripts/env.sh
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
-BIN="$CARGO_TARGET_DIR/release/server"
-[ -x "$BIN" ] || { echo "build first: cargo leptos build --release" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 DURATION="${BENCH_DURATION:-20s}"
 ulimit -n 8192
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 data_dir=$(mktemp -d)
 port=$(free_port)
 smtp_port=$(free_port)
