@@ -94,3 +94,34 @@ test("after five wrong PINs the sign-in page says the account is locked, for an 
   await expect(alert).toHaveText("Too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator.");
   await expect(page).toHaveURL(/\/sign-in$/);
 });
+
+test("an admin sees a locked account in Users and unlocks it, and the person can sign in at once", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  // Five wrong passwords for the same account, from a terminal of its own.
+  const terminal = await (await browser.newContext()).newPage();
+  await terminal.goto("/sign-in");
+  await terminal.getByRole("button", { name: "Show password" }).waitFor();
+  await terminal.getByLabel("Email or employee number").fill(ADMIN_EMAIL);
+  const password = terminal.getByLabel("Password or PIN", { exact: true });
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await password.fill(`not the password ${attempt}`);
+    const [answer] = await Promise.all([
+      terminal.waitForResponse((r) => r.url().includes("/api/sign_in")),
+      terminal.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    expect(answer.status()).toBe(401);
+  }
+  await password.fill(ADMIN_PASSWORD);
+  await terminal.getByRole("button", { name: "Sign in" }).click();
+  await expect(terminal.getByRole("alert")).toContainText("Too many failed sign-in attempts.");
+
+  await page.goto("/users");
+  const row = page.getByRole("row").filter({ hasText: ADMIN_EMAIL });
+  await expect(row.getByText("Locked")).toBeVisible();
+  await row.getByRole("button", { name: /Unlock sign-in for/ }).click();
+  await expect(row.getByText("Locked")).toHaveCount(0);
+
+  await password.fill(ADMIN_PASSWORD);
+  await terminal.getByRole("button", { name: "Sign in" }).click();
+  await expect(terminal).toHaveURL(/\/users$/);
+});

@@ -13,16 +13,19 @@ pub enum AuditEventType {
     UserCreated,
     /// Sign-in to an account was locked after repeated wrong passwords or PINs.
     SignInLocked,
+    /// An admin lifted the sign-in locks on an account.
+    SignInUnlocked,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 6] = [
+    pub const ALL: [AuditEventType; 7] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
         AuditEventType::HandoutIssued,
         AuditEventType::UserCreated,
         AuditEventType::SignInLocked,
+        AuditEventType::SignInUnlocked,
     ];
 
     /// The stored value.
@@ -34,6 +37,7 @@ impl AuditEventType {
             AuditEventType::HandoutIssued => "invitation.handout_issued",
             AuditEventType::UserCreated => "user.created",
             AuditEventType::SignInLocked => "user.sign_in_locked",
+            AuditEventType::SignInUnlocked => "user.sign_in_unlocked",
         }
     }
 
@@ -45,6 +49,7 @@ impl AuditEventType {
             AuditEventType::HandoutIssued => "Shop-floor handout issued",
             AuditEventType::UserCreated => "Create",
             AuditEventType::SignInLocked => "Sign-in locked",
+            AuditEventType::SignInUnlocked => "Sign-in unlocked",
         }
     }
 

@@ -1,10 +1,16 @@
 //! Limits on failed sign-ins, so a 6-digit PIN on a shared terminal cannot be guessed.
 //!
-//! - Per account: after [`MAX_FAILURES_PER_ACCOUNT`] failures within [`ACCOUNT_WINDOW`] the
-//!   account is locked until the oldest of them is that old; a successful sign-in clears the
-//!   count. At most 5 guesses per 15 minutes is under 500 a day against about a million PINs.
+//! - Per account and client: after [`MAX_FAILURES_PER_ACCOUNT_AND_CLIENT`] failures within
+//!   [`ACCOUNT_WINDOW`] from one client, that client may not sign in to that account until the
+//!   oldest of them is that old. Someone guessing from one place locks only themselves out, not
+//!   the account's owner elsewhere.
+//! - Per account: [`MAX_FAILURES_PER_ACCOUNT`] failures within the same window, from any
+//!   clients, lock the account for everyone. This bounds guessing from many addresses at once:
+//!   at most 20 per 15 minutes, under 2,000 a day, against about a million PINs.
 //! - Per client: [`MAX_FAILURES_PER_CLIENT`] failures an hour from one address, across
 //!   accounts, stop that address (one common PIN tried against every employee number).
+//! - An admin who may manage the person can lift every lock on their account at once
+//!   ([`unlock`]).
 //!
 //! Accounts are keyed by a hash of the identifier as canonicalised, whether or not an account
 //! has it, so an unknown identifier locks exactly like a known one and the lock tells nothing.
@@ -21,9 +27,14 @@ use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
+use crate::policy::Scope;
+use crate::ssr::Actor;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, TransactionTrait};
+use std::collections::{HashMap, HashSet};
 
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 20;
 pub const ACCOUNT_WINDOW: Duration = Duration::minutes(15);
 pub const MAX_FAILURES_PER_CLIENT: i64 = 100;
 pub const CLIENT_WINDOW: Duration = Duration::hours(1);
@@ -43,16 +54,27 @@ async fn failures(db: &impl ConnectionTrait, column: &str, key: &str, since: Dat
         .ok_or_else(|| AppError::internal("a COUNT of sign-in failures returned no row"))
 }
 
+/// Failures recorded for `account` from `client` since `since`, and when the oldest happened.
+async fn pair_failures(db: &impl ConnectionTrait, account: &str, client: &str, since: DateTime<Utc>) -> Result<Failures, AppError> {
+    let sql = "SELECT COUNT(*) AS n, MIN(failed_at) AS oldest FROM sign_in_failures \
+        WHERE account = $1 AND client = $2 AND failed_at > $3";
+    Failures::find_by_statement(statement(db, sql, vec![account.into(), client.into(), since.into()]))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("a COUNT of sign-in failures returned no row"))
+}
+
 /// The lock error, with the wait until the oldest failure leaves the window (at least a minute).
 fn locked(oldest: Option<DateTime<Utc>>, window: Duration, now: DateTime<Utc>) -> AppError {
     let free_at = oldest.map_or(now + window, |t| t + window);
-    let seconds = (free_at - now).num_seconds().max(1);
+    let seconds = Ord::max((free_at - now).num_seconds(), 1);
     AppError::SignInLocked { minutes: (seconds + 59) / 60 }
 }
 
 /// Where a reserved attempt stands: the failures (itself included) its account and its client
 /// now have within their windows, counted under the lock that serialises them.
 struct Reservation {
+    pair_position: i64,
     account_position: i64,
     client_position: i64,
 }
@@ -69,27 +91,32 @@ async fn reserve(db: &DatabaseConnection, account: &str, client: &str, now: Date
         }
     }
     let insert = "INSERT INTO sign_in_failures (account, client, failed_at) SELECT $1, $2, $3 \
-        WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $5 \
-        AND (SELECT COUNT(*) FROM sign_in_failures WHERE client = $2 AND failed_at > $6) < $7";
+        WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND client = $2 AND failed_at > $4) < $5 \
+        AND (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $6 \
+        AND (SELECT COUNT(*) FROM sign_in_failures WHERE client = $2 AND failed_at > $7) < $8";
     let values = vec![
         account.into(),
         client.into(),
         now.into(),
         (now - ACCOUNT_WINDOW).into(),
+        MAX_FAILURES_PER_ACCOUNT_AND_CLIENT.into(),
         MAX_FAILURES_PER_ACCOUNT.into(),
         (now - CLIENT_WINDOW).into(),
         MAX_FAILURES_PER_CLIENT.into(),
     ];
     let reserved = txn.execute_raw(statement(&txn, insert, values)).await?.rows_affected() > 0;
+    let by_pair = pair_failures(&txn, account, client, now - ACCOUNT_WINDOW).await?;
     let by_account = failures(&txn, "account", account, now - ACCOUNT_WINDOW).await?;
     let by_client = failures(&txn, "client", client, now - CLIENT_WINDOW).await?;
     txn.commit().await?;
     if reserved {
-        Ok(Reservation { account_position: by_account.n, client_position: by_client.n })
+        Ok(Reservation { pair_position: by_pair.n, account_position: by_account.n, client_position: by_client.n })
     } else if by_client.n >= MAX_FAILURES_PER_CLIENT {
         Err(locked(by_client.oldest, CLIENT_WINDOW, now))
-    } else {
+    } else if by_account.n >= MAX_FAILURES_PER_ACCOUNT {
         Err(locked(by_account.oldest, ACCOUNT_WINDOW, now))
+    } else {
+        Err(locked(by_pair.oldest, ACCOUNT_WINDOW, now))
     }
 }
 
@@ -106,7 +133,8 @@ async fn note_failure(
     if at.client_position == MAX_FAILURES_PER_CLIENT {
         tracing::warn!(client = %client, "sign-in from this client stopped for up to an hour after repeated failures");
     }
-    let Some(user) = found.filter(|_| at.account_position == MAX_FAILURES_PER_ACCOUNT) else { return Ok(()) };
+    let just_locked = at.pair_position == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT || at.account_position == MAX_FAILURES_PER_ACCOUNT;
+    let Some(user) = found.filter(|_| just_locked) else { return Ok(()) };
     tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
     let event = NewAuditEvent {
         event_type: AuditEventType::SignInLocked,
@@ -116,6 +144,76 @@ async fn note_failure(
         details: serde_json::json!({ "email": user.email, "employee_number": user.employee_number }),
     };
     Ok(record(db, event, now).await?)
+}
+
+/// The keys an account's failures are counted under: its email and its employee number, in
+/// the canonical form sign-in reads them in.
+fn account_keys(user: &user::Model) -> Vec<String> {
+    let email = user.email_canonical.clone().map(Identifier::Email);
+    let number = user.employee_number_canonical.clone().map(Identifier::EmployeeNumber);
+    email.into_iter().chain(number).map(|id| hash_token(&id.key())).collect()
+}
+
+#[derive(FromQueryResult)]
+struct PairCount {
+    account: String,
+    n: i64,
+}
+
+/// Which of `users` cannot sign in right now: locked for everyone, or from some client.
+pub async fn locked_users(db: &impl ConnectionTrait, users: &[user::Model], now: DateTime<Utc>) -> Result<HashSet<i32>, AppError> {
+    let owner: HashMap<String, i32> = users.iter().flat_map(|u| account_keys(u).into_iter().map(move |k| (k, u.id))).collect();
+    if owner.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let counts = Query::select()
+        .column("account")
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .from("sign_in_failures")
+        .and_where(Expr::col("account").is_in(owner.keys().cloned()))
+        .and_where(Expr::col("failed_at").gt(now - ACCOUNT_WINDOW))
+        .group_by_columns(["account", "client"])
+        .to_owned();
+    let rows = PairCount::find_by_statement(db.get_database_backend().build(&counts)).all(db).await?;
+    let mut per_account: HashMap<&str, i64> = HashMap::new();
+    let mut locked = HashSet::new();
+    for row in &rows {
+        *per_account.entry(row.account.as_str()).or_default() += row.n;
+        if row.n >= MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
+            locked.insert(owner[&row.account]);
+        }
+    }
+    locked.extend(per_account.into_iter().filter(|(_, n)| *n >= MAX_FAILURES_PER_ACCOUNT).map(|(k, _)| owner[k]));
+    Ok(locked)
+}
+
+/// Lifts every sign-in lock on person `user_id`'s account at once, if `actor` administers
+/// them (anyone else's looks like no one), and records "Sign-in unlocked" in the same
+/// transaction. The per-client limits of the clients involved stay as they are.
+pub async fn unlock(db: &DatabaseConnection, actor: &Actor, user_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
+    let scope = Scope::of(actor)?;
+    let person = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| scope.covers(u.department_id))
+        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+    let txn = db.begin().await?;
+    let delete = Query::delete()
+        .from_table("sign_in_failures")
+        .and_where(Expr::col("account").is_in(account_keys(&person)))
+        .to_owned();
+    txn.execute(&delete).await?;
+    let event = NewAuditEvent {
+        event_type: AuditEventType::SignInUnlocked,
+        actor_user_id: Some(actor.user_id),
+        subject: Subject::User(person.id),
+        department_id: person.department_id,
+        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
+    };
+    record(&txn, event, now).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = person.id, admin_id = actor.user_id, "sign-in unlocked");
+    Ok(())
 }
 
 /// Signs in with an email or employee number and a password or PIN, under the limits above.

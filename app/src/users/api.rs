@@ -11,6 +11,18 @@ pub async fn list_users(page: u64) -> Result<Page<UserRow>, AppError> {
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::list_users(&state.db, &actor, page).await
+        super::service::list_users(&state.db, &actor, state.clock.now(), page).await
+    }.await)
+}
+
+/// Lifts the sign-in locks on a person the signed-in admin administers.
+#[server(endpoint = "unlock_sign_in")]
+pub async fn unlock_sign_in(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        crate::auth::throttle::unlock(&state.db, &actor, id, state.clock.now()).await
     }.await)
 }

@@ -11,4 +11,6 @@ pub struct UserRow {
     pub role: Role,
     pub department: Option<String>,
     pub location: Option<String>,
+    /// Cannot sign in right now after repeated failures (for everyone, or from some client).
+    pub locked: bool,
 }

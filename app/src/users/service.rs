@@ -10,10 +10,13 @@ use crate::ssr::entities::user;
 use crate::ssr::pagination::fetch_page;
 use crate::policy::Scope;
 use crate::ssr::Actor;
+use crate::auth::throttle::locked_users;
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-/// Active users, by name; a Quality or HR Admin sees only their own department.
-pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> Result<Page<UserRow>, AppError> {
+/// Active users, by name, with whether each is locked out of signing in at `now`; a Quality or
+/// HR Admin sees only their own department.
+pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>, page: u64) -> Result<Page<UserRow>, AppError> {
     let scope = Scope::of(actor)?;
     let mut query = user::Entity::find().filter(user::Column::Status.eq(user::STATUS_ACTIVE));
     if let Some(department) = scope.department() {
@@ -22,7 +25,9 @@ pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> 
     let departments = unit_names(db, UnitKind::Department).await?;
     let locations = unit_names(db, UnitKind::Location).await?;
     let query = query.order_by_asc(user::Column::Name).order_by_asc(user::Column::Id);
-    Ok(fetch_page(db, query, page).await?.map(|users| users
+    let found = fetch_page(db, query, page).await?;
+    let locked = locked_users(db, &found.items, now).await?;
+    Ok(found.map(|users| users
         .into_iter()
         .filter_map(|u| {
             let role = Role::parse(&u.role)?;
@@ -32,6 +37,7 @@ pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, page: u64) -> 
                 location: u.location_id.and_then(|id| locations.get(&id).cloned()),
                 name: u.name,
                 email: u.email,
+                locked: locked.contains(&u.id),
                 employee_number: u.employee_number,
                 role,
             })

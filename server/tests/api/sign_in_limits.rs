@@ -4,7 +4,7 @@
 
 use crate::helpers::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
 use crate::setup::{form, handout, setup};
-use app::auth::throttle::{self, ACCOUNT_WINDOW, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_CLIENT};
+use app::auth::throttle::{self, ACCOUNT_WINDOW, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_CLIENT, MAX_FAILURES_PER_CLIENT};
 use app::domain::Role;
 use app::error::AppError;
 use app::ssr::Clock;
@@ -60,20 +60,25 @@ async fn all_at_once(app: &Arc<TestApp>, attempts: Vec<(String, String, String)>
 }
 
 #[tokio::test]
-async fn five_wrong_pins_lock_the_account_even_against_the_right_pin_for_fifteen_minutes() {
+async fn five_wrong_pins_lock_that_client_out_even_with_the_right_pin_for_fifteen_minutes_but_not_the_owner_elsewhere() {
     let app = spawn_app().await;
     worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
         assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482130").await, Err(AppError::InvalidCredentials));
     }
 
-    let locked = sign_in(&app, "10.0.0.8", "e-4577", "482139").await;
+    let locked = sign_in(&app, "10.0.0.7", "e-4577", "482139").await;
+    let owner_elsewhere = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
+        let _ = sign_in(&app, "10.0.0.7", "E-4577", "482130").await;
+    }
     app.clock.advance(ACCOUNT_WINDOW - Duration::seconds(1));
-    let still_locked = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
+    let still_locked = sign_in(&app, "10.0.0.7", "E-4577", "482139").await;
     app.clock.advance(Duration::seconds(2));
-    let unlocked = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
+    let unlocked = sign_in(&app, "10.0.0.7", "E-4577", "482139").await;
 
     assert_eq!(locked, Err(AppError::SignInLocked { minutes: 15 }));
+    assert!(owner_elsewhere.is_ok(), "someone guessing from one place must not lock the owner out: {owner_elsewhere:?}");
     assert_eq!(still_locked, Err(AppError::SignInLocked { minutes: 1 }));
     assert!(unlocked.is_ok(), "{unlocked:?}");
     let message = AppError::SignInLocked { minutes: 15 }.to_string();
@@ -84,11 +89,11 @@ async fn five_wrong_pins_lock_the_account_even_against_the_right_pin_for_fifteen
 async fn a_successful_sign_in_clears_the_count() {
     let app = spawn_app().await;
     worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT - 1 {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
         let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
     }
     sign_in(&app, "10.0.0.7", "E-4577", "482139").await.unwrap();
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT - 1 {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
         let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
     }
 
@@ -103,7 +108,7 @@ async fn a_locked_unknown_number_answers_exactly_like_a_locked_real_one_over_htt
         let app = &app;
         async move { app.call(&client(), "sign_in", &[("email", number), ("password", "482130")]).await }
     };
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
         assert_eq!(attempt("E-4577").await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(attempt("E-9999").await.status(), StatusCode::UNAUTHORIZED);
     }
@@ -123,7 +128,7 @@ async fn a_locked_unknown_number_answers_exactly_like_a_locked_real_one_over_htt
 async fn the_lock_of_a_real_account_is_in_the_audit_log_once() {
     let app = spawn_app().await;
     worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT + 2 {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT + 2 {
         let _ = sign_in(&app, "10.0.0.7", "E-4577", "482130").await;
         let _ = sign_in(&app, "10.0.0.7", "E-0000", "482130").await;
     }
@@ -140,14 +145,25 @@ async fn the_lock_of_a_real_account_is_in_the_audit_log_once() {
 }
 
 #[tokio::test]
-async fn twenty_simultaneous_guesses_get_five_tries_and_fifteen_refusals() {
+async fn twenty_simultaneous_guesses_from_one_client_get_five_tries_and_fifteen_refusals() {
     let app = Arc::new(spawn_app().await);
     worker(&app, "E-4577").await;
 
-    let guesses = (0..20).map(|n| (format!("10.0.1.{n}"), "E-4577".to_owned(), format!("5{n:05}"))).collect();
+    let guesses = (0..20).map(|n| ("10.0.1.1".to_owned(), "E-4577".to_owned(), format!("5{n:05}"))).collect();
     let (tried, refused) = all_at_once(&app, guesses).await;
 
-    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 15));
+    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT_AND_CLIENT as usize, 15));
+}
+
+#[tokio::test]
+async fn thirty_simultaneous_guesses_from_thirty_clients_get_twenty_tries_and_ten_refusals() {
+    let app = Arc::new(spawn_app().await);
+    worker(&app, "E-4577").await;
+
+    let guesses = (0..30).map(|n| (format!("10.0.1.{n}"), "E-4577".to_owned(), format!("5{n:05}"))).collect();
+    let (tried, refused) = all_at_once(&app, guesses).await;
+
+    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 10));
     let locks = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("user.sign_in_locked"))
         .count(&app.state.db)
@@ -221,4 +237,65 @@ async fn behind_a_trusted_proxy_failures_count_against_the_real_client_and_nothi
 
     assert_eq!(failed_from(&proxied).await, ["203.0.113.7"], "the address the proxy received from, not the forged one");
     assert_eq!(failed_from(&direct).await, ["127.0.0.1"], "with no trusted proxy the header is ignored");
+}
+
+/// Locks worker `number` out from 10.0.0.7.
+async fn lock_out(app: &TestApp, number: &str) {
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
+        let _ = sign_in(app, "10.0.0.7", number, "482130").await;
+    }
+    assert!(matches!(sign_in(app, "10.0.0.7", number, "482139").await, Err(AppError::SignInLocked { .. })));
+}
+
+#[tokio::test]
+async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_event() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    worker(&app, "E-4577").await;
+    lock_out(&app, "E-4577").await;
+    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), 1).await.unwrap();
+    let row = listed.items.iter().find(|u| u.employee_number.as_deref() == Some("E-4577")).unwrap();
+    assert!(row.locked, "the Users tab shows the lock");
+
+    throttle::unlock(&app.state.db, &corporate, row.id, app.clock.now()).await.unwrap();
+
+    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
+    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), 1).await.unwrap();
+    assert!(listed.items.iter().all(|u| !u.locked));
+    let unlocked = audit_event::Entity::find()
+        .filter(audit_event::Column::EventType.eq("user.sign_in_unlocked"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!((unlocked.len(), unlocked[0].actor_user_id, unlocked[0].subject_id), (1, Some(corporate.user_id), Some(row.id)));
+}
+
+#[tokio::test]
+async fn a_department_admin_cannot_unlock_someone_in_another_department_nor_can_a_team_lead() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let other = app.actor("hr@example.com", Role::HrAdmin, Some(app.department("HR").await)).await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let issued = {
+        let input = crate::shop_floor::worker("E-4577", Role::Employee, Some(quality));
+        app::invitations::service::invite_shop_floor(&app.state.db, &corporate, &app.state.settings, app.clock.now(), input).await.unwrap()
+    };
+    setup(&app, "10.0.0.1", form("E-4577", &issued.setup_code, "482139")).await.unwrap();
+    lock_out(&app, "E-4577").await;
+    let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), 1).await.unwrap()
+        .items.into_iter().find(|u| u.locked).unwrap().id;
+
+    let refused = throttle::unlock(&app.state.db, &other, id, app.clock.now()).await;
+    let lead = app.signed_in_as(Role::TeamLead, Some(quality)).await;
+    let over_http = app.call(&lead, "unlock_sign_in", &[("id", &id.to_string())]).await;
+
+    assert_eq!(refused, Err(AppError::NotFound("That person".into())), "another department's person looks like no one");
+    assert_eq!(over_http.status(), StatusCode::FORBIDDEN);
+    assert!(matches!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await, Err(AppError::SignInLocked { .. })), "still locked");
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::EventType.eq("user.sign_in_unlocked"))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events, 0);
 }

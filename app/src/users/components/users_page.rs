@@ -1,7 +1,7 @@
 use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
 use crate::layout::{AdminOnly, PagedTable, page_param};
-use crate::users::api::list_users;
+use crate::users::api::{UnlockSignIn, list_users};
 use crate::users::dto::UserRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,25 +27,32 @@ pub fn UsersSection() -> impl IntoView {
     }
 }
 
-/// The Users tab: active people.
+/// The Users tab: active people, with Unlock on anyone locked out of signing in.
 #[component]
 pub fn UsersList() -> impl IntoView {
     let page = page_param();
-    let users = Resource::new(page, list_users);
+    let unlock = ServerAction::<UnlockSignIn>::new();
+    let users = Resource::new(move || (page(), unlock.version().get()), |(page, _)| list_users(page));
+    let unlock_error = move || unlock.value().get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <Title text="Users · Onboard"/>
+        <p class="form-error" role="alert">{unlock_error}</p>
         <PagedTable rows=users class="users" loading="Loading users…" empty="No active users yet." base="/users?"
-            headers=&["Name", "Email or employee number", "Role", "Department", "Location"]
-            row=|u| view! { <UserRowView user=u/> }.into_any()/>
+            headers=&["Name", "Email or employee number", "Role", "Department", "Location"] actions=true
+            row=move |u| view! { <UserRowView user=u unlock/> }.into_any()/>
     }
 }
 
 #[component]
-fn UserRowView(user: UserRow) -> impl IntoView {
+fn UserRowView(user: UserRow, unlock: ServerAction<UnlockSignIn>) -> impl IntoView {
     let dash = || "—".to_string();
+    let (id, who) = (user.id, user.name.clone());
     view! {
         <tr>
-            <td>{user.name}</td>
+            <td>
+                {user.name}
+                {user.locked.then(|| view! { " "<span class="badge badge-locked">"Locked"</span> })}
+            </td>
             <td>
                 {match (user.email, user.employee_number) {
                     (Some(email), _) => email.into_any(),
@@ -56,6 +63,12 @@ fn UserRowView(user: UserRow) -> impl IntoView {
             <td>{user.role.label()}</td>
             <td>{user.department.unwrap_or_else(dash)}</td>
             <td>{user.location.unwrap_or_else(dash)}</td>
+            <td class="row-actions">
+                {user.locked.then(|| view! {
+                    <button type="button" class="button-quiet" aria-label=format!("Unlock sign-in for {who}")
+                        on:click=move |_| { unlock.dispatch(UnlockSignIn { id }); }>"Unlock"</button>
+                })}
+            </td>
         </tr>
     }
 }
