@@ -48,6 +48,12 @@ impl Scope {
             Scope::Department(own) => department == Some(own),
         }
     }
+
+    /// `found` if it lies within this scope (`department` says where a row belongs). A row
+    /// outside it gets the same `NotFound` as no row at all, so ids cannot be probed.
+    pub fn visible<T>(self, found: Option<T>, department: impl Fn(&T) -> Option<i32>, what: &str) -> Result<T, AppError> {
+        found.filter(|row| self.covers(department(row))).ok_or_else(|| AppError::NotFound(what.to_owned()))
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -128,6 +134,14 @@ mod tests {
         assert_eq!(Scope::for_role(Role::HrAdmin, Some(4)), Ok(Scope::Department(4)));
         assert!(Scope::Department(3).covers(Some(3)));
         assert!(!Scope::Department(3).covers(Some(4)) && !Scope::Department(3).covers(None));
+    }
+
+    #[test]
+    fn a_row_outside_the_scope_looks_like_no_row_at_all() {
+        let own = Scope::Department(3);
+        assert_eq!(own.visible(Some(3), |d| Some(*d), "That row"), Ok(3));
+        assert_eq!(own.visible(Some(4), |d| Some(*d), "That row"), own.visible(None, |d: &i32| Some(*d), "That row"));
+        assert_eq!(Scope::Organisation.visible(Some(4), |d| Some(*d), "That row"), Ok(4));
     }
 
     #[test]

@@ -192,11 +192,8 @@ pub async fn locked_users(db: &impl ConnectionTrait, users: &[user::Model], now:
 /// transaction. The per-client limits of the clients involved stay as they are.
 pub async fn unlock(db: &DatabaseConnection, actor: &Actor, user_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
     let scope = Scope::of(actor)?;
-    let person = user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .filter(|u| scope.covers(u.department_id))
-        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+    let found = user::Entity::find_by_id(user_id).one(db).await?;
+    let person = scope.visible(found, |u| u.department_id, "That person")?;
     let txn = db.begin().await?;
     let delete = Query::delete()
         .from_table("sign_in_failures")

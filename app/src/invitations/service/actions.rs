@@ -23,11 +23,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 /// someone else's department's looks like no invitation at all.
 async fn find_open_in_scope(db: &impl ConnectionTrait, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<invitation::Model, AppError> {
     let scope = Scope::of(actor)?;
-    let inv = invitation::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|inv| scope.covers(inv.department_id))
-        .ok_or_else(|| AppError::NotFound("That invitation".into()))?;
+    let found = invitation::Entity::find_by_id(id).one(db).await?;
+    let inv = scope.visible(found, |inv| inv.department_id, "That invitation")?;
     if !lifecycle::status_at(&inv, now).is_open() {
         return Err(not_open());
     }
