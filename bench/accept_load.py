@@ -9,81 +9,18 @@ Bounded: a fixed number of invitations per level, 127.0.0.1 only, SQLite unless
 BENCH_DATABASE_URL is set. Needs the release build (cargo leptos build --release).
 """
 
-import http.client
 import json
 import os
 import re
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "server")
+from benchlib import ROOT, Server, percentile, require_build
+
 LEVELS = [2, 8]
 PER_LEVEL = int(os.environ.get("BENCH_ACCEPTS", "480"))
 PASSWORD = "bench passphrase one"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self):
-        self.data = tempfile.mkdtemp(prefix="onboard-bench-")
-        self.port = free_port()
-        self.env = dict(
-            os.environ,
-            DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite://{self.data}/onboard.db?mode=rwc"),
-            DATA_DIR=self.data,
-            LEPTOS_SITE_ADDR=f"127.0.0.1:{self.port}",
-            PUBLIC_URL=f"http://127.0.0.1:{self.port}",
-            INVITE_RATE_LIMIT="1000000",
-            LEPTOS_ENV="PROD",
-            MAIL_CAPTURE="on",
-            RUST_LOG="warn",
-            LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
-        )
-        self.env.pop("SMTP_URL", None)
-
-    def cli(self, *args, stdin=""):
-        return subprocess.run([BIN, *args], env=self.env, input=stdin, capture_output=True, text=True, check=True).stdout
-
-    def start(self):
-        self.process = subprocess.Popen([BIN, "serve"], env=self.env)
-        for _ in range(100):
-            try:
-                self.request("GET", "/healthz")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit("the server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def request(self, method, path, form=None, cookie=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Sec-Fetch-Site": "same-origin", "Accept": "text/html" if method == "GET" else "application/json"}
-        if cookie:
-            headers["Cookie"] = cookie
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, response.getheader("Set-Cookie") or "", data
 
 
 def invite_all(server, admin_cookie, count, prefix):
@@ -110,11 +47,6 @@ def tokens_for(server, prefix, count):
     if len(found) < count:
         raise SystemExit(f"only {len(found)} of {count} invitation mails arrived")
     return list(found.values())
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
 def run_level(server, tokens, concurrency, admin_cookie):
@@ -179,14 +111,12 @@ def run_level(server, tokens, concurrency, admin_cookie):
 
 
 def main():
-    if not os.access(BIN, os.X_OK):
-        raise SystemExit("build first: cargo leptos build --release")
+    require_build()
     server = Server()
-    server.cli("create-admin", "--email", "bench@example.com", "--name", "Bench Admin", stdin="quarry lantern admin phrase\n")
+    server.create_admin()
     server.start()
     try:
-        _, set_cookie, _ = server.request("POST", "/api/sign_in", {"email": "bench@example.com", "password": "quarry lantern admin phrase"})
-        admin_cookie = set_cookie.split(";")[0]
+        admin_cookie = server.sign_in()
         # Warm-up, not recorded: the pool opens its connections, caches fill.
         invite_all(server, admin_cookie, 16, "warm-")
         run_level(server, tokens_for(server, "warm-", 16), 2, admin_cookie)
