@@ -7,7 +7,11 @@ use leptos::prelude::*;
 
 /// Invitations the signed-in admin may see, newest first; `status` is "" for all.
 #[server(endpoint = "list_invitations")]
-pub async fn list_invitations(page: u64, #[server(default)] status: String) -> Result<Page<InvitationRow>, AppError> {
+pub async fn list_invitations(
+    #[server(default)] after: Option<i32>,
+    #[server(default)] before: Option<i32>,
+    #[server(default)] status: String,
+) -> Result<Page<InvitationRow>, AppError> {
     use super::dto::InvitationStatus;
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -15,7 +19,8 @@ pub async fn list_invitations(page: u64, #[server(default)] status: String) -> R
         let state = app_state()?;
         let actor = require_admin()?;
         let status = InvitationStatus::ALL.into_iter().find(|s| s.label() == status);
-        super::service::list_invitations(&state.db, &actor, state.clock.now(), status, page).await
+        let at = crate::dto::PageAt::from_params(after, before);
+        super::service::list_invitations(&state.db, &actor, state.clock.now(), status, at).await
     }.await)
 }
 

@@ -2,17 +2,30 @@
 //! rows, the pager, and the error, the same way everywhere.
 
 use super::Pager;
-use crate::dto::Page;
+use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// The page number in `?page=`, 1 when missing or not a number.
-pub fn page_param() -> impl Fn() -> u64 + Copy + Send + Sync + 'static {
+/// Which page the address asks for (`?after=` or `?before=` a row id): the first when
+/// neither is there or either is not a number.
+pub fn page_at() -> impl Fn() -> PageAt + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    move || query.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+    move || {
+        let q = query.read();
+        PageAt::from_params(q.get("after").and_then(|p| p.parse().ok()), q.get("before").and_then(|p| p.parse().ok()))
+    }
+}
+
+/// `at` as the server functions take it: `(after, before)`.
+pub fn page_args(at: PageAt) -> (Option<i32>, Option<i32>) {
+    match at {
+        PageAt::First => (None, None),
+        PageAt::After(id) => (Some(id), None),
+        PageAt::Before(id) => (None, Some(id)),
+    }
 }
 
 /// A list's table over `rows`, one page at a time. `headers` name the columns (`actions` adds
@@ -38,7 +51,9 @@ where
             {move || Suspend::new(async move {
                 match rows.await {
                     Ok(page) if page.items.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
-                    Ok(page) => view! {
+                    Ok(page) => {
+                        let pager = view! { <Pager shown=page.items.len() total=page.total_text() previous=page.previous next=page.next base=base.get()/> };
+                        view! {
                         <table class=format!("data-table {class}")>
                             <thead>
                                 <tr>
@@ -50,8 +65,9 @@ where
                             </thead>
                             <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
                         </table>
-                        <Pager page=page.page pages=page.pages base=base.get()/>
-                    }.into_any(),
+                        {pager}
+                    }.into_any()
+                    }
                     Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
             })}

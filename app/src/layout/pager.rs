@@ -1,16 +1,19 @@
 use leptos::prelude::*;
 
-/// Previous / next links for a paginated list. `base` is the list's address with any other
-/// query already on it, ending in `?` or `&`.
+/// Links to the first, previous and next pages of a list, and how many rows it has. `base` is
+/// the list's address with any other query already on it, ending in `?` or `&`; `previous`
+/// and `next` are the rows to read before and after.
 #[component]
-pub fn Pager(page: u64, pages: u64, #[prop(into)] base: String) -> impl IntoView {
-    let pages = pages.max(1);
-    let href = move |p: u64| format!("{base}page={p}");
+pub fn Pager(shown: usize, total: String, previous: Option<i32>, next: Option<i32>, #[prop(into)] base: String) -> impl IntoView {
+    let first = base.trim_end_matches(['?', '&']).to_owned();
+    let before = previous.map(|id| format!("{base}before={id}"));
+    let after = next.map(|id| format!("{base}after={id}"));
     view! {
         <nav class="pager" aria-label="Pages">
-            {(page > 1).then(|| view! { <a href=href(page - 1) rel="prev">"Previous"</a> })}
-            <span>{format!("Page {page} of {pages}")}</span>
-            {(page < pages).then(|| view! { <a href=href(page + 1) rel="next">"Next"</a> })}
+            {previous.is_some().then(|| view! { <a href=first>"First"</a> })}
+            {before.map(|href| view! { <a href=href rel="prev">"Previous"</a> })}
+            <span>{format!("{shown} shown of {total}")}</span>
+            {after.map(|href| view! { <a href=href rel="next">"Next"</a> })}
         </nav>
     }
 }

@@ -1,17 +1,17 @@
 use super::dto::UserRow;
-use crate::dto::Page;
+use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Active users the signed-in admin may see, one page at a time.
 #[server(endpoint = "list_users")]
-pub async fn list_users(page: u64) -> Result<Page<UserRow>, AppError> {
+pub async fn list_users(#[server(default)] after: Option<i32>, #[server(default)] before: Option<i32>) -> Result<Page<UserRow>, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::list_users(&state.db, &actor, state.clock.now(), page).await
+        super::service::list_users(&state.db, &actor, state.clock.now(), PageAt::from_params(after, before)).await
     }.await)
 }
 

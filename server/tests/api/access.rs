@@ -18,7 +18,7 @@ async fn an_anonymous_visitor_is_sent_to_sign_in() {
 async fn anonymous_server_function_calls_are_refused() {
     let app = spawn_app().await;
 
-    let response = app.call(&client(), "list_users", &[("page", "1")]).await;
+    let response = app.call(&client(), "list_users", &[]).await;
 
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
@@ -40,7 +40,7 @@ async fn team_leads_and_employees_get_no_admin_pages_or_data() {
             assert!(!html.contains("secret.person"), "{role:?} {path} leaks users");
         }
         for endpoint in ["list_users", "list_invitations"] {
-            let response = app.call(&client, endpoint, &[("page", "1")]).await;
+            let response = app.call(&client, endpoint, &[]).await;
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role:?} {endpoint}");
         }
         let units = app.call(&client, "list_units", &[("kind", "Department")]).await;
@@ -59,7 +59,7 @@ async fn a_quality_admin_sees_only_their_own_department() {
     app.user("recruiter@example.com", Role::Employee, Some(hr)).await;
     let client = app.signed_in_as(Role::QualityAdmin, Some(quality)).await;
 
-    let list = app.call(&client, "list_users", &[("page", "1")]).await;
+    let list = app.call(&client, "list_users", &[]).await;
     let page = app.page(&client, "/users").await;
 
     assert_eq!(list.status(), StatusCode::OK);
@@ -97,11 +97,17 @@ async fn the_users_list_is_paginated() {
     }
     let client = app.signed_in_as(Role::CorporateAdmin, None).await;
 
-    let first: serde_json::Value = app.call(&client, "list_users", &[("page", "1")]).await.json().await.unwrap();
-    let second: serde_json::Value = app.call(&client, "list_users", &[("page", "2")]).await.json().await.unwrap();
+    let first: serde_json::Value = app.call(&client, "list_users", &[]).await.json().await.unwrap();
+    let after = first["next"].to_string();
+    let second: serde_json::Value = app.call(&client, "list_users", &[("after", &after)]).await.json().await.unwrap();
+    let before = second["previous"].to_string();
+    let back: serde_json::Value = app.call(&client, "list_users", &[("before", &before)]).await.json().await.unwrap();
 
     assert_eq!(first["total"], 31);
-    assert_eq!(first["pages"], 2);
     assert_eq!(first["items"].as_array().unwrap().len(), 25);
+    assert!(first["previous"].is_null());
     assert_eq!(second["items"].as_array().unwrap().len(), 6);
+    assert!(second["next"].is_null());
+    assert_eq!(back["items"], first["items"]);
+    assert!(back["previous"].is_null(), "the page before the second is the first: {back}");
 }

@@ -1,5 +1,6 @@
 //! Resend, Revoke and the Invitations tab.
 
+use app::dto::PageAt;
 use crate::helpers::spawn_app;
 use app::domain::Role;
 use app::error::AppError;
@@ -41,7 +42,7 @@ async fn an_expired_invitation_can_be_resent() {
 
     resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
 
-    let page = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
+    let page = list_invitations(&app.state.db, &corporate, app.clock.now(), None, PageAt::First).await.unwrap();
     assert_eq!(page.items[0].status, InvitationStatus::Pending);
 }
 
@@ -75,7 +76,7 @@ async fn a_department_admin_cannot_touch_or_see_another_departments_invitations(
 
     let revoked = revoke(&app.state.db, &quality_admin, app.clock.now(), theirs).await;
     let resent = resend(&app.state.db, &quality_admin, &app.state.settings, &app.state.outbox, app.clock.now(), theirs).await;
-    let visible = list_invitations(&app.state.db, &quality_admin, app.clock.now(), None, 1).await.unwrap();
+    let visible = list_invitations(&app.state.db, &quality_admin, app.clock.now(), None, PageAt::First).await.unwrap();
 
     assert!(matches!(revoked, Err(AppError::NotFound(_))));
     assert!(matches!(resent, Err(AppError::NotFound(_))));
@@ -93,10 +94,10 @@ async fn the_invitations_tab_filters_by_status_and_shows_the_newest_first() {
     let gone = app.invite(&corporate, "gone@example.com", Role::Employee, None).await.unwrap();
     revoke(&app.state.db, &corporate, app.clock.now(), gone).await.unwrap();
 
-    let all = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
-    let pending = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Pending), 1).await.unwrap();
-    let expired = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Expired), 1).await.unwrap();
-    let revoked = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Revoked), 1).await.unwrap();
+    let all = list_invitations(&app.state.db, &corporate, app.clock.now(), None, PageAt::First).await.unwrap();
+    let pending = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Pending), PageAt::First).await.unwrap();
+    let expired = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Expired), PageAt::First).await.unwrap();
+    let revoked = list_invitations(&app.state.db, &corporate, app.clock.now(), Some(InvitationStatus::Revoked), PageAt::First).await.unwrap();
 
     assert_eq!(all.total, 3);
     assert_eq!(all.items.last().unwrap().id, old, "oldest last");

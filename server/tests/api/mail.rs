@@ -1,5 +1,6 @@
 //! Mail through a real SMTP server process (aiosmtpd) on 127.0.0.1, and local capture.
 
+use app::dto::PageAt;
 use crate::helpers::{client, eventually, on_postgres, spawn_app, spawn_app_with};
 use app::domain::Role;
 use app::invitations::dto::Delivery;
@@ -168,7 +169,7 @@ async fn revoking_cancels_mail_not_yet_sent_so_a_dead_link_is_never_mailed() {
     let row = only_outbox_row(&app).await;
     assert_eq!((row.status, row.content.as_str()), (Cancelled, ""));
     assert!(sink.messages().is_empty(), "the revoked link was mailed");
-    let listed = list_invitations(&app.state.db, &corporate, app.clock.now(), None, 1).await.unwrap();
+    let listed = list_invitations(&app.state.db, &corporate, app.clock.now(), None, PageAt::First).await.unwrap();
     assert_eq!(listed.items[0].delivery, Some(Delivery::Cancelled));
 }
 

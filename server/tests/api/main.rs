@@ -14,6 +14,7 @@ mod invitation_actions;
 mod invitation_batches;
 mod invitation_rules;
 mod invite_http;
+mod lists;
 mod mail;
 mod migrations;
 mod organisation;

@@ -1,5 +1,6 @@
 //! The shop-floor worker's setup from their handout, through the service and over HTTP.
 
+use app::dto::PageAt;
 use crate::helpers::{TestApp, spawn_app};
 use app::accept::dto::SetupForm;
 use app::accept::service::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete_setup};
@@ -91,8 +92,8 @@ async fn a_code_killed_by_wrong_guesses_is_listed_as_expired_not_pending() {
     }
     let admin = app.actor("viewer@example.com", Role::CorporateAdmin, None).await;
 
-    let all = list_invitations(&app.state.db, &admin, app.clock.now(), None, 1).await.unwrap();
-    let pending = list_invitations(&app.state.db, &admin, app.clock.now(), Some(InvitationStatus::Pending), 1).await.unwrap();
+    let all = list_invitations(&app.state.db, &admin, app.clock.now(), None, PageAt::First).await.unwrap();
+    let pending = list_invitations(&app.state.db, &admin, app.clock.now(), Some(InvitationStatus::Pending), PageAt::First).await.unwrap();
 
     let listed = all.items.iter().find(|i| i.id == handout.invitation_id).expect("listed");
     assert_eq!(listed.status, InvitationStatus::Expired);

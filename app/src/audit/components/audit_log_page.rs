@@ -1,7 +1,7 @@
 use super::LocalTime;
 use crate::audit::api::list_audit_events;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
-use crate::layout::{AdminOnly, PagedTable, page_param};
+use crate::layout::{AdminOnly, PagedTable, page_args, page_at};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 /// The Audit log: events newest first, filterable by type and date range, scoped like Users.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    let page = page_param();
+    let at = page_at();
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
@@ -20,7 +20,10 @@ pub fn AuditLogPage() -> impl IntoView {
             tz: q.get("tz").and_then(|t| t.parse().ok()).unwrap_or(0),
         }
     };
-    let events = Resource::new(move || (page(), filter()), |(page, filter)| list_audit_events(page, filter));
+    let events = Resource::new(move || (at(), filter()), |(at, filter)| {
+        let (after, before) = page_args(at);
+        list_audit_events(after, before, filter)
+    });
     // Dates in the filter are the viewer's days: the browser says which zone that is.
     let tz = RwSignal::new(0);
     let zone_note = RwSignal::new("Dates are in UTC.");
@@ -58,7 +61,7 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-/// The list's address with the current filters, ready for `page=`.
+/// The list's address with the current filters, ready for `after=` or `before=`.
 fn pager_base(filter: &AuditFilter) -> String {
     let mut base = String::from("/audit-log?");
     for (key, value) in [("event", filter.event.clone()), ("from", filter.from.clone()), ("to", filter.to.clone())] {

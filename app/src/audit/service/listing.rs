@@ -2,15 +2,15 @@
 
 use super::Subject;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
-use crate::dto::Page;
+use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::audit_event;
 use crate::ssr::models::user::names as user_names;
-use crate::ssr::pagination::fetch_page;
+use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Time zones reach from UTC−12 to UTC+14.
@@ -90,7 +90,7 @@ pub async fn list_events(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &AuditFilter,
-    page: u64,
+    at: PageAt,
 ) -> Result<Page<AuditRow>, AppError> {
     let scope = Scope::of(actor)?;
     let (from, until) = time_range(filter)?;
@@ -109,8 +109,8 @@ pub async fn list_events(
     if let Some(department) = scope.department() {
         query = query.filter(audit_event::Column::DepartmentId.eq(department));
     }
-    let query = query.order_by_desc(audit_event::Column::OccurredAt).order_by_desc(audit_event::Column::Id);
-    let found = fetch_page(db, query, page).await?;
+    let order = ListOrder { key: audit_event::Column::OccurredAt, id: audit_event::Column::Id, descending: true };
+    let found = fetch_page(db, query, order, at).await?;
     let people: Vec<i32> = found
         .items
         .iter()

@@ -1,7 +1,7 @@
 use super::{HandoutView, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
-use crate::layout::{PagedTable, page_param};
+use crate::layout::{PagedTable, page_args, page_at};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// with Resend and Revoke on those not yet accepted.
 #[component]
 pub fn InvitationsList() -> impl IntoView {
-    let page = page_param();
+    let at = page_at();
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let invite = expect_context::<InviteAction>().0;
@@ -21,9 +21,12 @@ pub fn InvitationsList() -> impl IntoView {
     let invitations = Resource::new(
         move || {
             let versions = (invite.version().get(), shop_floor.version().get(), resend.version().get(), revoke.version().get());
-            (page(), status(), versions)
+            (at(), status(), versions)
         },
-        |(page, status, ..)| list_invitations(page, status),
+        |(at, status, ..)| {
+            let (after, before) = page_args(at);
+            list_invitations(after, before, status)
+        },
     );
     let action_error = move || {
         let resend_err = resend.value().get().and_then(Result::err);

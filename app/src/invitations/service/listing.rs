@@ -1,7 +1,7 @@
 //! Reading invitations, scoped like the Users tab.
 
 use crate::domain::Role;
-use crate::dto::Page;
+use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::organisation::dto::UnitKind;
@@ -11,7 +11,7 @@ use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox};
 use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{shown_as, status_at};
-use crate::ssr::pagination::fetch_page;
+use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -45,7 +45,7 @@ pub async fn list_invitations(
     actor: &Actor,
     now: DateTime<Utc>,
     status: Option<InvitationStatus>,
-    page: u64,
+    at: PageAt,
 ) -> Result<Page<InvitationRow>, AppError> {
     let scope = Scope::of(actor)?;
     let mut query = invitation::Entity::find();
@@ -55,10 +55,10 @@ pub async fn list_invitations(
     if let Some(department) = scope.department() {
         query = query.filter(invitation::Column::DepartmentId.eq(department));
     }
-    let query = query.order_by_desc(invitation::Column::CreatedAt).order_by_desc(invitation::Column::Id);
+    let order = ListOrder { key: invitation::Column::CreatedAt, id: invitation::Column::Id, descending: true };
     let departments = unit_names(db, UnitKind::Department).await?;
     let locations = unit_names(db, UnitKind::Location).await?;
-    let found = fetch_page(db, query, page).await?;
+    let found = fetch_page(db, query, order, at).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
     let delivery = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
     let inviters = names(db, inviter_ids).await?;

@@ -1,6 +1,6 @@
 use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
-use crate::layout::{AdminOnly, PagedTable, page_param};
+use crate::layout::{AdminOnly, PagedTable, page_args, page_at};
 use crate::users::api::{UnlockSignIn, list_users};
 use crate::users::dto::UserRow;
 use leptos::prelude::*;
@@ -30,9 +30,12 @@ pub fn UsersSection() -> impl IntoView {
 /// The Users tab: active people, with Unlock on anyone locked out of signing in.
 #[component]
 pub fn UsersList() -> impl IntoView {
-    let page = page_param();
+    let at = page_at();
     let unlock = ServerAction::<UnlockSignIn>::new();
-    let users = Resource::new(move || (page(), unlock.version().get()), |(page, _)| list_users(page));
+    let users = Resource::new(move || (at(), unlock.version().get()), |(at, _)| {
+        let (after, before) = page_args(at);
+        list_users(after, before)
+    });
     let unlock_error = move || unlock.value().get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <Title text="Users · Onboard"/>

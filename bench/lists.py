@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Lists at plant scale: the Invitations tab, Users and the Audit log with 100k rows each.
+
+Fills the tables the way an operator's would fill: invitations through the real send path
+(`POST /api/send_invitation`, driven by wrk at concurrency 32 until BENCH_ROWS exist, each with
+its outbox row and audit event), mail going to a real SMTP server process
+(server/tests/support/smtp_sink.py) all the while; Users gets BENCH_ROWS people written straight
+into the table (accepting 100k invitations would be 100k argon2 hashes and prove nothing about
+the list). Then each list page, as the admin's browser asks for it (server-rendered HTML, its
+data included), is read by wrk at concurrency 8 for BENCH_DURATION: the first page, a status
+filter, a filter that matches nothing, and a page 90% of the way down. Reports requests/s,
+p50/p99, the server's CPU per request and its memory, and how much mail was still waiting.
+
+Bounded, 127.0.0.1 only; SQLite unless BENCH_DATABASE_URL is set (bench/lists.sh runs both).
+Needs the release build and wrk (Debian's package).
+"""
+
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchlib import ROOT, Server, free_port, require_build
+
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
+INVITE_LUA = os.path.join(ROOT, "bench", "invite.lua")
+
+
+def query(server, sql):
+    """Rows of `sql` against the server's database, as lists of strings."""
+    if server.sqlite_file:
+        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
+            return [[str(v) for v in row] for row in db.execute(sql)]
+    out = subprocess.run(["psql", server.database_url, "-AtF", "\t", "-c", sql], capture_output=True, text=True, check=True)
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+
+def execute(server, sql):
+    if server.sqlite_file:
+        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
+            db.execute(sql)
+        return
+    subprocess.run(["psql", server.database_url, "-qc", sql], check=True, capture_output=True)
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wrk(args, env=None):
+    out = subprocess.run(["wrk", *args], capture_output=True, text=True, check=True, env=env).stdout
+    def find(pattern):
+        match = re.search(pattern, out, re.M)
+        return match.group(1) if match else None
+    return {
+        "requests": int(find(r"^\s*(\d+) requests in") or 0),
+        "rps": float(find(r"Requests/sec:\s+([\d.]+)") or 0),
+        "p50": find(r"^\s+50%\s+(\S+)"),
+        "p99": find(r"^\s+99%\s+(\S+)"),
+        "non_2xx": int(find(r"Non-2xx or 3xx responses: (\d+)") or 0),
+    }
+
+
+def fill_invitations(server, cookie):
+    env = dict(os.environ, ONBOARD_COOKIE=cookie, ONBOARD_BENCH_PREFIX="fill")
+    started = time.time()
+    rounds = 0
+    while int(query(server, "SELECT COUNT(*) FROM invitations")[0][0]) < ROWS:
+        rounds += 1
+        env["ONBOARD_BENCH_PREFIX"] = f"fill{rounds}"
+        wrk(["-t2", "-c32", "-d5s", "-s", INVITE_LUA, f"http://127.0.0.1:{server.port}"], env=env)
+    return round(time.time() - started, 1)
+
+
+def fill_users(server):
+    execute(server, f"""
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS})
+        INSERT INTO users (email, email_canonical, name, first_name, last_name, role, status, password_hash, created_at, updated_at)
+        SELECT 'person' || i || '@example.com', 'person' || i || '@example.com', 'Person ' || i, 'Person', '' || i,
+               'employee', 'active', (SELECT password_hash FROM users WHERE id = 1),
+               (SELECT created_at FROM users WHERE id = 1), (SELECT updated_at FROM users WHERE id = 1)
+        FROM n""")
+
+
+def measure(server, cookie, path):
+    before = cpu_ticks(server.process.pid)
+    result = wrk(["-t2", "-c8", f"-d{DURATION}", "--latency", "-H", f"Cookie: {cookie}", "-H", "Accept: text/html",
+                  f"http://127.0.0.1:{server.port}{path}"])
+    ticks = cpu_ticks(server.process.pid) - before
+    result["cpu_ms_per_request"] = round(ticks * 1000 / os.sysconf("SC_CLK_TCK") / max(1, result["requests"]), 2)
+    result["path"] = path
+    return result
+
+
+def main():
+    require_build()
+    sink_dir = tempfile.mkdtemp(prefix="onboard-lists-smtp-")
+    sink_port = free_port()
+    sink = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(sink_port), "--dir", sink_dir], stdout=subprocess.PIPE, text=True)
+    if sink.stdout.readline().strip() != "READY":
+        raise SystemExit("the SMTP server did not start")
+    server = Server(smtp_url=f"smtp://127.0.0.1:{sink_port}")
+    server.create_admin()
+    server.start()
+    report = {"database": "SQLite" if server.sqlite_file else "PostgreSQL", "rows": ROWS, "duration": DURATION}
+    try:
+        cookie = server.sign_in()
+        report["rss_kib_empty"] = server.rss_kib()
+        report["fill_seconds"] = fill_invitations(server, cookie)
+        fill_users(server)
+        report["invitations"] = int(query(server, "SELECT COUNT(*) FROM invitations")[0][0])
+        report["users"] = int(query(server, "SELECT COUNT(*) FROM users")[0][0])
+        report["audit_events"] = int(query(server, "SELECT COUNT(*) FROM audit_events")[0][0])
+        deep = int(ROWS * 0.9)
+        deep_invitation = query(server, f"SELECT id FROM invitations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
+        deep_user = query(server, f"SELECT id FROM users WHERE status = 'active' ORDER BY name, id LIMIT 1 OFFSET {deep}")[0][0]
+        deep_event = query(server, f"SELECT id FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
+        paths = [
+            "/users/invitations",
+            "/users/invitations?status=pending",
+            "/users/invitations?status=accepted",
+            f"/users/invitations?after={deep_invitation}",
+            "/users",
+            f"/users?after={deep_user}",
+            "/audit-log",
+            "/audit-log?event=invitation_accepted",
+            f"/audit-log?after={deep_event}",
+        ]
+        report["waiting_mail_at_start"] = int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
+        report["lists"] = [measure(server, cookie, path) for path in paths]
+        report["waiting_mail_at_end"] = int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
+        report["rss_kib_after"] = server.rss_kib()
+    finally:
+        server.stop()
+        sink.terminate()
+        sink.wait(timeout=10)
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    name = "lists-sqlite.json" if server.sqlite_file else "lists-postgres.json"
+    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"{report['database']}: {report['invitations']} invitations, {report['users']} users, "
+          f"{report['audit_events']} audit events (filled in {report['fill_seconds']} s); "
+          f"mail waiting {report['waiting_mail_at_start']} -> {report['waiting_mail_at_end']}; "
+          f"RSS {report['rss_kib_empty'] // 1024} MB empty, {report['rss_kib_after'] // 1024} MB after")
+    print("| list | requests/s | p50 | p99 | server CPU/request | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in report["lists"]:
+        print(f"| `{row['path']}` | {row['rps']} | {row['p50']} | {row['p99']} | {row['cpu_ms_per_request']} ms | {row['non_2xx']} |")
+    sys.exit(1 if any(row["non_2xx"] for row in report["lists"]) else 0)
+
+
+if __name__ == "__main__":
+    main()
