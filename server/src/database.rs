@@ -38,13 +38,15 @@ async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<Databa
     // the documented pairing with WAL (a commit survives a crash of the app; only an OS crash
     // or power loss can drop the last commits) instead of an fsync per commit; writers queue
     // for up to 5 s rather than failing; no checkpoint inside a request's commit (the server
-    // runs them in the background: app::ssr::checkpoint).
+    // runs them in the background: app::ssr::checkpoint, which also keeps the log's size
+    // bounded).
     options.map_sqlx_sqlite_opts(|opts| {
         opts.journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(5))
             .foreign_keys(true)
             .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", app::ssr::checkpoint::LOG_SIZE_LIMIT_BYTES.to_string())
     });
     if let Some(port) = tcp_nodelay::postgres_port(&config.database_url) {
         options.map_sqlx_postgres_pool_opts(move |pool| {

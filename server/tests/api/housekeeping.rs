@@ -59,3 +59,37 @@ async fn the_background_checkpoint_copies_the_whole_sqlite_log_into_the_database
         }
     }
 }
+
+#[tokio::test]
+async fn cutting_back_the_sqlite_log_empties_it_and_connections_limit_its_size() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    for n in 0..5 {
+        app.invite(&corporate, &format!("p{n}@example.com"), Role::Employee, None).await.unwrap();
+    }
+
+    // The background task may be checkpointing at the same moment: then this one is turned
+    // away (busy) and tries again.
+    let mut cut = None;
+    for _ in 0..50 {
+        cut = app::ssr::checkpoint::truncate(&app.state.db).await.unwrap();
+        if cut.as_ref().is_none_or(|c| c.busy == 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let after = app::ssr::checkpoint::checkpoint(&app.state.db).await.unwrap();
+
+    match (cut, after) {
+        (None, None) => assert!(crate::helpers::on_postgres(), "only SQLite has a log to cut"),
+        (Some(cut), Some(after)) => {
+            assert_eq!(cut.busy, 0, "no reader held the log: {cut:?}");
+            assert_eq!(after.log, 0, "the log starts again from nothing: {after:?}");
+            let setting = sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA journal_size_limit");
+            let row = app.state.db.query_one_raw(setting).await.unwrap().unwrap();
+            let limit: i64 = row.try_get_by_index(0).unwrap();
+            assert_eq!(limit, app::ssr::checkpoint::LOG_SIZE_LIMIT_BYTES);
+        }
+        other => panic!("one database, two answers: {other:?}"),
+    }
+}
