@@ -2,7 +2,7 @@
 //! the tasks that write all the time.
 
 use crate::config::Config;
-use crate::tcp_nodelay;
+use app::ssr::tcp_nodelay;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};

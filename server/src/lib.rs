@@ -8,4 +8,4 @@ pub mod invitation_link;
 pub mod mail_capture;
 pub mod middleware;
 pub mod startup;
-pub mod tcp_nodelay;
+pub use app::ssr::tcp_nodelay;

@@ -32,7 +32,8 @@ pub struct Mailer {
 
 #[derive(Clone)]
 enum Way {
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    /// `port` is the server's, for turning Nagle's algorithm off on the pool's connections.
+    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox, port: Option<u16> },
     Capture { dir: PathBuf, from: Mailbox },
 }
 
@@ -44,12 +45,12 @@ impl Mailer {
         let way = match smtp_url {
             Some(url) => {
                 // lettre's own timeout bounds the TCP connect only (lettre issue 1027); `send`
-                // bounds the whole conversation.
+                // bounds the whole conversation. Connections are pooled and reused.
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("SMTP_URL: {e}"))?
                     .timeout(Some(timeout))
                     .build();
-                Way::Smtp { transport, from }
+                Way::Smtp { transport, from, port: smtp_port(url) }
             }
             None => Way::Capture { dir: capture_dir, from },
         };
@@ -84,14 +85,23 @@ impl Mailer {
 
     async fn send_unbounded(&self, id: i32, to: &str, mail: &RenderedEmail) -> Result<(), SendError> {
         match &self.way {
-            Way::Smtp { transport, from } => {
+            Way::Smtp { transport, from, port } => {
                 let message = build_message(from, to, mail)?;
-                transport.send(message).await.map(|_| ()).map_err(|e| SendError {
+                let started = std::time::Instant::now();
+                let sent = transport.send(message).await.map(|_| ()).map_err(|e| SendError {
                     // 5xx answers will not change on retry; everything else (4xx, refused
                     // connections, timeouts, TLS hiccups) might.
                     permanent: e.is_permanent(),
                     message: e.to_string(),
-                })
+                });
+                // A slow send may have been a new connection with Nagle's algorithm on: turn it
+                // off for the next. A fast one needs nothing, so the scan costs nothing then.
+                if let Some(port) = port
+                    && started.elapsed() >= NAGLE_SUSPECT
+                {
+                    crate::ssr::tcp_nodelay::set_for_peer_port(*port);
+                }
+                sent
             }
             Way::Capture { dir, from } => {
                 let message = build_message(from, to, mail)?;
@@ -112,6 +122,22 @@ impl Mailer {
     }
 }
 
+/// A send slower than this may have waited on a delayed acknowledgement (40 ms on Linux).
+const NAGLE_SUSPECT: Duration = Duration::from_millis(30);
+
+/// The mail server's port in `SMTP_URL`, with lettre's defaults: 465 for `smtps`, 587 for
+/// `smtp` with `tls=required` or `tls=opportunistic`, 25 for plain `smtp`.
+fn smtp_port(smtp_url: &str) -> Option<u16> {
+    let url = url::Url::parse(smtp_url).ok()?;
+    let tls = url.query_pairs().any(|(key, _)| key == "tls");
+    url.port().or(match url.scheme() {
+        "smtps" => Some(465),
+        "smtp" if tls => Some(587),
+        "smtp" => Some(25),
+        _ => None,
+    })
+}
+
 fn build_message(from: &Mailbox, to: &str, mail: &RenderedEmail) -> Result<Message, SendError> {
     let permanent = |message: String| SendError { permanent: true, message };
     let to: Mailbox = to.parse().map_err(|e| permanent(format!("bad recipient: {e}")))?;
@@ -123,4 +149,18 @@ fn build_message(from: &Mailbox, to: &str, mail: &RenderedEmail) -> Result<Messa
         .subject(mail.subject.clone())
         .multipart(MultiPart::alternative().singlepart(text).singlepart(html))
         .map_err(|e| permanent(format!("cannot build message: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smtp_port;
+
+    #[test]
+    fn the_smtp_port_is_the_urls_or_lettres_default() {
+        assert_eq!(smtp_port("smtp://127.0.0.1:2525"), Some(2525));
+        assert_eq!(smtp_port("smtp://mail.example.com"), Some(25));
+        assert_eq!(smtp_port("smtp://mail.example.com?tls=required"), Some(587));
+        assert_eq!(smtp_port("smtps://user:pass@mail.example.com"), Some(465));
+        assert_eq!(smtp_port("not a url"), None);
+    }
 }

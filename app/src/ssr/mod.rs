@@ -9,6 +9,7 @@ pub mod housekeeping;
 pub mod models;
 pub mod pagination;
 pub mod raw;
+pub mod tcp_nodelay;
 pub mod request;
 pub mod settings;
 pub mod supervise;

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Mail throughput and latency through a real SMTP server process.
+
+1. The SMTP server's own ceiling: a plain client (Python's smtplib) sends BENCH_MAILS messages
+   of the invitation's size over 8 connections at once, then over one.
+2. A burst: BENCH_MAILS invitations sent as fast as wrk can (concurrency 32); how fast the
+   outbox hands them to the SMTP server, from the first invitation to the last arrival.
+3. A steady 100 invitations per second for BENCH_STEADY_SECONDS: the time from each
+   invitation's answer to its mail's arrival at the SMTP server (the file's time), p50 and p99.
+
+Bounded, 127.0.0.1 only; SQLite unless BENCH_DATABASE_URL is set (bench/on_both.sh runs both).
+"""
+
+import json
+import os
+import pathlib
+import smtplib
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+
+from benchlib import ROOT, Server, free_port, percentile, require_build
+
+MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
+STEADY_SECONDS = int(os.environ.get("BENCH_STEADY_SECONDS", "30"))
+SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
+INVITE_LUA = os.path.join(ROOT, "bench", "invite.lua")
+
+
+class Sink:
+    def __init__(self):
+        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="onboard-mail-bench-"))
+        self.port = free_port()
+        self.process = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(self.port), "--dir", str(self.dir)],
+                                        stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "READY":
+            raise SystemExit("the SMTP server did not start")
+
+    def count(self):
+        return sum(1 for _ in self.dir.glob("*.json"))
+
+    def arrivals(self):
+        """Recipient -> arrival time of its (first) message."""
+        found = {}
+        for path in self.dir.glob("*.json"):
+            to = json.loads(path.read_text())["to"]
+            found.setdefault(to, path.stat().st_mtime)
+        return found
+
+    def wait_for(self, total, timeout):
+        deadline = time.time() + timeout
+        while self.count() < total and time.time() < deadline:
+            time.sleep(0.05)
+        return self.count()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def plain_client_ceiling(sink, connections):
+    body = "x" * 2500  # about an invitation's size, both parts together
+    per = MAILS // connections
+    before = sink.count()
+
+    def run(worker):
+        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+            for n in range(per):
+                message = EmailMessage()
+                message["From"], message["To"], message["Subject"] = "bench@example.com", f"plain{worker}-{n}@example.com", "Ceiling"
+                message.set_content(body)
+                smtp.send_message(message)
+
+    started = time.time()
+    threads = [threading.Thread(target=run, args=(w,)) for w in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sink.wait_for(before + per * connections, 60)
+    return round(per * connections / (time.time() - started), 1)
+
+
+def burst(server, sink, cookie):
+    before = sink.count()
+    env = dict(os.environ, ONBOARD_COOKIE=cookie, ONBOARD_BENCH_PREFIX="burst")
+    started = time.time()
+    sent = 0
+    while sent < MAILS:
+        subprocess.run(["wrk", "-t2", "-c32", "-d1s", "-s", INVITE_LUA, f"http://127.0.0.1:{server.port}"],
+                       capture_output=True, check=True, env=env)
+        env["ONBOARD_BENCH_PREFIX"] = f"burst{time.time_ns()}"
+        sent = count_burst(server)
+    invited_in = time.time() - started
+    arrived = sink.wait_for(before + sent, 600)
+    took = time.time() - started
+    return {"invitations": sent, "invited_in_s": round(invited_in, 1), "delivered": arrived - before,
+            "delivered_in_s": round(took, 1), "mails_per_s": round((arrived - before) / took, 1)}
+
+
+def count_burst(server):
+    sql = "SELECT COUNT(*) FROM invitations WHERE email LIKE 'burst%'"
+    if server.sqlite_file:
+        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
+            return db.execute(sql).fetchone()[0]
+    out = subprocess.run(["psql", server.database_url, "-Atc", sql], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def steady(server, sink, cookie):
+    answered = {}
+    interval = 0.01
+    started = time.time()
+    n = 0
+    while time.time() - started < STEADY_SECONDS:
+        due = started + n * interval
+        if due > time.time():
+            time.sleep(due - time.time())
+        email = f"steady{n}@example.com"
+        status, _, _ = server.request("POST", "/api/send_invitation", {"email": email, "role": "employee"}, cookie)
+        if status == 200:
+            answered[email] = time.time()
+        n += 1
+    rate = n / (time.time() - started)
+    time.sleep(5)
+    arrivals = sink.arrivals()
+    latencies = [arrivals[e] - t for e, t in answered.items() if e in arrivals]
+    return {"rate_per_s": round(rate, 1), "invitations": len(answered), "delivered": len(latencies),
+            "p50_ms": round(percentile(latencies, 50) * 1e3, 1), "p99_ms": round(percentile(latencies, 99) * 1e3, 1),
+            "max_ms": round(max(latencies) * 1e3, 1) if latencies else None}
+
+
+def main():
+    require_build()
+    sink = Sink()
+    report = {"mails": MAILS}
+    try:
+        report["ceiling_8_connections_per_s"] = plain_client_ceiling(sink, 8)
+        report["ceiling_1_connection_per_s"] = plain_client_ceiling(sink, 1)
+        server = Server(smtp_url=f"smtp://127.0.0.1:{sink.port}")
+        report["database"] = "SQLite" if server.sqlite_file else "PostgreSQL"
+        server.create_admin()
+        server.start()
+        try:
+            cookie = server.sign_in()
+            report["burst"] = burst(server, sink, cookie)
+            report["steady"] = steady(server, sink, cookie)
+        finally:
+            server.stop()
+    finally:
+        sink.stop()
+    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
+    name = "mail-sqlite.json" if report.get("database") == "SQLite" else "mail-postgres.json"
+    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
+        json.dump(report, out, indent=2)
+    print(json.dumps(report, indent=2))
+    lost = report["burst"]["invitations"] - report["burst"]["delivered"] + report["steady"]["invitations"] - report["steady"]["delivered"]
+    sys.exit(1 if lost else 0)
+
+
+if __name__ == "__main__":
+    main()
