@@ -2,6 +2,7 @@
 //! Onboard: components and server functions shared by the server and the browser.
 
 pub mod accept;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod domain;
@@ -25,7 +26,7 @@ use auth::components::SignInPage;
 use invitations::components::InvitationsList;
 use layout::{Home, NotFound, SignedInLayout};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use organisation::components::OrganisationPage;
@@ -40,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                <link rel="stylesheet" id="leptos" href=assets::stylesheet_href(&options)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -54,7 +56,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/onboard.css"/>
         <Title text="Onboard"/>
         // Pages wait for their data before the first byte is sent, so access checks can still
         // set the status code (302 to sign-in, 403) on the server.

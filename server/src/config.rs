@@ -189,6 +189,7 @@ impl Config {
             .site_addr(site_addr)
             .env(env)
             .reload_port(get("LEPTOS_RELOAD_PORT").and_then(|p| p.parse().ok()).unwrap_or(3001))
+            .hash_files(hash_files(get("LEPTOS_HASH_FILES").as_deref(), hash_list_exists())?)
             .build();
         Ok(Config {
             data_dir,
@@ -212,6 +213,16 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hashed_names_follow_the_setting_or_the_list_and_are_refused_without_the_list() {
+        assert_eq!(super::hash_files(None, true).unwrap(), true);
+        assert_eq!(super::hash_files(None, false).unwrap(), false);
+        assert_eq!(super::hash_files(Some("false"), true).unwrap(), false);
+        assert_eq!(super::hash_files(Some("true"), true).unwrap(), true);
+        assert!(super::hash_files(Some("true"), false).unwrap_err().to_string().contains("hash.txt"));
+        assert!(super::hash_files(Some("yes"), true).is_err());
+    }
+
     use super::*;
     use std::collections::HashMap;
 
@@ -326,4 +337,26 @@ mod tests {
             }
         }
     }
+}
+
+/// Whether the browser's files carry a hash of their content in their names: as
+/// `LEPTOS_HASH_FILES` says, or else whether cargo-leptos left its list of hashes beside this
+/// program (`listed`), as `hash-files = true` in Cargo.toml makes it do. Hashed names without
+/// the list would name no file, so that is refused at start-up.
+fn hash_files(setting: Option<&str>, listed: bool) -> Result<bool, ConfigError> {
+    match setting {
+        None => Ok(listed),
+        Some("false") => Ok(false),
+        Some("true") if listed => Ok(true),
+        Some("true") => Err(bad("LEPTOS_HASH_FILES", "is true, but there is no hash.txt beside the server binary: copy it from the build")),
+        Some(other) => Err(bad("LEPTOS_HASH_FILES", format!("must be true or false, not `{other}`"))),
+    }
+}
+
+/// Whether cargo-leptos's `hash.txt` is beside this program.
+fn hash_list_exists() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.is_file())
 }

@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! The Onboard server: configuration, start-up, request layers and the admin CLI.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -19,9 +19,11 @@ struct Capture {
     dir: PathBuf,
     /// `host[:port]` of `PUBLIC_URL`, lower-case.
     authority: String,
+    /// The app's stylesheet, for the list's looks.
+    stylesheet: String,
 }
 
-pub fn routes(dir: PathBuf, public_url: &Url) -> Router {
+pub fn routes(dir: PathBuf, public_url: &Url, stylesheet: String) -> Router {
     let host = public_url.host_str().unwrap_or_default().to_ascii_lowercase();
     let authority = match public_url.port() {
         Some(port) => format!("{host}:{port}"),
@@ -30,7 +32,7 @@ pub fn routes(dir: PathBuf, public_url: &Url) -> Router {
     Router::new()
         .route("/mail", get(list))
         .route("/mail/{name}", get(show))
-        .with_state(Capture { dir, authority })
+        .with_state(Capture { dir, authority, stylesheet })
 }
 
 /// Headers a proxy adds: a request carrying one did not come straight from this machine.
@@ -100,11 +102,12 @@ async fn list(ConnectInfo(peer): ConnectInfo<SocketAddr>, State(capture): State<
         .collect();
     Html(format!(
         "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Captured mail · Onboard</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/onboard.css\"></head><body><main class=\"content\">\
+         <link rel=\"stylesheet\" href=\"{}\"></head><body><main class=\"content\">\
          <h1>Captured mail</h1><p class=\"lead\">No SMTP server is configured (SMTP_URL), so mail is kept in \
          {} and listed here, newest first. This page only answers this machine.</p>\
          <table class=\"data-table\"><thead><tr><th>To</th><th>Subject</th><th>Link</th></tr></thead><tbody>{}</tbody></table>\
          </main></body></html>",
+        escape(&capture.stylesheet),
         escape(&dir.display().to_string()),
         if rows.is_empty() { "<tr><td colspan=\"3\">No mail yet.</td></tr>".to_owned() } else { rows }
     ))

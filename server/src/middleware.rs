@@ -78,15 +78,17 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// The invitation pages carry a secret (in the path, then in a cookie): they send no
-/// `Referer` anywhere, are never cached, and may load nothing from other origins.
-pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
+/// Pages and answers that carry a secret: the invitation pages (in the path, then in a
+/// cookie), the captured mail (working links), and the answers that hand out a shop-floor
+/// setup code. They send no `Referer` anywhere, are never cached or compressed
+/// (`crate::assets`), and may load nothing from other origins.
+pub async fn secret_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let sensitive = ["/invitation", "/setup"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")))
-        || path == "/api/accept_invitation"
-        || path == "/api/complete_setup";
+    let sensitive = ["/invitation", "/setup", "/mail"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")))
+        || SECRET_ANSWERS.contains(&path);
     let mut response = next.run(req).await;
     if sensitive {
+        response.extensions_mut().insert(crate::assets::NotCompressed);
         let headers = response.headers_mut();
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -99,6 +101,9 @@ pub async fn invitation_page_headers(req: Request, next: Next) -> Response {
     }
     response
 }
+
+/// Server functions whose answer holds a secret (a one-time password, a setup code).
+const SECRET_ANSWERS: [&str; 4] = ["/api/accept_invitation", "/api/complete_setup", "/api/invite_shop_floor", "/api/resend_invitation"];
 
 /// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
 /// in beside them), with the fields each takes.

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::{invitation_link, mail_capture};
 use crate::middleware::{
-    error_status, invitation_page_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
+    error_status, secret_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
 };
 use app::invitations::service::InvitationWriter;
 use app::mail::outbox::OutboxSignal;
@@ -115,14 +115,15 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .with_state(options)
+        .with_state(options.clone())
+        .merge(crate::assets::routes(&options))
         .merge(invitation_link::routes(state.settings.clone()));
     if let Some(dir) = mail_capture {
-        router = router.merge(mail_capture::routes(dir, &config.public_url));
+        router = router.merge(mail_capture::routes(dir, &config.public_url, app::assets::stylesheet_href(&config.leptos)));
     }
     router
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(axum::middleware::from_fn(invitation_page_headers))
+        .layer(axum::middleware::from_fn(secret_headers))
         .layer(axum::middleware::from_fn(refuse_unknown_fields))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
@@ -137,6 +138,9 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static(crate::assets::UNCACHED)))
+        // Outermost: it sees what the layers above marked as not to be compressed.
+        .layer(crate::assets::compression())
 }
 
 async fn shutdown_signal() {

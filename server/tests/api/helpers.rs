@@ -62,6 +62,12 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_configured(extra, |_| {}).await
+}
+
+/// As [`spawn_app_with`], with a last change to the configuration the variables made: for
+/// what no variable of a test binary can say (hashed file names need cargo-leptos's list).
+pub async fn spawn_app_configured(extra: &[(&str, &str)], adjust: impl FnOnce(&mut Config)) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let (database_url, _) = fresh_database(data_dir.path()).await;
     let mut vars: HashMap<String, String> = HashMap::from([
@@ -73,7 +79,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
-    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
+    let mut config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
+    adjust(&mut config);
     // PostgreSQL keeps microseconds: a clock at whole microseconds reads back exactly.
     let clock = ManualClock::new(Utc::now().trunc_subsecs(6));
     let app = Application::build_with_clock(config, Arc::new(clock.clone())).await.expect("the app starts");

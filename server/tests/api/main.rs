@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accept;
+mod assets;
 mod access;
 mod audit_log;
 mod cli;

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fails when the browser's WASM, as it goes over the wire (brotli), has grown past its budget.
+# Run after `cargo leptos build --release --precompress`. The budget is the size measured when
+# it was last set plus a little room; bench/README.md ("First load") has what the file holds
+# and how the budget was chosen. Raise it only on purpose, in the same commit as the reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUDGET_BYTES="${WASM_BROTLI_BUDGET:-470000}"
+wasm=$(ls target/site/pkg/*.wasm.br 2>/dev/null | head -n 1 || true)
+if [ -z "$wasm" ]; then
+  echo "!! No brotli WASM under target/site/pkg: build with cargo leptos build --release --precompress" >&2
+  exit 1
+fi
+size=$(stat -c %s "$wasm")
+if [ "$size" -gt "$BUDGET_BYTES" ]; then
+  echo "!! $wasm is $size bytes (brotli), over its budget of $BUDGET_BYTES bytes." >&2
+  echo "   See what grew: twiggy top -n 30 on the .wasm; keep server-only code behind the ssr feature." >&2
+  exit 1
+fi
+echo "==> WASM over the wire: $size bytes (brotli), budget $BUDGET_BYTES"
