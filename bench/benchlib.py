@@ -77,6 +77,9 @@ class Server:
         self.cli("create-admin", "--email", ADMIN_EMAIL, "--name", "Bench Admin", stdin=ADMIN_PASSWORD + "\n")
 
     def start(self, log=None):
+        """Starts the server; its log goes to `log`, or to DATA_DIR/server.log."""
+        if log is None:
+            log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen([BIN, "serve"], env=self.env, stdout=log, stderr=log)
         for _ in range(100):
             try:

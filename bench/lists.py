@@ -8,8 +8,11 @@ its outbox row and audit event), mail going to a real SMTP server process
 into the table (accepting 100k invitations would be 100k argon2 hashes and prove nothing about
 the list). Then each list page, as the admin's browser asks for it (server-rendered HTML, its
 data included), is read by wrk at concurrency 8 for BENCH_DURATION: the first page, a status
-filter, a filter that matches nothing, and a page 90% of the way down. Reports requests/s,
-p50/p99, the server's CPU per request and its memory, and how much mail was still waiting.
+filter, a filter that matches nothing, and a page 90% of the way down: once while the outbox
+is still handing the backlog of mail to the SMTP server (which shares the CPUs), and once
+more after it has drained. Reports requests/s, p50/p99, the server's CPU per request and its
+memory, and how much mail was waiting. The tables are analysed after the fill, as PostgreSQL's
+autovacuum would have done by then (its statistics still say "empty" straight after).
 
 Bounded, 127.0.0.1 only; SQLite unless BENCH_DATABASE_URL is set (bench/lists.sh runs both).
 Needs the release build and wrk (Debian's package).
@@ -28,6 +31,7 @@ from benchlib import ROOT, Server, free_port, require_build
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+DRAIN = int(os.environ.get("BENCH_DRAIN_SECONDS", "600"))
 SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
 INVITE_LUA = os.path.join(ROOT, "bench", "invite.lua")
 
@@ -47,6 +51,10 @@ def execute(server, sql):
             db.execute(sql)
         return
     subprocess.run(["psql", server.database_url, "-qc", sql], check=True, capture_output=True)
+
+
+def waiting_mail(server):
+    return int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
 
 
 def cpu_ticks(pid):
@@ -131,12 +139,18 @@ def main():
             "/users",
             f"/users?after={deep_user}",
             "/audit-log",
-            "/audit-log?event=invitation_accepted",
+            "/audit-log?event=user.created",
             f"/audit-log?after={deep_event}",
         ]
-        report["waiting_mail_at_start"] = int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
+        execute(server, "ANALYZE" if server.sqlite_file else "VACUUM ANALYZE")
+        report["waiting_mail_at_start"] = waiting_mail(server)
         report["lists"] = [measure(server, cookie, path) for path in paths]
-        report["waiting_mail_at_end"] = int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
+        report["waiting_mail_at_end"] = waiting_mail(server)
+        deadline = time.time() + DRAIN
+        while waiting_mail(server) and time.time() < deadline:
+            time.sleep(5)
+        if not waiting_mail(server):
+            report["quiet_lists"] = [measure(server, cookie, path) for path in paths]
         report["rss_kib_after"] = server.rss_kib()
     finally:
         server.stop()
@@ -150,11 +164,14 @@ def main():
           f"{report['audit_events']} audit events (filled in {report['fill_seconds']} s); "
           f"mail waiting {report['waiting_mail_at_start']} -> {report['waiting_mail_at_end']}; "
           f"RSS {report['rss_kib_empty'] // 1024} MB empty, {report['rss_kib_after'] // 1024} MB after")
-    print("| list | requests/s | p50 | p99 | server CPU/request | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for row in report["lists"]:
-        print(f"| `{row['path']}` | {row['rps']} | {row['p50']} | {row['p99']} | {row['cpu_ms_per_request']} ms | {row['non_2xx']} |")
-    sys.exit(1 if any(row["non_2xx"] for row in report["lists"]) else 0)
+    for title, key in [("while the mail backlog is sent", "lists"), ("after it has drained", "quiet_lists")]:
+        print(f"\n{title}:")
+        print("| list | requests/s | p50 | p99 | server CPU/request | non-2xx |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for row in report.get(key, []):
+            print(f"| `{row['path']}` | {row['rps']} | {row['p50']} | {row['p99']} | {row['cpu_ms_per_request']} ms | {row['non_2xx']} |")
+    rows = report["lists"] + report.get("quiet_lists", [])
+    sys.exit(1 if any(row["non_2xx"] for row in rows) else 0)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use std::path::PathBuf;
 use app::{App, shell};
 use axum::Router;
+use axum::serve::ListenerExt;
 use axum::routing::get;
 use http::{HeaderName, HeaderValue, header};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -99,7 +100,15 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        // Nagle's algorithm off for every browser's connection: a compressed page goes out in
+        // several writes, and with it on, the last waited up to 40 ms for the browser's delayed
+        // acknowledgement of the one before (every list page's p99 sat at 45-50 ms).
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(err) = stream.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not turn Nagle's algorithm off on a connection");
+            }
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
     }

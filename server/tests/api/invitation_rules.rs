@@ -140,6 +140,28 @@ async fn duplicate_attempts_count_against_the_hourly_limit() {
 }
 
 #[tokio::test]
+async fn what_is_left_this_hour_counts_only_attempts_inside_the_window() {
+    let app = spawn_app().await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let other = app.actor("other@example.com", Role::CorporateAdmin, None).await;
+    let left = || async { remaining_this_hour(&app.state.db, corporate.user_id, app.clock.now(), 30).await.unwrap() };
+    assert_eq!(left().await, 30, "nothing sent yet");
+    for n in 0..4 {
+        app.invite(&corporate, &format!("early{n}@example.com"), Role::Employee, None).await.unwrap();
+    }
+    app.invite(&other, "someone@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(chrono::Duration::minutes(40));
+    for n in 0..2 {
+        app.invite(&corporate, &format!("later{n}@example.com"), Role::Employee, None).await.unwrap();
+    }
+    assert_eq!(left().await, 24);
+
+    app.clock.advance(chrono::Duration::minutes(21));
+
+    assert_eq!(left().await, 28, "the first four have left the window; another admin's never counted");
+}
+
+#[tokio::test]
 async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
     let app = spawn_app().await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;

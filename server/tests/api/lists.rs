@@ -92,7 +92,7 @@ async fn counts_stop_one_past_the_cap_and_say_more_than() {
     let sql = format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) \
          INSERT INTO audit_events (occurred_at, event_type, subject_type, details) \
-         SELECT $1, 'invitation_sent', 'invitation', '{{}}' FROM n",
+         SELECT $1, 'invitation.sent', 'invitation', '{{}}' FROM n",
         COUNT_CAP + 50
     );
     db.execute_raw(statement(db, &sql, vec![app.clock.now().into()])).await.unwrap();

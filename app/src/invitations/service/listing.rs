@@ -13,19 +13,24 @@ use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{shown_as, status_at};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
-/// The delivery state of each invitation's newest email.
+/// The delivery state of each invitation's newest email. Read by invitation (an index), with
+/// the newest picked here: asked to order by id, PostgreSQL may walk the whole outbox in id
+/// order instead.
 async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, Delivery>, sea_orm::DbErr> {
-    let rows = outbox::Entity::find()
-        .filter(outbox::Column::InvitationId.is_in(ids))
-        .order_by_asc(outbox::Column::Id)
-        .all(db)
-        .await?;
-    Ok(rows
+    let rows = outbox::Entity::find().filter(outbox::Column::InvitationId.is_in(ids)).all(db).await?;
+    let mut newest: HashMap<i32, outbox::Model> = HashMap::new();
+    for row in rows {
+        let Some(invitation) = row.invitation_id else { continue };
+        if newest.get(&invitation).is_none_or(|kept| kept.id < row.id) {
+            newest.insert(invitation, row);
+        }
+    }
+    Ok(newest
         .into_iter()
-        .filter_map(|row| {
+        .map(|(invitation, row)| {
             let state = match row.status {
                 outbox::Status::Sent => Delivery::Sent,
                 outbox::Status::Retrying => Delivery::Retrying,
@@ -33,7 +38,7 @@ async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<
                 outbox::Status::Cancelled => Delivery::Cancelled,
                 outbox::Status::Queued | outbox::Status::Sending => Delivery::Queued,
             };
-            Some((row.invitation_id?, state))
+            (invitation, state)
         })
         .collect())
 }

@@ -14,7 +14,7 @@ use crate::ssr::entities::invite_attempt;
 use crate::ssr::raw::statement;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockType, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult};
 use std::collections::BTreeMap;
 
 pub fn window() -> Duration {
@@ -121,13 +121,26 @@ pub async fn reserve_attempt(txn: &impl ConnectionTrait, admin_id: i32, now: Dat
     answers.pop().unwrap_or_else(|| Err(AppError::internal("reserving one attempt answered nothing")))
 }
 
-/// How many more invitations the admin may send right now. The window never holds more
-/// than the limit, so this counts at most that many rows.
+/// How many more invitations the admin may send right now: the limit less the attempts in the
+/// window, which are numbered without gaps, so their count is the latest number less the
+/// first one inside the window, plus one. Two index lookups, however high an operator has set
+/// the limit (a bulk onboarding with a raised limit left 100,000 attempts in the window for
+/// every page view to count).
 pub async fn remaining_this_hour(db: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<u32, DbErr> {
-    let used = invite_attempt::Entity::find()
-        .filter(invite_attempt::Column::AdminId.eq(admin_id))
-        .filter(invite_attempt::Column::AttemptedAt.gt(now - window()))
-        .count(db)
-        .await?;
+    let sql = "SELECT \
+        (SELECT seq FROM invite_attempts WHERE admin_id = $1 AND attempted_at > $2 ORDER BY attempted_at, seq LIMIT 1) AS first, \
+        (SELECT MAX(seq) FROM invite_attempts WHERE admin_id = $1) AS last";
+    let values = vec![admin_id.into(), (now - window()).into()];
+    let row = Span::find_by_statement(statement(db, sql, values)).one(db).await?;
+    let used = match row {
+        Some(Span { first: Some(first), last: Some(last) }) => u64::try_from(last - first + 1).unwrap_or(0),
+        _ => 0,
+    };
     Ok(u64::from(limit).saturating_sub(used) as u32)
+}
+
+#[derive(FromQueryResult)]
+struct Span {
+    first: Option<i64>,
+    last: Option<i64>,
 }
