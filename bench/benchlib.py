@@ -71,7 +71,10 @@ class Server:
         return self.database_url[len("sqlite://"):].split("?")[0]
 
     def cli(self, *args, stdin=""):
-        return subprocess.run([BIN, *args], env=self.env, input=stdin, capture_output=True, text=True, check=True).stdout
+        done = subprocess.run([BIN, *args], env=self.env, input=stdin, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"server {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}")
+        return done.stdout
 
     def create_admin(self):
         self.cli("create-admin", "--email", ADMIN_EMAIL, "--name", "Bench Admin", stdin=ADMIN_PASSWORD + "\n")

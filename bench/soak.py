@@ -194,7 +194,7 @@ def main():
     require_build()
     sink = Sink(tempfile.mkdtemp(prefix="onboard-soak-smtp-"))
     sink.start()
-    server = Server(smtp_url=f"smtp://127.0.0.1:{sink.port}", extra_env={"SMTP_TIMEOUT": "5"})
+    server = Server(smtp_url=f"smtp://127.0.0.1:{sink.port}", extra_env={"SMTP_TIMEOUT": "5s"})
     server.create_admin()
     log = open(os.path.join(server.data, "server.log"), "w")
     server.start(log=log)
