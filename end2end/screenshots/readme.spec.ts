@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { join } from "node:path";
+import { mailTo, signInAsAdmin } from "../tests/helpers";
+
+const OUT = join(__dirname, "..", "..", "docs", "screenshots");
+
+test("the README's screenshots", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+
+  // Users, with the Invite dialog open and filled in.
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  await dialog.getByLabel("Email", { exact: true }).fill("maria.santos@example.com");
+  await dialog.getByLabel("Role").selectOption({ label: "Team Lead" });
+  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
+  await page.screenshot({ path: join(OUT, "users-invite-dialog.png") });
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Invitation sent to maria.santos@example.com.")).toBeVisible();
+
+  // A shop-floor worker's handout.
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await dialog.getByRole("switch", { name: "Shop-floor employee (no email)" }).check();
+  await dialog.getByLabel("First name").fill("Ola");
+  await dialog.getByLabel("Last name").fill("Nowak");
+  await dialog.getByLabel("Employee number").fill("E-4577");
+  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
+  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  const handout = dialog.getByRole("region", { name: "Setup handout" });
+  await expect(handout).toContainText("Ola Nowak");
+  await page.screenshot({ path: join(OUT, "shop-floor-handout.png") });
+  await handout.getByRole("button", { name: "Done" }).click();
+
+  // The Invitations tab.
+  await page.getByRole("link", { name: "Invitations" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "E-4577" })).toContainText("Pending");
+  await page.screenshot({ path: join(OUT, "invitations-tab.png") });
+
+  // The accept page, as the invitee opens their link.
+  const mail = await mailTo("maria.santos@example.com");
+  const link = mail.text.match(/https?:\/\/\S+\/invitation\/[A-Za-z0-9_-]+/)![0];
+  const invitee = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("First name").fill("Maria");
+  await invitee.getByLabel("Last name").fill("Santos");
+  await expect(invitee.getByRole("heading").first()).toBeVisible();
+  await invitee.screenshot({ path: join(OUT, "accept-page.png") });
+});
