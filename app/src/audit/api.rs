@@ -1,7 +1,7 @@
 //! Server function of the Audit log page.
 
 use super::dto::{AuditFilter, AuditRow};
-use crate::dto::{Page, PageAt};
+use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -17,6 +17,6 @@ pub async fn list_audit_events(
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::list_events(&state.db, &actor, &filter, PageAt::from_params(after, before)).await
+        super::service::list_events(&state.db, &actor, &filter, crate::dto::PageAt::from_params(after, before)).await
     }.await)
 }

@@ -1,5 +1,5 @@
 use super::dto::UserRow;
-use crate::dto::{Page, PageAt};
+use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -11,7 +11,7 @@ pub async fn list_users(#[server(default)] after: Option<i32>, #[server(default)
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::list_users(&state.db, &actor, state.clock.now(), PageAt::from_params(after, before)).await
+        super::service::list_users(&state.db, &actor, state.clock.now(), crate::dto::PageAt::from_params(after, before)).await
     }.await)
 }
 
