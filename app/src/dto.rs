@@ -22,6 +22,15 @@ impl PageAt {
             (None, None) => PageAt::First,
         }
     }
+
+    /// The other way: `(after, before)`, as the server functions take them.
+    pub fn params(self) -> (Option<i32>, Option<i32>) {
+        match self {
+            PageAt::First => (None, None),
+            PageAt::After(id) => (Some(id), None),
+            PageAt::Before(id) => (None, Some(id)),
+        }
+    }
 }
 
 /// One page of a list, with the rows to continue from on either side.
@@ -92,5 +101,9 @@ mod tests {
         assert_eq!(PageAt::from_params(Some(3), Some(9)), PageAt::After(3));
         assert_eq!(PageAt::from_params(None, Some(9)), PageAt::Before(9));
         assert_eq!(PageAt::from_params(None, None), PageAt::First);
+        for at in [PageAt::First, PageAt::After(3), PageAt::Before(9)] {
+            let (after, before) = at.params();
+            assert_eq!(PageAt::from_params(after, before), at);
+        }
     }
 }

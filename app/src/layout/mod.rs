@@ -8,7 +8,7 @@ mod shell;
 mod signed_in_elsewhere;
 
 pub use admin_only::{AdminOnly, CorporateAdminOnly};
-pub use paged_table::{PagedTable, page_args, page_at};
+pub use paged_table::{PagedTable, page_at};
 pub use pager::Pager;
 pub use shell::{Home, NotFound, SignedInLayout, use_current_user};
 pub use signed_in_elsewhere::SignedInElsewhere;

@@ -19,15 +19,6 @@ pub fn page_at() -> impl Fn() -> PageAt + Copy + Send + Sync + 'static {
     }
 }
 
-/// `at` as the server functions take it: `(after, before)`.
-pub fn page_args(at: PageAt) -> (Option<i32>, Option<i32>) {
-    match at {
-        PageAt::First => (None, None),
-        PageAt::After(id) => (Some(id), None),
-        PageAt::Before(id) => (None, Some(id)),
-    }
-}
-
 /// A list's table over `rows`, one page at a time. `headers` name the columns (`actions` adds
 /// an unlabelled last one for row buttons); `row` draws one item; `base` is the list's address
 /// with its filters, ending in `?` or `&`, for the pager's links.
@@ -52,21 +43,21 @@ where
                 match rows.await {
                     Ok(page) if page.items.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
                     Ok(page) => {
-                        let pager = view! { <Pager shown=page.items.len() total=page.total_text() previous=page.previous next=page.next base=base.get()/> };
+                        let (shown, total) = (page.items.len(), page.total_text());
                         view! {
-                        <table class=format!("data-table {class}")>
-                            <thead>
-                                <tr>
-                                    {headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
-                                    {actions.then(|| view! {
-                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                    })}
-                                </tr>
-                            </thead>
-                            <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                        {pager}
-                    }.into_any()
+                            <table class=format!("data-table {class}")>
+                                <thead>
+                                    <tr>
+                                        {headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
+                                        {actions.then(|| view! {
+                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                        })}
+                                    </tr>
+                                </thead>
+                                <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
+                            </table>
+                            <Pager shown total previous=page.previous next=page.next base=base.get()/>
+                        }.into_any()
                     }
                     Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                 }

@@ -1,7 +1,7 @@
 use super::LocalTime;
 use crate::audit::api::list_audit_events;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
-use crate::layout::{AdminOnly, PagedTable, page_args, page_at};
+use crate::layout::{AdminOnly, PagedTable, page_at};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +21,7 @@ pub fn AuditLogPage() -> impl IntoView {
         }
     };
     let events = Resource::new(move || (at(), filter()), |(at, filter)| {
-        let (after, before) = page_args(at);
+        let (after, before) = at.params();
         list_audit_events(after, before, filter)
     });
     // Dates in the filter are the viewer's days: the browser says which zone that is.

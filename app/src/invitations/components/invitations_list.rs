@@ -1,7 +1,7 @@
 use super::{HandoutView, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
-use crate::layout::{PagedTable, page_args, page_at};
+use crate::layout::{PagedTable, page_at};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,7 @@ pub fn InvitationsList() -> impl IntoView {
             (at(), status(), versions)
         },
         |(at, status, ..)| {
-            let (after, before) = page_args(at);
+            let (after, before) = at.params();
             list_invitations(after, before, status)
         },
     );

@@ -1,6 +1,6 @@
 use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
-use crate::layout::{AdminOnly, PagedTable, page_args, page_at};
+use crate::layout::{AdminOnly, PagedTable, page_at};
 use crate::users::api::{UnlockSignIn, list_users};
 use crate::users::dto::UserRow;
 use leptos::prelude::*;
@@ -33,7 +33,7 @@ pub fn UsersList() -> impl IntoView {
     let at = page_at();
     let unlock = ServerAction::<UnlockSignIn>::new();
     let users = Resource::new(move || (at(), unlock.version().get()), |(at, _)| {
-        let (after, before) = page_args(at);
+        let (after, before) = at.params();
         list_users(after, before)
     });
     let unlock_error = move || unlock.value().get().and_then(Result::err).map(|e| e.to_string());
