@@ -5,15 +5,20 @@ folder, plain HTTP requests as a browser page sends them, and percentiles.
 """
 
 import http.client
+import json
 import os
+import pathlib
 import socket
+import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "server")
+SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
 ADMIN_EMAIL = "bench@example.com"
 ADMIN_PASSWORD = "quarry lantern admin phrase"
 
@@ -69,6 +74,22 @@ class Server:
         if not self.database_url.startswith("sqlite://"):
             return None
         return self.database_url[len("sqlite://"):].split("?")[0]
+
+    def query(self, sql):
+        """Rows of `sql` against the server's database, as lists of strings."""
+        if self.sqlite_file:
+            with sqlite3.connect(self.sqlite_file, timeout=30) as db:
+                return [[str(v) for v in row] for row in db.execute(sql)]
+        out = subprocess.run(["psql", self.database_url, "-AtF", "\t", "-c", sql], capture_output=True, text=True, check=True)
+        return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+    def execute(self, sql):
+        """Runs one statement against the server's database."""
+        if self.sqlite_file:
+            with sqlite3.connect(self.sqlite_file, timeout=30) as db:
+                db.execute(sql)
+            return
+        subprocess.run(["psql", self.database_url, "-qc", sql], check=True, capture_output=True)
 
     def cli(self, *args, stdin=""):
         done = subprocess.run([BIN, *args], env=self.env, input=stdin, capture_output=True, text=True)
@@ -128,3 +149,63 @@ class Server:
         if status != 200:
             raise SystemExit(f"sign-in failed: {status} {body[:200]!r}")
         return set_cookie.split(";")[0]
+
+
+class SmtpSink:
+    """The real SMTP server process the benchmarks send through (Debian's aiosmtpd). Each
+    start writes to a folder of its own, so a restarted server never overwrites the mail of
+    the one before."""
+
+    def __init__(self):
+        self.base = pathlib.Path(tempfile.mkdtemp(prefix="onboard-bench-smtp-"))
+        self.port = free_port()
+        self.runs = 0
+        self.process = None
+        self.seen = {}
+        self.lock = threading.Lock()
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.runs += 1
+        folder = self.base / f"run{self.runs}"
+        self.process = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(self.port), "--dir", str(folder)],
+                                        stdout=subprocess.PIPE, text=True)
+        if self.process.stdout.readline().strip() != "READY":
+            raise SystemExit("the SMTP server did not start")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def messages(self):
+        """Every message received so far, as (file name, decoded json); each file is read once."""
+        with self.lock:
+            for path in self.base.glob("run*/*.json"):
+                if str(path) not in self.seen:
+                    try:
+                        self.seen[str(path)] = (json.loads(path.read_text()), path.stat().st_mtime)
+                    except (OSError, ValueError):
+                        pass
+            return [(name, mail) for name, (mail, _) in self.seen.items()]
+
+    def count(self):
+        return len(self.messages())
+
+    def arrivals(self):
+        """Recipient -> arrival time of its first message (the file's time)."""
+        self.messages()
+        found = {}
+        for mail, at in sorted(self.seen.values(), key=lambda seen: seen[1]):
+            found.setdefault(mail["to"], at)
+        return found
+
+    def wait_for(self, total, timeout):
+        """Waits until `total` messages have arrived or `timeout` seconds pass; the count."""
+        deadline = time.time() + timeout
+        while self.count() < total and time.time() < deadline:
+            time.sleep(0.05)
+        return self.count()

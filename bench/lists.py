@@ -21,40 +21,20 @@ Needs the release build and wrk (Debian's package).
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
-from benchlib import ROOT, Server, free_port, require_build
+from benchlib import ROOT, Server, SmtpSink, require_build
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 DRAIN = int(os.environ.get("BENCH_DRAIN_SECONDS", "600"))
-SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
 INVITE_LUA = os.path.join(ROOT, "bench", "invite.lua")
 
 
-def query(server, sql):
-    """Rows of `sql` against the server's database, as lists of strings."""
-    if server.sqlite_file:
-        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
-            return [[str(v) for v in row] for row in db.execute(sql)]
-    out = subprocess.run(["psql", server.database_url, "-AtF", "\t", "-c", sql], capture_output=True, text=True, check=True)
-    return [line.split("\t") for line in out.stdout.splitlines() if line]
-
-
-def execute(server, sql):
-    if server.sqlite_file:
-        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
-            db.execute(sql)
-        return
-    subprocess.run(["psql", server.database_url, "-qc", sql], check=True, capture_output=True)
-
-
 def waiting_mail(server):
-    return int(query(server, "SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
+    return int(server.query("SELECT COUNT(*) FROM email_outbox WHERE status IN ('queued', 'retrying', 'sending')")[0][0])
 
 
 def cpu_ticks(pid):
@@ -81,7 +61,7 @@ def fill_invitations(server, cookie):
     env = dict(os.environ, ONBOARD_COOKIE=cookie, ONBOARD_BENCH_PREFIX="fill")
     started = time.time()
     rounds = 0
-    while int(query(server, "SELECT COUNT(*) FROM invitations")[0][0]) < ROWS:
+    while int(server.query("SELECT COUNT(*) FROM invitations")[0][0]) < ROWS:
         rounds += 1
         env["ONBOARD_BENCH_PREFIX"] = f"fill{rounds}"
         wrk(["-t2", "-c32", "-d5s", "-s", INVITE_LUA, f"http://127.0.0.1:{server.port}"], env=env)
@@ -89,7 +69,7 @@ def fill_invitations(server, cookie):
 
 
 def fill_users(server):
-    execute(server, f"""
+    server.execute(f"""
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {ROWS})
         INSERT INTO users (email, email_canonical, name, first_name, last_name, role, status, password_hash, created_at, updated_at)
         SELECT 'person' || i || '@example.com', 'person' || i || '@example.com', 'Person ' || i, 'Person', '' || i,
@@ -110,12 +90,9 @@ def measure(server, cookie, path):
 
 def main():
     require_build()
-    sink_dir = tempfile.mkdtemp(prefix="onboard-lists-smtp-")
-    sink_port = free_port()
-    sink = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(sink_port), "--dir", sink_dir], stdout=subprocess.PIPE, text=True)
-    if sink.stdout.readline().strip() != "READY":
-        raise SystemExit("the SMTP server did not start")
-    server = Server(smtp_url=f"smtp://127.0.0.1:{sink_port}")
+    sink = SmtpSink()
+    sink.start()
+    server = Server(smtp_url=sink.url)
     server.create_admin()
     server.start()
     report = {"database": "SQLite" if server.sqlite_file else "PostgreSQL", "rows": ROWS, "duration": DURATION}
@@ -124,13 +101,13 @@ def main():
         report["rss_kib_empty"] = server.rss_kib()
         report["fill_seconds"] = fill_invitations(server, cookie)
         fill_users(server)
-        report["invitations"] = int(query(server, "SELECT COUNT(*) FROM invitations")[0][0])
-        report["users"] = int(query(server, "SELECT COUNT(*) FROM users")[0][0])
-        report["audit_events"] = int(query(server, "SELECT COUNT(*) FROM audit_events")[0][0])
+        report["invitations"] = int(server.query("SELECT COUNT(*) FROM invitations")[0][0])
+        report["users"] = int(server.query("SELECT COUNT(*) FROM users")[0][0])
+        report["audit_events"] = int(server.query("SELECT COUNT(*) FROM audit_events")[0][0])
         deep = int(ROWS * 0.9)
-        deep_invitation = query(server, f"SELECT id FROM invitations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
-        deep_user = query(server, f"SELECT id FROM users WHERE status = 'active' ORDER BY name, id LIMIT 1 OFFSET {deep}")[0][0]
-        deep_event = query(server, f"SELECT id FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
+        deep_invitation = server.query(f"SELECT id FROM invitations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
+        deep_user = server.query(f"SELECT id FROM users WHERE status = 'active' ORDER BY name, id LIMIT 1 OFFSET {deep}")[0][0]
+        deep_event = server.query(f"SELECT id FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
         paths = [
             "/users/invitations",
             "/users/invitations?status=pending",
@@ -142,7 +119,7 @@ def main():
             "/audit-log?event=user.created",
             f"/audit-log?after={deep_event}",
         ]
-        execute(server, "ANALYZE" if server.sqlite_file else "VACUUM ANALYZE")
+        server.execute("ANALYZE" if server.sqlite_file else "VACUUM ANALYZE")
         report["waiting_mail_at_start"] = waiting_mail(server)
         report["lists"] = [measure(server, cookie, path) for path in paths]
         report["waiting_mail_at_end"] = waiting_mail(server)
@@ -154,8 +131,7 @@ def main():
         report["rss_kib_after"] = server.rss_kib()
     finally:
         server.stop()
-        sink.terminate()
-        sink.wait(timeout=10)
+        sink.stop()
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     name = "lists-sqlite.json" if server.sqlite_file else "lists-postgres.json"
     with open(os.path.join(ROOT, "bench", "results", name), "w") as out:

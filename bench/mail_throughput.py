@@ -13,57 +13,18 @@ Bounded, 127.0.0.1 only; SQLite unless BENCH_DATABASE_URL is set (bench/on_both.
 
 import json
 import os
-import pathlib
 import smtplib
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from email.message import EmailMessage
 
-from benchlib import ROOT, Server, free_port, percentile, require_build
+from benchlib import ROOT, Server, SmtpSink, percentile, require_build
 
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
 STEADY_SECONDS = int(os.environ.get("BENCH_STEADY_SECONDS", "30"))
-SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
 INVITE_LUA = os.path.join(ROOT, "bench", "invite.lua")
-
-
-class Sink:
-    def __init__(self):
-        self.dir = pathlib.Path(tempfile.mkdtemp(prefix="onboard-mail-bench-"))
-        self.port = free_port()
-        self.process = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(self.port), "--dir", str(self.dir)],
-                                        stdout=subprocess.PIPE, text=True)
-        if self.process.stdout.readline().strip() != "READY":
-            raise SystemExit("the SMTP server did not start")
-
-    def count(self):
-        return sum(1 for _ in self.dir.glob("*.json"))
-
-    def recipients(self):
-        """The recipient of every message received, repeats included."""
-        return [json.loads(path.read_text())["to"] for path in self.dir.glob("*.json")]
-
-    def arrivals(self):
-        """Recipient -> arrival time of its (first) message."""
-        found = {}
-        for path in self.dir.glob("*.json"):
-            to = json.loads(path.read_text())["to"]
-            found.setdefault(to, path.stat().st_mtime)
-        return found
-
-    def wait_for(self, total, timeout):
-        deadline = time.time() + timeout
-        while self.count() < total and time.time() < deadline:
-            time.sleep(0.05)
-        return self.count()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def plain_client_ceiling(sink, connections):
@@ -105,19 +66,14 @@ def burst(server, sink, cookie):
     sent = count_burst(server)
     arrived = sink.wait_for(before + sent, 600)
     took = time.time() - started
-    recipients = [to for to in sink.recipients() if to.startswith("burst")]
+    recipients = [mail["to"] for _, mail in sink.messages() if mail["to"].startswith("burst")]
     return {"invitations": sent, "invited_in_s": round(invited_in, 1), "delivered": arrived - before,
             "duplicates": len(recipients) - len(set(recipients)),
             "delivered_in_s": round(took, 1), "mails_per_s": round((arrived - before) / took, 1)}
 
 
 def count_burst(server):
-    sql = "SELECT COUNT(*) FROM invitations WHERE email LIKE 'burst%'"
-    if server.sqlite_file:
-        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
-            return db.execute(sql).fetchone()[0]
-    out = subprocess.run(["psql", server.database_url, "-Atc", sql], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip())
+    return int(server.query("SELECT COUNT(*) FROM invitations WHERE email LIKE 'burst%'")[0][0])
 
 
 def steady(server, sink, cookie):
@@ -145,12 +101,13 @@ def steady(server, sink, cookie):
 
 def main():
     require_build()
-    sink = Sink()
+    sink = SmtpSink()
+    sink.start()
     report = {"mails": MAILS}
     try:
         report["ceiling_8_connections_per_s"] = plain_client_ceiling(sink, 8)
         report["ceiling_1_connection_per_s"] = plain_client_ceiling(sink, 1)
-        server = Server(smtp_url=f"smtp://127.0.0.1:{sink.port}")
+        server = Server(smtp_url=sink.url)
         report["database"] = "SQLite" if server.sqlite_file else "PostgreSQL"
         server.create_admin()
         server.start()

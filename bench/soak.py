@@ -21,60 +21,18 @@ Needs the release build (cargo leptos build --release) and python3-aiosmtpd.
 import collections
 import json
 import os
-import pathlib
 import re
-import sqlite3
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, Server, free_port, percentile, require_build
+from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, Server, SmtpSink, percentile, require_build
 
 SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
 OUTAGE = int(os.environ.get("BENCH_SOAK_OUTAGE_SECONDS", str(max(10, min(60, SECONDS // 10)))))
 DRAIN = int(os.environ.get("BENCH_SOAK_DRAIN_SECONDS", "300"))
-SINK = os.path.join(ROOT, "server", "tests", "support", "smtp_sink.py")
 JOINER_PASSWORD = "soak joiner passphrase"
 TOKEN = re.compile(r"/invitation/([A-Za-z0-9_-]{43})")
-
-
-class Sink:
-    """The SMTP server process; each start writes to a folder of its own."""
-
-    def __init__(self, base):
-        self.base = pathlib.Path(base)
-        self.port = free_port()
-        self.runs = 0
-        self.process = None
-        self.seen = {}
-        self.lock = threading.Lock()
-
-    def start(self):
-        self.runs += 1
-        folder = self.base / f"run{self.runs}"
-        self.process = subprocess.Popen(
-            ["/usr/bin/python3", SINK, "--port", str(self.port), "--dir", str(folder)],
-            stdout=subprocess.PIPE, text=True,
-        )
-        if self.process.stdout.readline().strip() != "READY":
-            raise SystemExit("the SMTP server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    def messages(self):
-        """Every message received so far, as (file name, decoded json); each file is read once."""
-        with self.lock:
-            for path in self.base.glob("run*/*.json"):
-                if str(path) not in self.seen:
-                    try:
-                        self.seen[str(path)] = json.loads(path.read_text())
-                    except (OSError, ValueError):
-                        pass
-            return list(self.seen.items())
 
 
 class Tally:
@@ -182,19 +140,14 @@ def sample(server, samples, stop):
 
 def stored_invitations(server):
     """Addresses of the soak's invitations in the database."""
-    query = "SELECT email FROM invitations WHERE email LIKE 'soak-%'"
-    if server.sqlite_file:
-        with sqlite3.connect(server.sqlite_file, timeout=30) as db:
-            return {row[0] for row in db.execute(query)}
-    out = subprocess.run(["psql", server.database_url, "-Atc", query], capture_output=True, text=True, check=True)
-    return set(out.stdout.split())
+    return {row[0] for row in server.query("SELECT email FROM invitations WHERE email LIKE 'soak-%'")}
 
 
 def main():
     require_build()
-    sink = Sink(tempfile.mkdtemp(prefix="onboard-soak-smtp-"))
+    sink = SmtpSink()
     sink.start()
-    server = Server(smtp_url=f"smtp://127.0.0.1:{sink.port}", extra_env={"SMTP_TIMEOUT": "5s"})
+    server = Server(smtp_url=sink.url, extra_env={"SMTP_TIMEOUT": "5s"})
     server.create_admin()
     log = open(os.path.join(server.data, "server.log"), "w")
     server.start(log=log)
