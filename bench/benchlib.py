@@ -100,12 +100,30 @@ class Server:
     def create_admin(self):
         self.cli("create-admin", "--email", ADMIN_EMAIL, "--name", "Bench Admin", stdin=ADMIN_PASSWORD + "\n")
 
-    def start(self, log=None):
+    def insert_users(self, rows, password_hash, created_at):
+        """Writes people straight into `users`: each row is (email, email_canonical,
+        employee_number, employee_number_canonical, name, first_name, last_name, role,
+        department_id, location_id, status), all with `password_hash` and `created_at`."""
+        columns = ("email, email_canonical, employee_number, employee_number_canonical, name, first_name, last_name, "
+                   "role, department_id, location_id, status, password_hash, created_at, updated_at")
+        full = [row + (password_hash, created_at, created_at) for row in rows]
+        if self.sqlite_file:
+            with sqlite3.connect(self.sqlite_file, timeout=30) as db:
+                db.executemany(f"INSERT INTO users ({columns}) VALUES ({', '.join('?' * 14)})", full)
+            return
+        import csv
+        import io
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([["" if v is None else v for v in row] for row in full])
+        copy = f"\\copy users ({columns}) FROM STDIN WITH (FORMAT csv, NULL '')"
+        subprocess.run(["psql", self.database_url, "-qc", copy], input=buffer.getvalue(), text=True, check=True, capture_output=True)
+
+    def start(self, log=None, wait_seconds=10):
         """Starts the server; its log goes to `log`, or to DATA_DIR/server.log."""
         if log is None:
             log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen([BIN, "serve"], env=self.env, stdout=log, stderr=log)
-        for _ in range(100):
+        for _ in range(wait_seconds * 10):
             try:
                 self.request("GET", "/healthz")
                 return

@@ -39,6 +39,13 @@ pub enum AppError {
     /// way, and the same for an identifier no account has.
     #[error("Too many failed sign-in attempts. Try again in {}, or ask your administrator.", minutes_text(*minutes))]
     SignInLocked { minutes: i64 },
+    /// A save based on an older read of a person: another admin changed them meanwhile.
+    #[error("This person was changed by someone else; reload to see the change.")]
+    Stale,
+    /// A password-reset link that is unknown, used, expired, or whose account was switched off:
+    /// one answer for all.
+    #[error("This password reset link is no longer valid. Ask for a new one on the sign-in page.")]
+    ResetLinkInvalid,
     #[error("Please sign in to continue.")]
     Unauthenticated,
     /// Too many passwords are being checked at this moment; nothing was done or counted.
@@ -83,8 +90,8 @@ impl AppError {
             AppError::Field { .. } | AppError::Invalid(_) | AppError::Transport(_) | AppError::SetupCodeInvalid => 400,
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
-            AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable => 409,
-            AppError::InvitationLinkInvalid => 410,
+            AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable | AppError::Stale => 409,
+            AppError::InvitationLinkInvalid | AppError::ResetLinkInvalid => 410,
             AppError::RateLimited { .. } | AppError::SignInLocked { .. } => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,

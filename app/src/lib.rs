@@ -13,6 +13,7 @@ pub mod layout;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod organisation;
+pub mod people;
 pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -30,6 +31,7 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use organisation::components::OrganisationPage;
+use people::components::{ForgotPasswordPage, NewPinPage, PersonPage, ResetPasswordPage};
 use users::components::{ProfilePage, UsersList, UsersSection};
 
 /// The HTML document around the app.
@@ -64,11 +66,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/invitation") view=AcceptPage ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/new-pin") view=NewPinPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async/>
                     <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>
                         <Route path=path!("") view=UsersList ssr=SsrMode::Async/>
                         <Route path=path!("invitations") view=InvitationsList ssr=SsrMode::Async/>
+                        <Route path=path!(":id") view=PersonPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>
                     <Route path=path!("audit-log") view=AuditLogPage ssr=SsrMode::Async/>

@@ -9,6 +9,11 @@
 //! - A Quality or HR Admin invites only into their own department, and a Quality or HR Admin
 //!   role needs a department.
 //! - Departments and locations are managed by the Corporate Admin only.
+//! - Every action on a person or an invitation ([`Action`]) is allowed within the actor's
+//!   scope, and a department admin never acts on a Corporate Admin. Changing a person's role
+//!   or department has more rules ([`check_change`]): nobody changes their own, only the
+//!   Corporate Admin moves people between departments, and the roles on offer are those an
+//!   invitation may grant.
 
 use crate::domain::Role;
 use crate::error::AppError;
@@ -62,6 +67,115 @@ impl Scope {
     pub fn of(actor: &crate::ssr::Actor) -> Result<Scope, AppError> {
         Scope::for_role(actor.role, actor.department_id)
     }
+}
+
+/// What an admin can do to a person or an invitation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Invite,
+    Resend,
+    Revoke,
+    ChangeAssignment,
+    Deactivate,
+    Reactivate,
+    /// Send a password reset (email users) or issue a PIN-reset handout (shop-floor workers).
+    ResetAccess,
+    Unlock,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::Invite,
+        Action::Resend,
+        Action::Revoke,
+        Action::ChangeAssignment,
+        Action::Deactivate,
+        Action::Reactivate,
+        Action::ResetAccess,
+        Action::Unlock,
+    ];
+}
+
+/// Who or what an action is done to: the department it belongs to, and the role the person
+/// holds (or the invitation grants).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub department: Option<i32>,
+    pub role: Role,
+}
+
+impl Scope {
+    /// Whether this admin may take `action` on `target`. Every action is scoped the same way;
+    /// a department admin never acts on a Corporate Admin (who may sit in their department).
+    pub fn permits(self, _action: Action, target: Target) -> bool {
+        self.covers(target.department) && (self == Scope::Organisation || target.role != Role::CorporateAdmin)
+    }
+
+    /// `Forbidden` unless [`permits`](Self::permits).
+    pub fn require(self, action: Action, target: Target) -> Result<(), AppError> {
+        if self.permits(action, target) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// Whether someone with `role` in `department` may take `action` on `target`: no admin role,
+/// no action.
+pub fn may(role: Role, department: Option<i32>, action: Action, target: Target) -> bool {
+    Scope::for_role(role, department).is_ok_and(|scope| scope.permits(action, target))
+}
+
+/// A person as a change of role or department finds them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: i32,
+    pub role: Role,
+    pub department: Option<i32>,
+    /// Has an email address (a shop-floor worker has none, so holds no admin role).
+    pub has_email: bool,
+}
+
+impl Person {
+    fn kind(self) -> InviteKind {
+        if self.has_email { InviteKind::Email } else { InviteKind::ShopFloor }
+    }
+}
+
+/// The roles `person` may be given: those an invitation of their kind may grant, and the one
+/// they hold (a Corporate Admin stays one unless changed to another role).
+pub fn assignable_roles(person: Person) -> Vec<Role> {
+    let mut roles: Vec<Role> = invitable_roles(person.kind()).to_vec();
+    if !roles.contains(&person.role) {
+        roles.insert(0, person.role);
+    }
+    roles
+}
+
+/// Checks a change of `person`'s role and department by `actor_id` in `scope` (which must
+/// already permit [`Action::ChangeAssignment`] on them).
+pub fn check_change(scope: Scope, actor_id: i32, person: Person, role: Role, department: Option<i32>) -> Result<(), AppError> {
+    if person.id == actor_id && role != person.role {
+        return Err(AppError::field("role", "You cannot change your own role."));
+    }
+    if person.id == actor_id && department != person.department {
+        return Err(AppError::field("department", "You cannot change your own department."));
+    }
+    if !assignable_roles(person).contains(&role) {
+        return Err(match person.kind() {
+            InviteKind::ShopFloor if role.is_admin() => {
+                AppError::field("role", "Admin roles need an email address: choose Team Lead or Employee.")
+            }
+            _ => AppError::field("role", "Choose a role from the list."),
+        });
+    }
+    if !scope.covers(department) {
+        return Err(AppError::field("department", "Only the Corporate Admin moves people between departments."));
+    }
+    if role.is_department_admin() && department.is_none() {
+        return Err(AppError::field(
+            "department",
+            format!("Choose a department: a {} administers their department.", role.label()),
+        ));
+    }
+    Ok(())
 }
 
 /// The two kinds of invitation: by email, or for a shop-floor worker with no email.
@@ -180,6 +294,69 @@ mod tests {
         assert!(check_department(own, Role::Employee, None).is_err());
         assert!(check_department(Scope::Organisation, Role::Employee, None).is_ok());
         assert!(check_department(Scope::Organisation, Role::HrAdmin, None).is_err());
+    }
+
+    /// Every acting role x target (own department, another, none) x action.
+    #[test]
+    fn who_may_do_what_to_whom() {
+        let (own, other) = (Some(3), Some(4));
+        for action in Action::ALL {
+            for (role, expected) in [
+                (Role::CorporateAdmin, [true, true, true]),
+                (Role::QualityAdmin, [true, false, false]),
+                (Role::HrAdmin, [true, false, false]),
+                (Role::TeamLead, [false, false, false]),
+                (Role::Employee, [false, false, false]),
+            ] {
+                for (department, allowed) in [own, other, None].into_iter().zip(expected) {
+                    let target = Target { department, role: Role::Employee };
+                    assert_eq!(may(role, own, action, target), allowed, "{role:?} {action:?} {department:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_department_admin_never_acts_on_a_corporate_admin() {
+        let boss = Target { department: Some(3), role: Role::CorporateAdmin };
+        assert!(Action::ALL.iter().all(|a| !may(Role::QualityAdmin, Some(3), *a, boss)));
+        assert!(Action::ALL.iter().all(|a| may(Role::CorporateAdmin, None, *a, boss)));
+    }
+
+    fn person(id: i32, role: Role, department: Option<i32>, has_email: bool) -> Person {
+        Person { id, role, department, has_email }
+    }
+
+    #[test]
+    fn nobody_changes_their_own_role_or_department_but_may_keep_them() {
+        let me = person(1, Role::CorporateAdmin, None, true);
+        assert!(check_change(Scope::Organisation, 1, me, Role::Employee, None).unwrap_err().for_field("role").is_some());
+        assert!(check_change(Scope::Organisation, 1, me, Role::CorporateAdmin, Some(3)).unwrap_err().for_field("department").is_some());
+        assert!(check_change(Scope::Organisation, 1, me, Role::CorporateAdmin, None).is_ok());
+    }
+
+    #[test]
+    fn only_the_corporate_admin_moves_people_between_departments() {
+        let worker = person(2, Role::Employee, Some(3), true);
+        assert!(check_change(Scope::Department(3), 1, worker, Role::TeamLead, Some(3)).is_ok());
+        let moved = check_change(Scope::Department(3), 1, worker, Role::TeamLead, Some(4)).unwrap_err();
+        assert!(moved.for_field("department").is_some_and(|m| m.contains("Only the Corporate Admin")));
+        assert!(check_change(Scope::Department(3), 1, worker, Role::Employee, None).is_err());
+        assert!(check_change(Scope::Organisation, 1, worker, Role::Employee, Some(4)).is_ok());
+    }
+
+    #[test]
+    fn the_roles_on_offer_are_the_invitable_ones_and_corporate_admin_is_never_granted() {
+        let worker = person(2, Role::Employee, Some(3), true);
+        assert!(check_change(Scope::Organisation, 1, worker, Role::CorporateAdmin, Some(3)).is_err());
+        assert!(check_change(Scope::Organisation, 1, worker, Role::HrAdmin, None).unwrap_err().for_field("department").is_some());
+        let shop_floor = person(3, Role::Employee, Some(3), false);
+        assert_eq!(assignable_roles(shop_floor), vec![Role::TeamLead, Role::Employee]);
+        let refused = check_change(Scope::Organisation, 1, shop_floor, Role::QualityAdmin, Some(3)).unwrap_err();
+        assert!(refused.for_field("role").is_some_and(|m| m.contains("need an email address")));
+        let boss = person(4, Role::CorporateAdmin, None, true);
+        assert_eq!(assignable_roles(boss)[0], Role::CorporateAdmin);
+        assert!(check_change(Scope::Organisation, 1, boss, Role::Employee, None).is_ok());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod m20261124_000007_invite_attempt_sequence;
 mod m20261124_000008_outbox_content;
 mod m20261201_000009_full_name_length;
 mod m20261201_000010_list_and_claim_indexes;
+mod m20261201_000011_people_lifecycle;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_outbox_content::Migration),
             Box::new(m20261201_000009_full_name_length::Migration),
             Box::new(m20261201_000010_list_and_claim_indexes::Migration),
+            Box::new(m20261201_000011_people_lifecycle::Migration),
         ]
     }
 }

@@ -36,7 +36,8 @@ const REPLACED: [(&str, &str, &[&str]); 3] = [
     ("idx_outbox_due", "email_outbox", &["status", "next_attempt_at"]),
 ];
 
-fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
+/// A plain index `name` on `table` over `columns`, in order.
+pub(crate) fn index(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table.to_owned());
     for column in columns {

@@ -43,6 +43,8 @@ pub struct Config {
     /// The sender of every email, as `Name <address>`.
     pub mail_from: String,
     pub invite_ttl: Duration,
+    /// How long a password-reset link works (`RESET_TTL`, default 1 hour).
+    pub reset_ttl: Duration,
     pub invite_rate_limit: u32,
     pub session_ttl: Duration,
     pub organisation_name: String,
@@ -161,6 +163,7 @@ impl Config {
             .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| bad("INVITE_RATE_LIMIT", format!("`{limit_text}` is not a whole number from 1 to 1000000")))?;
         let invite_ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
+        let reset_ttl = duration("RESET_TTL", &get("RESET_TTL").unwrap_or_else(|| "1h".into()))?;
         let session_ttl = duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?;
         let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
         if organisation_name.chars().count() > 120 {
@@ -202,6 +205,7 @@ impl Config {
             trusted_proxies,
             mail_from,
             invite_ttl,
+            reset_ttl,
             invite_rate_limit,
             session_ttl,
             organisation_name,
@@ -238,6 +242,7 @@ mod tests {
         assert_eq!(c.database_max_connections, 24);
         assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
         assert_eq!(c.invite_ttl, Duration::hours(72));
+        assert_eq!(c.reset_ttl, Duration::hours(1));
         assert_eq!(c.session_ttl, Duration::hours(12));
         assert!(c.smtp_url.is_none());
         assert_eq!(c.invite_rate_limit, 30);

@@ -1,11 +1,13 @@
-//! `/invitation/{token}`, the link in the email, and `/setup/{code}`, the QR code on a
-//! shop-floor handout.
+//! `/invitation/{token}`, the link in the email, `/setup/{code}`, the QR code on a shop-floor
+//! handout, and their twins for getting back into an account: `/reset/{token}` (password-reset
+//! email) and `/new-pin/{code}` (PIN-reset handout).
 //!
 //! Opening it never uses the invitation up (mail scanners open links too, with GET and HEAD):
 //! it only moves the token into a short-lived HttpOnly cookie and redirects to `/invitation`,
 //! so the token leaves the address bar and browser history at once. Nothing is looked up here:
 //! every token, good or bad, gets the same answer.
 
+use app::people::service::{reset_clear_cookie, reset_set_cookie};
 use app::accept::service::{invitation_clear_cookie, invitation_set_cookie, looks_like_token, setup_set_cookie};
 use app::domain::setup_code::normalise_typed;
 use app::ssr::Settings;
@@ -20,6 +22,8 @@ pub fn routes(settings: Arc<Settings>) -> Router {
     Router::new()
         .route("/invitation/{token}", get(follow_link))
         .route("/setup/{code}", get(follow_setup_link))
+        .route("/reset/{token}", get(follow_reset_link))
+        .route("/new-pin/{code}", get(follow_new_pin_link))
         .with_state(settings)
 }
 
@@ -44,4 +48,16 @@ async fn follow_link(State(settings): State<Arc<Settings>>, Path(token): Path<St
         invitation_clear_cookie(&settings)
     };
     see_other("/invitation", &cookie)
+}
+
+/// `/reset/{token}`, the link in a password-reset email: into `/reset-password`.
+async fn follow_reset_link(State(settings): State<Arc<Settings>>, Path(token): Path<String>) -> Response {
+    let cookie = if looks_like_token(&token) { reset_set_cookie(&token, &settings) } else { reset_clear_cookie(&settings) };
+    see_other("/reset-password", &cookie)
+}
+
+/// `/new-pin/{code}`, the QR code on a PIN-reset handout: into `/new-pin`.
+async fn follow_new_pin_link(State(settings): State<Arc<Settings>>, Path(code): Path<String>) -> Response {
+    let code = normalise_typed(&code);
+    see_other("/new-pin", &setup_set_cookie(code.as_deref(), &settings))
 }

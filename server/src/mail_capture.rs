@@ -62,10 +62,10 @@ fn header_value(raw: &str, name: &str) -> String {
         .to_owned()
 }
 
-/// The first invitation link in the message.
+/// The first invitation or password-reset link in the message.
 fn first_link(raw: &str) -> Option<String> {
     raw.split_whitespace()
-        .find(|w| w.starts_with("http") && w.contains("/invitation/"))
+        .find(|w| w.starts_with("http") && (w.contains("/invitation/") || w.contains("/reset/")))
         .map(|w| w.trim_end_matches(['.', ',', '"', '>']).to_owned())
 }
 

@@ -78,13 +78,13 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
-/// Pages and answers that carry a secret: the invitation pages (in the path, then in a
-/// cookie), the captured mail (working links), and the answers that hand out a shop-floor
+/// Pages and answers that carry a secret: the invitation, setup and reset pages (in the path,
+/// then in a cookie), the captured mail (working links), and the answers that hand out a shop-floor
 /// setup code. They send no `Referer` anywhere, are never cached or compressed
 /// (`crate::assets`), and may load nothing from other origins.
 pub async fn secret_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let sensitive = ["/invitation", "/setup", "/mail"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")))
+    let sensitive = ["/invitation", "/setup", "/mail", "/reset", "/reset-password", "/new-pin"].iter().any(|page| path == *page || path.starts_with(&format!("{page}/")))
         || SECRET_ANSWERS.contains(&path);
     let mut response = next.run(req).await;
     if sensitive {
@@ -103,7 +103,15 @@ pub async fn secret_headers(req: Request, next: Next) -> Response {
 }
 
 /// Server functions whose answer holds a secret (a one-time password, a setup code).
-const SECRET_ANSWERS: [&str; 4] = ["/api/accept_invitation", "/api/complete_setup", "/api/invite_shop_floor", "/api/resend_invitation"];
+const SECRET_ANSWERS: [&str; 7] = [
+    "/api/accept_invitation",
+    "/api/complete_setup",
+    "/api/invite_shop_floor",
+    "/api/resend_invitation",
+    "/api/reset_pin",
+    "/api/reset_password",
+    "/api/complete_pin_reset",
+];
 
 /// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
 /// in beside them), with the fields each takes.

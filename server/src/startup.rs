@@ -39,6 +39,12 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&config).await?;
         let writer_db = connect_writer(&config).await?;
+        // People from before search existed (or from the CLI of an older version) get the
+        // words Users finds them by; quick when everyone has them.
+        let indexed = app::ssr::models::search_terms::backfill(&db).await?;
+        if indexed > 0 {
+            tracing::info!(people = indexed, "indexed people for search");
+        }
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.site_addr))?;
@@ -51,6 +57,7 @@ impl Application {
             public_url: config.public_url.clone(),
             organisation_name: config.organisation_name.clone(),
             invite_ttl: config.invite_ttl,
+            reset_ttl: config.reset_ttl,
             session_ttl: config.session_ttl,
             invite_rate_limit: config.invite_rate_limit,
             trusted_proxies: config.trusted_proxies.clone(),

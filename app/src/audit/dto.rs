@@ -15,10 +15,23 @@ pub enum AuditEventType {
     SignInLocked,
     /// An admin lifted the sign-in locks on an account.
     SignInUnlocked,
+    RoleChanged,
+    DepartmentChanged,
+    LocationChanged,
+    Deactivated,
+    Reactivated,
+    /// A pending invitation was revoked because its inviter no longer administers its
+    /// department (demoted, moved or deactivated).
+    InvitationRevokedLostAuthority,
+    PasswordResetSent,
+    PasswordResetCompleted,
+    /// A shop-floor worker's PIN-reset handout was issued (the code is never recorded).
+    PinResetIssued,
+    PinResetCompleted,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 7] = [
+    pub const ALL: [AuditEventType; 17] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
@@ -26,6 +39,16 @@ impl AuditEventType {
         AuditEventType::UserCreated,
         AuditEventType::SignInLocked,
         AuditEventType::SignInUnlocked,
+        AuditEventType::RoleChanged,
+        AuditEventType::DepartmentChanged,
+        AuditEventType::LocationChanged,
+        AuditEventType::Deactivated,
+        AuditEventType::Reactivated,
+        AuditEventType::InvitationRevokedLostAuthority,
+        AuditEventType::PasswordResetSent,
+        AuditEventType::PasswordResetCompleted,
+        AuditEventType::PinResetIssued,
+        AuditEventType::PinResetCompleted,
     ];
 
     /// The stored value.
@@ -38,6 +61,16 @@ impl AuditEventType {
             AuditEventType::UserCreated => "user.created",
             AuditEventType::SignInLocked => "user.sign_in_locked",
             AuditEventType::SignInUnlocked => "user.sign_in_unlocked",
+            AuditEventType::RoleChanged => "user.role_changed",
+            AuditEventType::DepartmentChanged => "user.department_changed",
+            AuditEventType::LocationChanged => "user.location_changed",
+            AuditEventType::Deactivated => "user.deactivated",
+            AuditEventType::Reactivated => "user.reactivated",
+            AuditEventType::InvitationRevokedLostAuthority => "invitation.revoked_lost_authority",
+            AuditEventType::PasswordResetSent => "user.password_reset_sent",
+            AuditEventType::PasswordResetCompleted => "user.password_reset_completed",
+            AuditEventType::PinResetIssued => "user.pin_reset_issued",
+            AuditEventType::PinResetCompleted => "user.pin_reset_completed",
         }
     }
 
@@ -50,6 +83,16 @@ impl AuditEventType {
             AuditEventType::UserCreated => "Create",
             AuditEventType::SignInLocked => "Sign-in locked",
             AuditEventType::SignInUnlocked => "Sign-in unlocked",
+            AuditEventType::RoleChanged => "Role changed",
+            AuditEventType::DepartmentChanged => "Department changed",
+            AuditEventType::LocationChanged => "Location changed",
+            AuditEventType::Deactivated => "Deactivated",
+            AuditEventType::Reactivated => "Reactivated",
+            AuditEventType::InvitationRevokedLostAuthority => "Invitation revoked: inviter lost authority",
+            AuditEventType::PasswordResetSent => "Password reset sent",
+            AuditEventType::PasswordResetCompleted => "Password reset completed",
+            AuditEventType::PinResetIssued => "PIN reset issued",
+            AuditEventType::PinResetCompleted => "PIN reset completed",
         }
     }
 

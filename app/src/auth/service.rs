@@ -78,7 +78,8 @@ pub async fn authenticate(
     Ok(Verdict { found, accepted })
 }
 
-/// Starts a session for `user_id`; the raw token goes in the cookie, only its hash is stored.
+/// Starts a session for `user_id` after they signed in (noted as their last sign-in); the raw
+/// token goes in the cookie, only its hash is stored.
 pub async fn start_session(
     db: &impl ConnectionTrait,
     user_id: i32,
@@ -89,6 +90,11 @@ pub async fn start_session(
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::LastSignInAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
         .exec(db)
         .await?;
     create_session(db, user_id, now, settings).await
@@ -220,7 +226,9 @@ pub async fn create_account(
         ..Default::default()
     };
     let model = new_active(who, hash, now);
-    Ok(user::Entity::insert(model).exec_with_returning(db).await?)
+    let created = user::Entity::insert(model).exec_with_returning(db).await?;
+    crate::ssr::models::search_terms::index(db, &created).await?;
+    Ok(created)
 }
 
 /// The session cookie value sent by the browser, if any.

@@ -27,10 +27,10 @@ use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
 use chrono::{DateTime, Duration, Utc};
-use crate::policy::Scope;
+use crate::policy::Action;
 use crate::ssr::Actor;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 pub const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
@@ -187,13 +187,39 @@ pub async fn locked_users(db: &impl ConnectionTrait, users: &[user::Model], now:
     Ok(locked)
 }
 
+#[derive(FromQueryResult)]
+struct PairOldest {
+    n: i64,
+    oldest: Option<DateTime<Utc>>,
+}
+
+/// When the sign-in lock on `user`'s account ends, if one holds at `now`: the later of the
+/// lock for everyone and the longest lock from one client.
+pub async fn locked_until(db: &impl ConnectionTrait, user: &user::Model, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    let keys = account_keys(user);
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let per_pair = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .expr_as(Expr::cust("MIN(failed_at)"), "oldest")
+        .from("sign_in_failures")
+        .and_where(Expr::col("account").is_in(keys))
+        .and_where(Expr::col("failed_at").gt(now - ACCOUNT_WINDOW))
+        .group_by_columns(["account", "client"])
+        .to_owned();
+    let rows = PairOldest::find_by_statement(db.get_database_backend().build(&per_pair)).all(db).await?;
+    let total: i64 = rows.iter().map(|r| r.n).sum();
+    let everyone = (total >= MAX_FAILURES_PER_ACCOUNT).then(|| rows.iter().filter_map(|r| r.oldest).min()).flatten();
+    let one_client = rows.iter().filter(|r| r.n >= MAX_FAILURES_PER_ACCOUNT_AND_CLIENT).filter_map(|r| r.oldest).min();
+    Ok(everyone.into_iter().chain(one_client).max().map(|oldest| oldest + ACCOUNT_WINDOW))
+}
+
 /// Lifts every sign-in lock on person `user_id`'s account at once, if `actor` administers
 /// them (anyone else's looks like no one), and records "Sign-in unlocked" in the same
 /// transaction. The per-client limits of the clients involved stay as they are.
 pub async fn unlock(db: &DatabaseConnection, actor: &Actor, user_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
-    let scope = Scope::of(actor)?;
-    let found = user::Entity::find_by_id(user_id).one(db).await?;
-    let person = scope.visible(found, |u| u.department_id, "That person")?;
+    let person = crate::people::service::find_for(db, actor, Action::Unlock, user_id).await?;
     let txn = db.begin().await?;
     let delete = Query::delete()
         .from_table("sign_in_failures")

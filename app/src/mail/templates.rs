@@ -33,12 +33,25 @@ pub struct InvitationEmail {
     pub link: String,
 }
 
+/// What a password-reset email says. Not `Debug`: the link is a one-time secret.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PasswordResetEmail {
+    pub name: String,
+    pub organisation: String,
+    /// The admin who sent it from the person page; `None` when the person asked themselves.
+    pub by_admin: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    /// Holds the one-time token: never logged, and emptied from the outbox once sent.
+    pub link: String,
+}
+
 /// An outbox message's content, as stored (JSON, tagged by template) until it is sent. Not
 /// `Debug`: it holds the link.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(tag = "template", rename_all = "snake_case")]
 pub enum MailContent {
     Invitation(InvitationEmail),
+    PasswordReset(PasswordResetEmail),
     /// Rendered before it was queued: messages queued before rendering moved to send time
     /// (the migration wraps them so), and messages that use no template.
     Rendered(RenderedEmail),
@@ -63,6 +76,7 @@ impl MailContent {
     fn render(&self) -> Result<RenderedEmail, minijinja::Error> {
         match self {
             MailContent::Invitation(email) => invitation(email),
+            MailContent::PasswordReset(email) => password_reset(email),
             MailContent::Rendered(email) => Ok(email.clone()),
         }
     }
@@ -78,30 +92,46 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("invitation/subject.txt", include_str!("../../templates/email/invitation/subject.txt")),
         ("invitation/body.txt", include_str!("../../templates/email/invitation/body.txt")),
         ("invitation/body.html", include_str!("../../templates/email/invitation/body.html")),
+        ("password_reset/subject.txt", include_str!("../../templates/email/password_reset/subject.txt")),
+        ("password_reset/body.txt", include_str!("../../templates/email/password_reset/body.txt")),
+        ("password_reset/body.html", include_str!("../../templates/email/password_reset/body.html")),
     ] {
         env.add_template(name, source).expect("bundled email templates are valid");
     }
     env
 });
 
-fn invitation(email: &InvitationEmail) -> Result<RenderedEmail, minijinja::Error> {
+/// Renders `name/subject.txt`, `name/body.txt` and `name/body.html` with `ctx`.
+fn render_template(name: &str, ctx: minijinja::Value) -> Result<RenderedEmail, minijinja::Error> {
     let env = &*ENVIRONMENT;
-    let expires = email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string();
+    let subject = env.get_template(&format!("{name}/subject.txt"))?.render(&ctx)?.trim().to_owned();
+    let text = env.get_template(&format!("{name}/body.txt"))?.render(&ctx)?;
+    let html = env.get_template(&format!("{name}/body.html"))?.render(context! { subject => subject.clone(), ..ctx })?;
+    Ok(RenderedEmail { subject, text, html })
+}
+
+fn password_reset(email: &PasswordResetEmail) -> Result<RenderedEmail, minijinja::Error> {
+    let ctx = context! {
+        name => email.name,
+        organisation => email.organisation,
+        by_admin => email.by_admin,
+        expires => email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string(),
+        link => email.link,
+    };
+    render_template("password_reset", ctx)
+}
+
+fn invitation(email: &InvitationEmail) -> Result<RenderedEmail, minijinja::Error> {
     let ctx = context! {
         inviter => email.inviter,
         organisation => email.organisation,
         role => email.role,
         department => email.department,
         location => email.location,
-        expires => expires,
+        expires => email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string(),
         link => email.link,
     };
-    let subject = env.get_template("invitation/subject.txt")?.render(&ctx)?.trim().to_owned();
-    let text = env.get_template("invitation/body.txt")?.render(&ctx)?;
-    let html = env
-        .get_template("invitation/body.html")?
-        .render(context! { subject => subject.clone(), ..ctx })?;
-    Ok(RenderedEmail { subject, text, html })
+    render_template("invitation", ctx)
 }
 
 #[cfg(test)]

@@ -135,9 +135,16 @@ pub fn require_admin() -> Result<Actor, AppError> {
 const BUSY_RETRY_AFTER_SECS: &str = "2";
 
 /// Sets the response status from the outcome, so HTTP clients see 401/403/404 and not 500.
+///
+/// During server rendering a page's data can still be loading in a part of the page that has
+/// just been replaced (a guard around it resolved): that part's response options are gone, and
+/// the answer is simply returned, as the part that replaced it loads its own.
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result {
-        let response: ResponseOptions = expect_context();
+        let Some(response) = use_context::<ResponseOptions>() else {
+            tracing::debug!(error = %err, "no response to set a status on: its part of the page is gone");
+            return result;
+        };
         if let Ok(status) = http::StatusCode::from_u16(err.status_code()) {
             response.set_status(status);
         }

@@ -10,6 +10,8 @@ pub struct Settings {
     pub public_url: Url,
     pub organisation_name: String,
     pub invite_ttl: Duration,
+    /// How long a password-reset link works.
+    pub reset_ttl: Duration,
     pub session_ttl: Duration,
     /// Invitations per admin per rolling hour (30 by the spec; raised only for benchmarks).
     pub invite_rate_limit: u32,

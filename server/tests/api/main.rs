@@ -19,6 +19,8 @@ mod lists;
 mod mail;
 mod migrations;
 mod organisation;
+mod people;
+mod recovery;
 mod outbox_workers;
 mod setup;
 mod shop_floor;

@@ -127,7 +127,7 @@ async fn the_users_tab_shows_a_worker_with_their_number_and_a_shop_floor_marker(
     setup(&app, "10.0.0.1", form("E-4577", &issued.setup_code, "482139")).await.unwrap();
     let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
 
-    let listed = list_users(&app.state.db, &admin, app.clock.now(), PageAt::First).await.unwrap();
+    let listed = list_users(&app.state.db, &admin, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
     let page = app.page(&app.signed_in_as(Role::CorporateAdmin, None).await, "/users").await.text().await.unwrap();
 
     let worker = listed.items.iter().find(|u| u.name == "Ola Nowak").expect("the worker is listed");

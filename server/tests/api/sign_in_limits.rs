@@ -254,14 +254,14 @@ async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_even
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     worker(&app, "E-4577").await;
     lock_out(&app, "E-4577").await;
-    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), PageAt::First).await.unwrap();
+    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
     let row = listed.items.iter().find(|u| u.employee_number.as_deref() == Some("E-4577")).unwrap();
     assert!(row.locked, "the Users tab shows the lock");
 
     throttle::unlock(&app.state.db, &corporate, row.id, app.clock.now()).await.unwrap();
 
     assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
-    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), PageAt::First).await.unwrap();
+    let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
     assert!(listed.items.iter().all(|u| !u.locked));
     let unlocked = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("user.sign_in_unlocked"))
@@ -283,7 +283,7 @@ async fn a_department_admin_cannot_unlock_someone_in_another_department_nor_can_
     };
     setup(&app, "10.0.0.1", form("E-4577", &issued.setup_code, "482139")).await.unwrap();
     lock_out(&app, "E-4577").await;
-    let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), PageAt::First).await.unwrap()
+    let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap()
         .items.into_iter().find(|u| u.locked).unwrap().id;
 
     let refused = throttle::unlock(&app.state.db, &other, id, app.clock.now()).await;

@@ -1,4 +1,4 @@
-use super::ProfileFields;
+use super::{ProfileFields, SetupCodeField};
 use crate::accept::api::{CompleteSetup, setup_page_state};
 use crate::accept::dto::SetupPageInfo;
 use crate::domain::password_policy::check_password;
@@ -68,15 +68,7 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
             <input id="setup-number" name="employee_number" required maxlength="32" autocomplete="username"
                 autocapitalize="characters" spellcheck="false" on:input=move |ev| number.set(event_target_value(&ev))/>
             <p class="field-error">{field_error("employee_number")}</p>
-            {if code_from_link {
-                view! { <p class="hint">"Setup code: taken from the QR code you scanned."</p> }.into_any()
-            } else {
-                view! {
-                    <label for="setup-code">"Setup code"</label>
-                    <input id="setup-code" name="setup_code" required maxlength="20" autocomplete="one-time-code"
-                        autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX-XXXX"/>
-                }.into_any()
-            }}
+            <SetupCodeField id="setup-code" from_link=code_from_link/>
             <ProfileFields prefix="setup" field_error/>
             <label for="setup-secret">"PIN or password"</label>
             <input id="setup-secret" name="secret" type="password" required autocomplete="new-password" maxlength="128"

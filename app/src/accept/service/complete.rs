@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::ssr::Settings;
 use crate::ssr::entities::user;
 use crate::ssr::models::invitation::{OpenInvitation, claim, link_account};
+use crate::ssr::models::search_terms;
 use crate::ssr::models::user::new_active;
 use crate::ssr::tokens::SecretToken;
 use chrono::{DateTime, Utc};
@@ -99,6 +100,7 @@ pub(super) async fn complete_sign_up(
         }),
     };
     record(&txn, event, now).await?;
+    search_terms::index(&txn, &created).await?;
     link_account(&txn, inv.id, created.id).await?;
     let session = create_session(&txn, created.id, now, settings).await?;
     txn.commit().await?;

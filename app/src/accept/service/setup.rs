@@ -33,7 +33,7 @@ struct Reserved {
 /// at, in one conditional insert serialised per client (an advisory lock on PostgreSQL, the
 /// write lock on SQLite), so simultaneous guesses cannot all pass the count. `None` when the
 /// client has used its [`MAX_WRONG_CODES_PER_CLIENT`] this hour.
-async fn reserve_attempt(db: &DatabaseConnection, client: &str, now: DateTime<Utc>) -> Result<Option<i32>, AppError> {
+pub(crate) async fn reserve_attempt(db: &DatabaseConnection, client: &str, now: DateTime<Utc>) -> Result<Option<i32>, AppError> {
     let txn = begin_write(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         let lock = "SELECT pg_advisory_xact_lock(3, hashtext($1))";
@@ -48,9 +48,29 @@ async fn reserve_attempt(db: &DatabaseConnection, client: &str, now: DateTime<Ut
 }
 
 /// Gives back a reserved place: the attempt turned out not to be a wrong code.
-async fn release_attempt(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
+pub(crate) async fn release_attempt(db: &impl ConnectionTrait, id: i32) -> Result<(), AppError> {
     db.execute_raw(statement(db, "DELETE FROM setup_attempts WHERE id = $1", vec![id.into()])).await?;
     Ok(())
+}
+
+/// The answer once a client has used its wrong-code places for the hour.
+pub(crate) fn too_many_codes() -> AppError {
+    AppError::Invalid("Too many wrong setup codes from this device. Try again in an hour, or ask your administrator.".into())
+}
+
+/// A new PIN (digits only) or password for a shop-floor worker with `number`, both entries
+/// matching.
+pub(crate) fn parse_secret(secret: String, confirmation: &str, number: &EmployeeNumber) -> Result<NewPassword, AppError> {
+    let parsed = if !secret.is_empty() && secret.chars().all(|c| c.is_ascii_digit()) {
+        NewPassword::parse_pin(secret, number.as_str())
+    } else {
+        NewPassword::parse(secret, number.as_str())
+    }
+    .map_err(|msg| AppError::field("secret", msg))?;
+    if parsed.expose() != confirmation {
+        return Err(AppError::field("secret_confirmation", "The two entries do not match."));
+    }
+    Ok(parsed)
 }
 
 /// Completes a shop-floor worker's sign-up from their handout. `client` names who is trying
@@ -63,9 +83,7 @@ pub async fn complete_setup(
     form: SetupForm,
 ) -> Result<(user::Model, SecretToken), AppError> {
     let Some(attempt) = reserve_attempt(db, client, now).await? else {
-        return Err(AppError::Invalid(
-            "Too many wrong setup codes from this device. Try again in an hour, or ask your administrator.".into(),
-        ));
+        return Err(too_many_codes());
     };
     let number = match EmployeeNumber::parse(&form.employee_number) {
         Ok(number) => number,
@@ -91,15 +109,7 @@ pub async fn complete_setup(
     release_attempt(db, attempt).await?;
     let (inv, details) = open_invitation(db, settings, &code, now).await.map_err(|_| AppError::SetupCodeInvalid)?;
 
-    let secret = if !form.secret.is_empty() && form.secret.chars().all(|c| c.is_ascii_digit()) {
-        NewPassword::parse_pin(form.secret, number.as_str())
-    } else {
-        NewPassword::parse(form.secret, number.as_str())
-    }
-    .map_err(|msg| AppError::field("secret", msg))?;
-    if secret.expose() != form.secret_confirmation {
-        return Err(AppError::field("secret_confirmation", "The two entries do not match."));
-    }
+    let secret = parse_secret(form.secret, &form.secret_confirmation, &number)?;
     let profile = Profile::parse(&form.first_name, &form.last_name, &form.job_title, &form.phone, &form.language)?;
     let hash = hash_password(&secret).await?;
     complete_sign_up(db, settings, now, &inv, &details, &profile, hash)

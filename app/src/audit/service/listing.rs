@@ -47,7 +47,7 @@ pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option
 }
 
 /// Labels for the keys events record, in the order they are shown. Anything else is not shown.
-const DETAIL_LABELS: [(&str, &str); 7] = [
+const DETAIL_LABELS: [(&str, &str); 10] = [
     ("name", "Name"),
     ("email", "Email"),
     ("employee_number", "Employee number"),
@@ -55,6 +55,9 @@ const DETAIL_LABELS: [(&str, &str); 7] = [
     ("department", "Department"),
     ("location", "Location"),
     ("invited_by", "Invited by"),
+    ("from", "From"),
+    ("to", "To"),
+    ("reason", "Reason"),
 ];
 
 fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
@@ -111,30 +114,48 @@ pub async fn list_events(
     }
     let order = ListOrder { key: audit_event::Column::OccurredAt, id: audit_event::Column::Id, descending: true };
     let found = fetch_page(db, query, order, at).await?;
-    let people: Vec<i32> = found
-        .items
+    let rows = rows_of(db, &found.items).await?;
+    Ok(found.map(|_| rows))
+}
+
+/// The newest `limit` events about person `user_id` (newest first), for their page; the
+/// caller has checked the reader may see the person.
+pub async fn recent_for_person(db: &impl ConnectionTrait, user_id: i32, limit: u64) -> Result<Vec<AuditRow>, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::SubjectType.eq(Subject::USER))
+        .filter(audit_event::Column::SubjectId.eq(user_id))
+        .order_by_desc(audit_event::Column::OccurredAt)
+        .order_by_desc(audit_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    rows_of(db, &events).await
+}
+
+/// Events as the Audit log shows them, with the names of the people they involve.
+async fn rows_of(db: &impl ConnectionTrait, events: &[audit_event::Model]) -> Result<Vec<AuditRow>, AppError> {
+    let people: Vec<i32> = events
         .iter()
         .flat_map(|e| [e.actor_user_id, (e.subject_type == Subject::USER).then_some(e.subject_id).flatten()])
         .flatten()
         .collect();
     let names = user_names(db, people).await?;
-    Ok(found.map(|events| {
-        events
-            .into_iter()
-            .map(|event| {
-                let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
-                AuditRow {
-                    id: event.id,
-                    occurred_at: event.occurred_at,
-                    event: AuditEventType::parse(&event.event_type)
-                        .map_or_else(|| event.event_type.clone(), |t| t.label().to_owned()),
-                    actor: event.actor_user_id.and_then(|id| names.get(&id).cloned()),
-                    subject: subject_of(&event, &details, &names),
-                    details: details_of(&details),
-                }
-            })
-            .collect()
-    }))
+    Ok(events
+        .iter()
+        .map(|event| {
+            let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
+            AuditRow {
+                id: event.id,
+                occurred_at: event.occurred_at,
+                event: AuditEventType::parse(&event.event_type)
+                    .map_or_else(|| event.event_type.clone(), |t| t.label().to_owned()),
+                actor: event.actor_user_id.and_then(|id| names.get(&id).cloned()),
+                subject: subject_of(event, &details, &names),
+                details: details_of(&details),
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -63,4 +63,4 @@ pub async fn record_many(db: &impl ConnectionTrait, events: Vec<(NewAuditEvent, 
 }
 
 mod listing;
-pub use listing::{list_events, time_range};
+pub use listing::{list_events, recent_for_person, time_range};

@@ -36,6 +36,7 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </ActionForm>
+                <p><a href="/forgot-password">"Forgot password?"</a></p>
             </section>
         </main>
     }

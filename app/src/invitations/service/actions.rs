@@ -11,7 +11,8 @@ use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
 use crate::invitations::dto::Handout;
 use crate::mail::outbox::{self, OutboxSignal};
-use crate::policy::Scope;
+use crate::domain::Role;
+use crate::policy::{Action, Scope, Target};
 use crate::ssr::entities::invitation;
 use crate::ssr::models::invitation as lifecycle;
 use crate::ssr::tokens::{SecretToken, hash_token};
@@ -21,10 +22,18 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 
 /// The invitation if `actor` administers it, and it is still open to Resend and Revoke;
 /// someone else's department's looks like no invitation at all.
-async fn find_open_in_scope(db: &impl ConnectionTrait, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<invitation::Model, AppError> {
+async fn find_open_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, AppError> {
     let scope = Scope::of(actor)?;
     let found = invitation::Entity::find_by_id(id).one(db).await?;
     let inv = scope.visible(found, |inv| inv.department_id, "That invitation")?;
+    let role = Role::parse(&inv.role).ok_or_else(|| AppError::internal(format!("invitation {} has an unknown role", inv.id)))?;
+    scope.require(action, Target { department: inv.department_id, role })?;
     if !lifecycle::status_at(&inv, now).is_open() {
         return Err(not_open());
     }
@@ -48,7 +57,7 @@ pub async fn resend(
     id: i32,
 ) -> Result<Option<Handout>, AppError> {
     let txn = begin_write(db).await?;
-    let inv = find_open_in_scope(&txn, actor, id, now).await?;
+    let inv = find_open_in_scope(&txn, actor, Action::Resend, id, now).await?;
     let assignment = assignment_of(&txn, &inv).await?;
     if assignment.department.iter().chain(&assignment.location).any(|unit| unit.archived) {
         return Err(AppError::Invalid(
@@ -141,7 +150,7 @@ async fn resend_handout(
 /// carrying it that has not gone yet is cancelled.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let inv = find_open_in_scope(&txn, actor, id, now).await?;
+    let inv = find_open_in_scope(&txn, actor, Action::Revoke, id, now).await?;
     if !lifecycle::revoke(&txn, inv.id, now).await? {
         return Err(not_open());
     }

@@ -29,5 +29,5 @@ pub use assignment::invite_options;
 pub use listing::list_invitations;
 pub use rate_limit::remaining_this_hour;
 pub use send::{EmailInvite, PreparedInvite, prepare_email_invite, write_email_invites};
-pub use shop_floor::{ShopFloorInvite, invite_shop_floor};
+pub use shop_floor::{ShopFloorInvite, invite_shop_floor, qr_svg};
 pub use writer::{InvitationWriter, send_email_invitation};

@@ -120,7 +120,7 @@ pub async fn invite_shop_floor(
 
 /// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit
 /// inside an HTML page.
-fn qr_svg(text: &str) -> Result<String, AppError> {
+pub fn qr_svg(text: &str) -> Result<String, AppError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| AppError::internal(format!("cannot make a QR code of the setup link: {e}")))?;
     let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();

@@ -1,5 +1,6 @@
 //! Table definitions, kept to columns only; rules live in the feature services.
 
+pub mod access_reset;
 pub mod audit_event;
 pub mod department;
 pub mod invitation;

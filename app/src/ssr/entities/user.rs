@@ -21,11 +21,15 @@ pub struct Model {
     pub role: String,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
-    /// `active` or `disabled`.
+    /// `active` or `disabled` (deactivated).
     pub status: String,
     pub password_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Goes up with every change an admin makes: a save based on an older read is refused.
+    pub version: i32,
+    pub last_sign_in_at: Option<DateTimeUtc>,
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -34,3 +38,5 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 pub const STATUS_ACTIVE: &str = "active";
+/// Switched off by an admin: cannot sign in; data and history kept.
+pub const STATUS_DEACTIVATED: &str = "disabled";

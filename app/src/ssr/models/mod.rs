@@ -2,4 +2,5 @@
 //! spelling of each state a row can be in, and of each change from one state to the next.
 
 pub mod invitation;
+pub mod search_terms;
 pub mod user;

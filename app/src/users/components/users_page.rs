@@ -1,8 +1,10 @@
 use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
 use crate::layout::{AdminOnly, PagedTable, page_at};
-use crate::users::api::{UnlockSignIn, list_users};
-use crate::users::dto::UserRow;
+use crate::domain::Role;
+use crate::users::api::{UnlockSignIn, list_users, filter_options};
+use crate::users::dto::{UserFilter, UserRow};
+use leptos_router::hooks::use_query_map;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -27,20 +29,75 @@ pub fn UsersSection() -> impl IntoView {
     }
 }
 
-/// The Users tab: active people, with Unlock on anyone locked out of signing in.
+/// The filters in the address (`?q=&role=&department=&location=&status=`).
+fn use_user_filter() -> impl Fn() -> UserFilter + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        let get = |key: &str| q.get(key).unwrap_or_default();
+        UserFilter { q: get("q"), role: get("role"), department: get("department"), location: get("location"), status: get("status") }
+    }
+}
+
+/// The Users tab: people by name, searchable and filtered (active people unless the status
+/// filter says otherwise), each opening their page; Unlock on anyone locked out.
 #[component]
 pub fn UsersList() -> impl IntoView {
     let at = page_at();
+    let filter = use_user_filter();
     let unlock = ServerAction::<UnlockSignIn>::new();
-    let users = Resource::new(move || (at(), unlock.version().get()), |(at, _)| {
+    let users = Resource::new(move || (at(), filter(), unlock.version().get()), |(at, filter, _)| {
         let (after, before) = at.params();
-        list_users(after, before)
+        list_users(after, before, filter)
     });
+    let choices = Resource::new(|| (), |_| filter_options());
     let unlock_error = move || unlock.value().get().and_then(Result::err).map(|e| e.to_string());
     view! {
         <Title text="Users · Onboard"/>
+        <form class="filters" method="get" action="/users" role="search">
+            <label for="users-q">"Search"</label>
+            <input id="users-q" name="q" type="search" placeholder="Name, email or employee number"
+                prop:value=move || filter().q/>
+            <label for="users-role">"Role"</label>
+            <select id="users-role" name="role" prop:value=move || filter().role>
+                <option value="">"All roles"</option>
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+            </select>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let choices = choices.await.unwrap_or_default();
+                    view! {
+                        {(!choices.departments.is_empty()).then(|| view! {
+                            <label for="users-department">"Department"</label>
+                            <select id="users-department" name="department" prop:value=move || filter().department>
+                                <option value="">"All departments"</option>
+                                {choices.departments.into_iter().map(|d| view! {
+                                    <option value=d.id.to_string()>{d.name}</option>
+                                }).collect_view()}
+                            </select>
+                        })}
+                        <label for="users-location">"Location"</label>
+                        <select id="users-location" name="location" prop:value=move || filter().location>
+                            <option value="">"All locations"</option>
+                            {choices.locations.into_iter().map(|l| view! {
+                                <option value=l.id.to_string()>{l.name}</option>
+                            }).collect_view()}
+                        </select>
+                    }
+                })}
+            </Transition>
+            <label for="users-status">"Status"</label>
+            <select id="users-status" name="status" prop:value=move || filter().status>
+                <option value="">"Active"</option>
+                <option value="deactivated">"Deactivated"</option>
+                <option value="all">"All"</option>
+            </select>
+            <button type="submit" class="button-secondary">"Filter"</button>
+            <a href="/users">"Clear"</a>
+        </form>
         <p class="form-error" role="alert">{unlock_error}</p>
-        <PagedTable rows=users class="users" loading="Loading users…" empty="No active users yet." base="/users?"
+        <PagedTable rows=users class="users" loading="Loading users…" empty="No users match."
+            base=Signal::derive(move || format!("/users?{}", filter().query_string()))
             headers=&["Name", "Email or employee number", "Role", "Department", "Location"] actions=true
             row=move |u| view! { <UserRowView user=u unlock/> }.into_any()/>
     }
@@ -53,7 +110,8 @@ fn UserRowView(user: UserRow, unlock: ServerAction<UnlockSignIn>) -> impl IntoVi
     view! {
         <tr>
             <td>
-                {user.name}
+                <a href=format!("/users/{id}")>{user.name}</a>
+                {user.deactivated.then(|| view! { " "<span class="badge badge-off">"Deactivated"</span> })}
                 {user.locked.then(|| view! { " "<span class="badge badge-locked">"Locked"</span> })}
             </td>
             <td>

@@ -1,0 +1,185 @@
+//! Server functions of the person page and of getting back in: thin adapters over the service.
+
+use super::dto::PersonDetails;
+use crate::error::AppError;
+use crate::invitations::dto::Handout;
+use leptos::prelude::*;
+
+/// Person `id` as the signed-in admin may see them.
+#[server(endpoint = "person_details")]
+pub async fn fetch_person(id: i32) -> Result<PersonDetails, AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::person_details(&state.db, &actor, state.clock.now(), id).await
+    }.await)
+}
+
+/// A unit chosen in a form: "" for none.
+#[cfg(feature = "ssr")]
+fn chosen(field: &str, value: &str) -> Result<Option<i32>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| AppError::field(field, format!("Choose a {field} from the list."))),
+    }
+}
+
+/// Saves a person's role, department and location, if nobody changed them since `version`.
+#[server(endpoint = "change_assignment")]
+pub async fn change_assignment(
+    id: i32,
+    version: i32,
+    role: String,
+    #[server(default)] department: String,
+    #[server(default)] location: String,
+) -> Result<(), AppError> {
+    use super::service::{self, AssignmentChange};
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        let (department_id, location_id) = (chosen("department", &department)?, chosen("location", &location)?);
+        let change = AssignmentChange { person_id: id, version, role, department_id, location_id };
+        service::change_assignment(&state.db, &actor, state.clock.now(), change).await
+    }.await)
+}
+
+/// Deactivates a person: their sessions end at once.
+#[server(endpoint = "deactivate_person")]
+pub async fn deactivate_person(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::deactivate(&state.db, &actor, state.clock.now(), id).await
+    }.await)
+}
+
+/// Reactivates a person with the password or PIN they had.
+#[server(endpoint = "reactivate_person")]
+pub async fn reactivate_person(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::reactivate(&state.db, &actor, state.clock.now(), id).await
+    }.await)
+}
+
+/// Emails a person a one-time password-reset link.
+#[server(endpoint = "send_password_reset")]
+pub async fn send_password_reset(id: i32) -> Result<(), AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::send_password_reset(&state.db, &actor, &state.settings, &state.outbox, state.clock.now(), id).await
+    }.await)
+}
+
+/// Issues a shop-floor worker a new setup code for their account, shown once.
+#[server(endpoint = "reset_pin")]
+pub async fn reset_pin(id: i32) -> Result<Handout, AppError> {
+    use crate::ssr::{require_admin, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let actor = require_admin()?;
+        super::service::reset_pin(&state.db, &actor, &state.settings, state.clock.now(), id).await
+    }.await)
+}
+
+/// "Forgot password?": always the same answer.
+#[server(endpoint = "forgot_password")]
+pub async fn forgot_password(#[server(default)] email: String) -> Result<(), AppError> {
+    use crate::ssr::{client_address, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let client = client_address(&state.settings)?;
+        super::service::forgot_password(&state.db, &state.settings, &state.outbox, state.clock.now(), &client, &email).await
+    }.await)
+}
+
+/// Whose password the reset link in this browser is for.
+#[server(endpoint = "reset_link_details")]
+pub async fn reset_link_details() -> Result<String, AppError> {
+    use crate::ssr::respond;
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        let token = super::service::reset_cookie(&parts.headers, &state.settings).ok_or(AppError::ResetLinkInvalid)?;
+        super::service::reset_link_valid(&state.db, &token, state.clock.now()).await
+    }.await)
+}
+
+/// Sets a new password from the reset link, signs in, and goes home.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(#[server(default)] password: String, #[server(default)] password_confirmation: String) -> Result<String, AppError> {
+    use crate::ssr::respond;
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        let token = super::service::reset_cookie(&parts.headers, &state.settings).ok_or(AppError::ResetLinkInvalid)?;
+        let (person, session) = super::service::complete_password_reset(
+            &state.db, &state.settings, state.clock.now(), &token, password, &password_confirmation,
+        ).await?;
+        ssr::signed_in(&person, &session, super::service::reset_clear_cookie(&state.settings))
+    }.await)
+}
+
+/// Sets a new PIN from a PIN-reset handout, signs in, and goes home. An empty `setup_code`
+/// means the one a QR link left in this browser.
+#[server(endpoint = "complete_pin_reset")]
+pub async fn complete_pin_reset(
+    #[server(default)] employee_number: String,
+    #[server(default)] setup_code: String,
+    #[server(default)] secret: String,
+    #[server(default)] secret_confirmation: String,
+) -> Result<String, AppError> {
+    use crate::accept::service::{setup_cookie, setup_set_cookie};
+    use crate::ssr::{client_address, respond};
+    use crate::state::app_state;
+    respond(async {
+        let state = app_state()?;
+        let parts: http::request::Parts = expect_context();
+        let code = match setup_code.trim() {
+            "" => setup_cookie(&parts.headers, &state.settings).unwrap_or_default(),
+            _ => setup_code,
+        };
+        let client = client_address(&state.settings)?;
+        let (person, session) = super::service::complete_pin_reset(
+            &state.db, &state.settings, state.clock.now(), &client, &employee_number, &code, secret, &secret_confirmation,
+        ).await?;
+        ssr::signed_in(&person, &session, setup_set_cookie(None, &state.settings))
+    }.await)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::auth::service::session_set_cookie;
+    use crate::error::AppError;
+    use crate::ssr::entities::user;
+    use crate::ssr::set_cookie;
+    use crate::ssr::tokens::SecretToken;
+    use crate::state::app_state;
+
+    /// Signs `person` in on this browser, drops the cookie that carried the secret, and sends
+    /// them to where they land after signing in.
+    pub fn signed_in(person: &user::Model, session: &SecretToken, spent_cookie: String) -> Result<String, AppError> {
+        let state = app_state()?;
+        set_cookie(session_set_cookie(session, &state.settings))?;
+        set_cookie(spent_cookie)?;
+        let home = crate::domain::Role::parse(&person.role).map_or("/profile", |r| r.home_path());
+        leptos_axum::redirect(home);
+        Ok(home.to_owned())
+    }
+}

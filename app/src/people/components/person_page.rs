@@ -1,0 +1,213 @@
+use crate::audit::dto::AuditRow;
+use crate::invitations::components::HandoutView;
+use crate::people::api::{ChangeAssignment, DeactivatePerson, ReactivatePerson, ResetPin, SendPasswordReset, fetch_person};
+use crate::people::dto::{PersonDetails, PersonStatus};
+use crate::users::api::UnlockSignIn;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%-d %B %Y, %H:%M UTC").to_string()
+}
+
+/// `/users/{id}`: one person, what they are, what happened to them, and what the signed-in
+/// admin may do about it (only what the server allows is offered).
+#[component]
+pub fn PersonPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i32>().ok()).unwrap_or(0);
+    let change = ServerAction::<ChangeAssignment>::new();
+    let deactivate = ServerAction::<DeactivatePerson>::new();
+    let reactivate = ServerAction::<ReactivatePerson>::new();
+    let reset_mail = ServerAction::<SendPasswordReset>::new();
+    let reset_pin = ServerAction::<ResetPin>::new();
+    let unlock = ServerAction::<UnlockSignIn>::new();
+    let versions = move || {
+        [change.version(), deactivate.version(), reactivate.version(), reset_mail.version(), reset_pin.version(), unlock.version()]
+            .map(|v| v.get())
+    };
+    let person = Resource::new(move || (id(), versions()), |(id, _)| fetch_person(id));
+    let notice = move || {
+        if change.value().get().is_some_and(|r| r.is_ok()) {
+            Some("Saved.")
+        } else if reset_mail.value().get().is_some_and(|r| r.is_ok()) {
+            Some("A password reset link is on its way.")
+        } else {
+            None
+        }
+    };
+    let error = move || {
+        [
+            change.value().get().and_then(Result::err),
+            deactivate.value().get().and_then(Result::err),
+            reactivate.value().get().and_then(Result::err),
+            reset_mail.value().get().and_then(Result::err),
+            reset_pin.value().get().and_then(Result::err),
+            unlock.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|e| e.to_string())
+    };
+    let handout = move || reset_pin.value().get().and_then(Result::ok);
+    view! {
+        <p class="notice" role="status">{notice}</p>
+            <p class="form-error" role="alert">{error}</p>
+            {move || handout().map(|h| view! {
+                <div class="card"><HandoutView handout=h on_done=move || reset_pin.value().set(None)/></div>
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match person.await {
+                        Ok(p) => view! {
+                            <PersonView person=p change deactivate reactivate reset_mail reset_pin unlock/>
+                        }.into_any(),
+                        Err(err) => view! {
+                            <Title text="Not found · Onboard"/>
+                            <p class="form-error" role="alert">{err.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+    }
+}
+
+#[component]
+fn PersonView(
+    person: PersonDetails,
+    change: ServerAction<ChangeAssignment>,
+    deactivate: ServerAction<DeactivatePerson>,
+    reactivate: ServerAction<ReactivatePerson>,
+    reset_mail: ServerAction<SendPasswordReset>,
+    reset_pin: ServerAction<ResetPin>,
+    unlock: ServerAction<UnlockSignIn>,
+) -> impl IntoView {
+    let dash = || "—".to_string();
+    let id = person.id;
+    let status = match (person.status, person.locked_until) {
+        (PersonStatus::Deactivated, _) => "Deactivated".to_owned(),
+        (PersonStatus::Active, Some(until)) => format!("Locked until {} UTC", until.format("%H:%M")),
+        (PersonStatus::Active, None) => "Active".to_owned(),
+    };
+    let identity = match (&person.email, &person.employee_number) {
+        (Some(email), _) => view! { <dt>"Email"</dt><dd>{email.clone()}</dd> }.into_any(),
+        (None, number) => view! {
+            <dt>"Employee number"</dt>
+            <dd>{number.clone().unwrap_or_else(dash)}" "<span class="badge">"Shop-floor"</span></dd>
+        }.into_any(),
+    };
+    let actions = person.actions.clone();
+    let field_error = move |name: &'static str| move || change.value().get().and_then(Result::err).and_then(|e| e.for_field(name));
+    let button = |label: &'static str, class: &'static str| view! { <button type="submit" class=class>{label}</button> };
+    view! {
+        <Title text=format!("{} · Users · Onboard", person.name)/>
+        <h2 class="person-name">{person.name.clone()}</h2>
+        <dl class="card details person-details">
+            <dt>"Name"</dt><dd>{person.name.clone()}</dd>
+            {identity}
+            <dt>"Role"</dt><dd>{person.role.label()}</dd>
+            <dt>"Department"</dt><dd>{person.department.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Location"</dt><dd>{person.location.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Status"</dt><dd class="person-status">{status}</dd>
+            <dt>"Joined"</dt><dd>{when(person.joined)}</dd>
+            <dt>"Invited by"</dt><dd>{person.invited_by.clone().unwrap_or_else(dash)}</dd>
+            <dt>"Last sign-in"</dt><dd>{person.last_sign_in.map(when).unwrap_or_else(|| "Never".to_owned())}</dd>
+        </dl>
+        {actions.change_assignment.then(|| {
+            let choices = person.choices.clone();
+            let (role, department, location) = (person.role, person.department_id, person.location_id);
+            let fixed_department = department.map(|d| d.to_string()).unwrap_or_default();
+            view! {
+                <section class="card" aria-labelledby="assignment-title">
+                    <h2 id="assignment-title">"Role and units"</h2>
+                    <ActionForm action=change attr:class="form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="version" value=person.version.to_string()/>
+                        <label for="person-role">"Role"</label>
+                        <select id="person-role" name="role" disabled=actions.own_page>
+                            {choices.roles.iter().map(|r| view! {
+                                <option value=r.as_str() selected=*r == role>{r.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        {actions.own_page.then(|| view! {
+                            <input type="hidden" name="role" value=role.as_str()/>
+                            <p class="hint">"You cannot change your own role or department."</p>
+                        })}
+                        <p class="field-error">{field_error("role")}</p>
+                        {if choices.departments.is_empty() {
+                            view! { <input type="hidden" name="department" value=fixed_department/> }.into_any()
+                        } else {
+                            view! {
+                                <label for="person-department">"Department"</label>
+                                <select id="person-department" name="department">
+                                    <option value="">"No department"</option>
+                                    {choices.departments.iter().map(|d| view! {
+                                        <option value=d.id.to_string() selected=Some(d.id) == department>{d.name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        }}
+                        <p class="field-error">{field_error("department")}</p>
+                        <label for="person-location">"Location"</label>
+                        <select id="person-location" name="location">
+                            <option value="">"No location"</option>
+                            {choices.locations.iter().map(|l| view! {
+                                <option value=l.id.to_string() selected=Some(l.id) == location>{l.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="field-error">{field_error("location")}</p>
+                        <button type="submit" class="button-primary">"Save changes"</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
+        <section class="card person-access" aria-labelledby="access-title">
+            <h2 id="access-title">"Access"</h2>
+            <div class="button-row">
+                {actions.send_password_reset.then(|| view! {
+                    <ActionForm action=reset_mail><input type="hidden" name="id" value=id.to_string()/>{button("Send password reset", "button-secondary")}</ActionForm>
+                })}
+                {actions.reset_pin.then(|| view! {
+                    <ActionForm action=reset_pin><input type="hidden" name="id" value=id.to_string()/>{button("Reset PIN", "button-secondary")}</ActionForm>
+                })}
+                {actions.unlock.then(|| view! {
+                    <ActionForm action=unlock><input type="hidden" name="id" value=id.to_string()/>{button("Unlock", "button-secondary")}</ActionForm>
+                })}
+                {actions.deactivate.then(|| view! {
+                    <ActionForm action=deactivate><input type="hidden" name="id" value=id.to_string()/>{button("Deactivate", "button-danger")}</ActionForm>
+                })}
+                {actions.reactivate.then(|| view! {
+                    <ActionForm action=reactivate><input type="hidden" name="id" value=id.to_string()/>{button("Reactivate", "button-primary")}</ActionForm>
+                })}
+            </div>
+        </section>
+        <section class="card" aria-labelledby="activity-title">
+            <h2 id="activity-title">"Recent activity"</h2>
+            {if person.recent_events.is_empty() {
+                view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table person-events">
+                        <thead><tr><th scope="col">"Time"</th><th scope="col">"Event"</th><th scope="col">"By"</th><th scope="col">"Details"</th></tr></thead>
+                        <tbody>{person.recent_events.into_iter().map(|e| view! { <EventRow event=e/> }).collect_view()}</tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EventRow(event: AuditRow) -> impl IntoView {
+    view! {
+        <tr>
+            <td>{when(event.occurred_at)}</td>
+            <td>{event.event}</td>
+            <td>{event.actor.unwrap_or_else(|| "—".to_owned())}</td>
+            <td>{event.details.into_iter().map(|(label, value)| format!("{label}: {value}")).collect::<Vec<_>>().join(" · ")}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,76 @@
+use crate::audit::dto::AuditRow;
+use crate::domain::Role;
+use crate::organisation::dto::Unit;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Whether a person may sign in at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonStatus {
+    Active,
+    Deactivated,
+}
+
+impl PersonStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonStatus::Active => "Active",
+            PersonStatus::Deactivated => "Deactivated",
+        }
+    }
+}
+
+/// What the signed-in admin may do on this person's page: the policy's answers, so the page
+/// offers what the server allows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonActions {
+    pub change_assignment: bool,
+    /// Role and department are fixed (the admin's own page); the location may still change.
+    pub own_page: bool,
+    pub deactivate: bool,
+    pub reactivate: bool,
+    pub send_password_reset: bool,
+    pub reset_pin: bool,
+    pub unlock: bool,
+}
+
+/// The choices the assignment form offers, from the same rules the server checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentChoices {
+    pub roles: Vec<Role>,
+    /// Departments to choose from; empty when the department is fixed (a Quality or HR Admin
+    /// cannot move people out of theirs).
+    pub departments: Vec<Unit>,
+    pub locations: Vec<Unit>,
+}
+
+/// One person as their page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    pub id: i32,
+    pub name: String,
+    pub email: Option<String>,
+    pub employee_number: Option<String>,
+    pub role: Role,
+    pub department_id: Option<i32>,
+    pub department: Option<String>,
+    pub location_id: Option<i32>,
+    pub location: Option<String>,
+    pub status: PersonStatus,
+    /// When a sign-in lock on the account ends, if one holds now.
+    pub locked_until: Option<DateTime<Utc>>,
+    pub joined: DateTime<Utc>,
+    pub invited_by: Option<String>,
+    pub last_sign_in: Option<DateTime<Utc>>,
+    /// The version this read saw; a save sends it back.
+    pub version: i32,
+    pub recent_events: Vec<AuditRow>,
+    pub actions: PersonActions,
+    pub choices: AssignmentChoices,
+}
+
+impl PersonDetails {
+    pub fn is_shop_floor(&self) -> bool {
+        self.email.is_none()
+    }
+}

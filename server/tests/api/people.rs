@@ -1,0 +1,316 @@
+//! A person after they join: the policy for every action, the person page's rules, concurrent
+//! edits, authority following the role, deactivation, and the Users list's search.
+
+use crate::helpers::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
+use app::auth::throttle;
+use app::domain::Role;
+use app::dto::PageAt;
+use app::error::AppError;
+use app::invitations::dto::InvitationStatus;
+use app::invitations::service::{resend, revoke};
+use app::people::service::{AssignmentChange, change_assignment, deactivate, person_details, reactivate, send_password_reset};
+use app::policy::{Action, Target, may};
+use app::ssr::entities::{audit_event, invitation, session, user};
+use app::ssr::{Actor, Clock};
+use app::users::dto::UserFilter;
+use app::users::service::list_users;
+use reqwest::StatusCode;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// An active person stored directly (no password hashing: these tests are about what admins
+/// do to people, not about signing in).
+pub async fn person(app: &TestApp, email: &str, role: Role, department_id: Option<i32>) -> user::Model {
+    let now = app.clock.now();
+    let row = user::ActiveModel {
+        email: Set(Some(email.into())),
+        email_canonical: Set(Some(email.to_lowercase())),
+        name: Set(format!("Person {email}")),
+        role: Set(role.as_str().into()),
+        department_id: Set(department_id),
+        status: Set(user::STATUS_ACTIVE.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    user::Entity::insert(row).exec_with_returning(&app.state.db).await.unwrap()
+}
+
+fn actor_of(person: &user::Model) -> Actor {
+    Actor {
+        user_id: person.id,
+        name: person.name.clone(),
+        email: person.email.clone(),
+        role: Role::parse(&person.role).unwrap(),
+        department_id: person.department_id,
+    }
+}
+
+async fn events(app: &TestApp) -> u64 {
+    audit_event::Entity::find().count(&app.state.db).await.unwrap()
+}
+
+fn change(person: &user::Model, role: Role, department_id: Option<i32>) -> AssignmentChange {
+    AssignmentChange { person_id: person.id, version: person.version, role: role.as_str().into(), department_id, location_id: person.location_id }
+}
+
+/// Sets up a fresh target for `action` in `department` (as the Corporate Admin `boss`), then
+/// tries the action as `actor`: answers the outcome and how many audit events the attempt wrote.
+async fn attempt(app: &TestApp, boss: &Actor, actor: &Actor, action: Action, department: Option<i32>, n: usize) -> (Result<(), AppError>, u64) {
+    let state = &app.state;
+    let now = app.clock.now();
+    let email = format!("target.{n}@example.com");
+    let invitation = match action {
+        Action::Resend | Action::Revoke => Some(app.invite(boss, &email, Role::Employee, department).await.unwrap()),
+        _ => None,
+    };
+    let target = match action {
+        Action::Invite | Action::Resend | Action::Revoke => None,
+        _ => Some(person(app, &email, Role::Employee, department).await),
+    };
+    if action == Action::Reactivate {
+        deactivate(&state.db, boss, now, target.as_ref().unwrap().id).await.unwrap();
+    }
+    let target = match &target {
+        Some(t) => Some(user::Entity::find_by_id(t.id).one(&state.db).await.unwrap().unwrap()),
+        None => None,
+    };
+    let before = events(app).await;
+    let outcome = match action {
+        Action::Invite => app.invite(actor, &format!("new.{n}@example.com"), Role::Employee, department).await.map(|_| ()),
+        Action::Resend => resend(&state.db, actor, &state.settings, &state.outbox, now, invitation.unwrap()).await.map(|_| ()),
+        Action::Revoke => revoke(&state.db, actor, now, invitation.unwrap()).await,
+        Action::ChangeAssignment => change_assignment(&state.db, actor, now, change(target.as_ref().unwrap(), Role::TeamLead, department)).await,
+        Action::Deactivate => deactivate(&state.db, actor, now, target.unwrap().id).await,
+        Action::Reactivate => reactivate(&state.db, actor, now, target.unwrap().id).await,
+        Action::ResetAccess => send_password_reset(&state.db, actor, &state.settings, &state.outbox, now, target.unwrap().id).await,
+        Action::Unlock => throttle::unlock(&state.db, actor, target.unwrap().id, now).await,
+    };
+    (outcome, events(app).await - before)
+}
+
+#[tokio::test]
+async fn every_acting_role_on_every_target_for_every_action_does_exactly_what_the_policy_says() {
+    let app = spawn_app_with(&[("INVITE_RATE_LIMIT", "1000")]).await;
+    let (own, other) = (app.department("Quality").await, app.department("Paint shop").await);
+    let boss = actor_of(&person(&app, "boss@example.com", Role::CorporateAdmin, None).await);
+    let mut actors = vec![boss.clone()];
+    for (n, role) in [Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee].into_iter().enumerate() {
+        actors.push(actor_of(&person(&app, &format!("actor.{n}@example.com"), role, Some(own)).await));
+    }
+    let mut n = 0;
+    for actor in &actors {
+        for action in Action::ALL {
+            for department in [Some(own), Some(other), None] {
+                n += 1;
+                let allowed = may(actor.role, actor.department_id, action, Target { department, role: Role::Employee });
+                let (outcome, written) = attempt(&app, &boss, actor, action, department, n).await;
+                let case = format!("{:?} {action:?} into {department:?}: {outcome:?}", actor.role);
+                assert_eq!(outcome.is_ok(), allowed, "{case}");
+                if allowed {
+                    assert!(written >= 1, "an allowed action is audited: {case}");
+                } else {
+                    assert_eq!(written, 0, "a refused action writes nothing: {case}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_department_admin_gets_404_for_another_departments_person_over_http_and_nothing_changes() {
+    let app = spawn_app().await;
+    let (own, other) = (app.department("Quality").await, app.department("Paint shop").await);
+    let browser = app.signed_in_as(Role::QualityAdmin, Some(own)).await;
+    let outsider = person(&app, "outsider@example.com", Role::Employee, Some(other)).await;
+    let before = events(&app).await;
+    let id = outsider.id.to_string();
+    for (endpoint, form) in [
+        ("person_details", vec![("id", id.as_str())]),
+        ("change_assignment", vec![("id", id.as_str()), ("version", "0"), ("role", "team_lead"), ("department", "")]),
+        ("deactivate_person", vec![("id", id.as_str())]),
+        ("reactivate_person", vec![("id", id.as_str())]),
+        ("send_password_reset", vec![("id", id.as_str())]),
+        ("reset_pin", vec![("id", id.as_str())]),
+        ("unlock_sign_in", vec![("id", id.as_str())]),
+    ] {
+        let response = app.call(&browser, endpoint, &form).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint}");
+    }
+    let page = app.page(&browser, &format!("/users/{}", outsider.id)).await;
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.text().await.unwrap().contains("That person was not found."));
+    let after = user::Entity::find_by_id(outsider.id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!(after, outsider);
+    assert_eq!(events(&app).await, before);
+}
+
+#[tokio::test]
+async fn of_two_admins_saving_the_same_person_at_once_one_wins_and_the_other_is_told_to_reload() {
+    let app = spawn_app().await;
+    let (quality, paint) = (app.department("Quality").await, app.department("Paint shop").await);
+    let boss = actor_of(&person(&app, "boss@example.com", Role::CorporateAdmin, None).await);
+    let other_boss = actor_of(&person(&app, "boss2@example.com", Role::CorporateAdmin, None).await);
+    let worker = person(&app, "worker@example.com", Role::Employee, Some(quality)).await;
+    let db = &app.state.db;
+    let now = app.clock.now();
+    let (a, b) = tokio::join!(
+        change_assignment(db, &boss, now, change(&worker, Role::TeamLead, Some(quality))),
+        change_assignment(db, &other_boss, now, change(&worker, Role::Employee, Some(paint))),
+    );
+    let outcomes = [a.clone(), b.clone()];
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.contains(&Err(AppError::Stale)), "{outcomes:?}");
+    assert_eq!(AppError::Stale.to_string(), "This person was changed by someone else; reload to see the change.");
+    let saved = user::Entity::find_by_id(worker.id).one(db).await.unwrap().unwrap();
+    assert_eq!(saved.version, 1);
+    if a.is_ok() {
+        assert_eq!((saved.role.as_str(), saved.department_id), ("team_lead", Some(quality)));
+    } else {
+        assert_eq!((saved.role.as_str(), saved.department_id), ("employee", Some(paint)));
+    }
+}
+
+#[tokio::test]
+async fn demoting_a_department_admin_revokes_exactly_their_pending_invitations_into_that_department() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let boss = actor_of(&person(&app, "boss@example.com", Role::CorporateAdmin, None).await);
+    let admin = person(&app, "qa@example.com", Role::QualityAdmin, Some(quality)).await;
+    let theirs = [
+        app.invite(&actor_of(&admin), "one@example.com", Role::Employee, Some(quality)).await.unwrap(),
+        app.invite(&actor_of(&admin), "two@example.com", Role::TeamLead, Some(quality)).await.unwrap(),
+    ];
+    let bosses = app.invite(&boss, "three@example.com", Role::Employee, Some(quality)).await.unwrap();
+    let now = app.clock.now();
+
+    change_assignment(&app.state.db, &boss, now, change(&admin, Role::Employee, Some(quality))).await.unwrap();
+
+    let status = async |id: i32| invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap().status;
+    for id in theirs {
+        assert_eq!(status(id).await, invitation::Status::Revoked);
+    }
+    assert_eq!(status(bosses).await, invitation::Status::Pending);
+    let why = audit_event::Entity::find()
+        .filter(audit_event::Column::EventType.eq("invitation.revoked_lost_authority"))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(why.len(), 2);
+    assert!(why.iter().all(|e| e.details.contains("The inviter's role changed")));
+    let changed = audit_event::Entity::find().filter(audit_event::Column::EventType.eq("user.role_changed")).one(&app.state.db).await.unwrap().unwrap();
+    assert!(changed.details.contains("\"from\":\"Quality Admin\"") && changed.details.contains("\"to\":\"Employee\""));
+    let _ = InvitationStatus::Revoked;
+}
+
+#[tokio::test]
+async fn moving_a_department_admin_elsewhere_takes_their_rights_at_the_next_request() {
+    let app = spawn_app().await;
+    let (quality, paint) = (app.department("Quality").await, app.department("Paint shop").await);
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let browser = app.signed_in_as(Role::QualityAdmin, Some(quality)).await;
+    let colleague = person(&app, "colleague@example.com", Role::Employee, Some(quality)).await;
+    let admin = user::Entity::find().filter(user::Column::Role.eq("quality_admin")).one(&app.state.db).await.unwrap().unwrap();
+    let id = colleague.id.to_string();
+    assert_eq!(app.call(&browser, "person_details", &[("id", &id)]).await.status(), StatusCode::OK);
+
+    change_assignment(&app.state.db, &boss, app.clock.now(), change(&admin, Role::QualityAdmin, Some(paint))).await.unwrap();
+
+    assert_eq!(app.call(&browser, "person_details", &[("id", &id)]).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn nobody_changes_their_own_role_and_two_corporate_admins_cannot_switch_each_other_off_at_once() {
+    let app = spawn_app().await;
+    let boss = person(&app, "boss@example.com", Role::CorporateAdmin, None).await;
+    let me = actor_of(&boss);
+    let now = app.clock.now();
+    let own = change_assignment(&app.state.db, &me, now, change(&boss, Role::Employee, None)).await.unwrap_err();
+    assert!(own.for_field("role").is_some_and(|m| m.contains("your own role")));
+    assert!(matches!(deactivate(&app.state.db, &me, now, boss.id).await, Err(AppError::Invalid(m)) if m.contains("your own")));
+
+    let second = person(&app, "second@example.com", Role::CorporateAdmin, None).await;
+    let other = actor_of(&second);
+    let (a, b) = tokio::join!(
+        deactivate(&app.state.db, &me, now, second.id),
+        deactivate(&app.state.db, &other, now, boss.id),
+    );
+    let outcomes = [a, b];
+    assert_eq!(outcomes.iter().filter(|o| o.is_ok()).count(), 1, "{outcomes:?}");
+    assert!(outcomes.iter().any(|o| matches!(o, Err(AppError::Invalid(m)) if m.contains("last active Corporate Admin"))), "{outcomes:?}");
+    let active = user::Entity::find()
+        .filter(user::Column::Role.eq("corporate_admin"))
+        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(active, 1);
+}
+
+#[tokio::test]
+async fn deactivation_signs_the_person_out_at_once_and_refuses_sign_in_like_a_wrong_password_until_reactivated() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let worker = app.user("worker@example.com", Role::Employee, None).await;
+    let browser = client();
+    app.sign_in(&browser, "worker@example.com").await;
+    assert_eq!(app.page(&browser, "/profile").await.status(), StatusCode::OK);
+
+    deactivate(&app.state.db, &boss, app.clock.now(), worker).await.unwrap();
+
+    assert_eq!(app.page(&browser, "/profile").await.status(), StatusCode::FOUND);
+    assert_eq!(session::Entity::find().filter(session::Column::UserId.eq(worker)).count(&app.state.db).await.unwrap(), 0);
+    let refused = app.call(&client(), "sign_in", &[("email", "worker@example.com"), ("password", PASSWORD)]).await;
+    let wrong = app.call(&client(), "sign_in", &[("email", "nobody@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(refused.status(), wrong.status());
+    assert_eq!(refused.text().await.unwrap(), wrong.text().await.unwrap());
+    let hidden = list_users(&app.state.db, &boss, app.clock.now(), &UserFilter::default(), PageAt::First).await.unwrap();
+    assert!(hidden.items.iter().all(|u| u.id != worker));
+    let off = UserFilter { status: "deactivated".into(), ..Default::default() };
+    let shown = list_users(&app.state.db, &boss, app.clock.now(), &off, PageAt::First).await.unwrap();
+    assert_eq!(shown.items.iter().map(|u| u.id).collect::<Vec<_>>(), vec![worker]);
+
+    reactivate(&app.state.db, &boss, app.clock.now(), worker).await.unwrap();
+    app.sign_in(&client(), "worker@example.com").await;
+    let details = person_details(&app.state.db, &boss, app.clock.now(), worker).await.unwrap();
+    let labels: Vec<_> = details.recent_events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(labels, vec!["Reactivated", "Deactivated"]);
+    assert!(details.last_sign_in.is_some());
+}
+
+#[tokio::test]
+async fn users_are_found_by_any_name_word_without_accents_by_email_and_by_number_combined_with_filters() {
+    let app = spawn_app().await;
+    let (quality, paint) = (app.department("Quality").await, app.department("Paint shop").await);
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let scoped = app.actor("qa@example.com", Role::QualityAdmin, Some(quality)).await;
+    for (email, name, role, department) in [
+        ("jose@example.com", "José Müller", Role::Employee, Some(quality)),
+        ("ana@example.com", "Ana María López", Role::TeamLead, Some(paint)),
+        ("zoe@example.com", "Zoë Muller-Smith", Role::TeamLead, Some(quality)),
+    ] {
+        let row = person(&app, email, role, department).await;
+        let mut renamed: user::ActiveModel = row.into();
+        renamed.name = Set(name.into());
+        let saved = sea_orm::ActiveModelTrait::update(renamed, &app.state.db).await.unwrap();
+        app::ssr::models::search_terms::index(&app.state.db, &saved).await.unwrap();
+    }
+    let names = async |actor: &Actor, filter: UserFilter| -> Vec<String> {
+        let page = list_users(&app.state.db, actor, app.clock.now(), &filter, PageAt::First).await.unwrap();
+        page.items.into_iter().map(|u| u.name).collect()
+    };
+    let q = |q: &str| UserFilter { q: q.into(), ..Default::default() };
+    assert_eq!(names(&boss, q("MULLER")).await, vec!["José Müller", "Zoë Muller-Smith"]);
+    assert_eq!(names(&boss, q("lopez an")).await, vec!["Ana María López"]);
+    assert_eq!(names(&boss, q("smith")).await, vec!["Zoë Muller-Smith"]);
+    assert_eq!(names(&boss, q("ana@exa")).await, vec!["Ana María López"]);
+    assert_eq!(names(&boss, q("nobody")).await, Vec::<String>::new());
+    let leads = UserFilter { role: "team_lead".into(), ..q("mu") };
+    assert_eq!(names(&boss, leads).await, vec!["Zoë Muller-Smith"]);
+    let in_paint = UserFilter { department: paint.to_string(), ..Default::default() };
+    assert_eq!(names(&boss, in_paint.clone()).await, vec!["Ana María López"]);
+    // A department admin's results stay in their department, whatever the filter asks.
+    assert_eq!(names(&scoped, in_paint).await, Vec::<String>::new());
+    assert_eq!(names(&scoped, q("ana")).await, Vec::<String>::new());
+    let bad = list_users(&app.state.db, &boss, app.clock.now(), &UserFilter { role: "owner".into(), ..Default::default() }, PageAt::First).await;
+    assert!(bad.unwrap_err().for_field("role").is_some());
+}

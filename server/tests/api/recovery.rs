@@ -1,0 +1,170 @@
+//! Getting back in: password-reset links (by an admin and "Forgot password?") and PIN-reset
+//! handouts, single-use and expiring, over HTTP where the browser is involved.
+
+use crate::helpers::{NEW_PASSWORD, PASSWORD, TestApp, client, eventually, spawn_app};
+use crate::setup::{form, handout, setup};
+use app::domain::Role;
+use app::error::AppError;
+use app::people::service::{complete_pin_reset, deactivate, reset_pin, send_password_reset};
+use app::ssr::Clock;
+use app::ssr::entities::{audit_event, session};
+use chrono::Duration;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// Every reset token mailed to `email` so far, oldest first.
+fn reset_tokens(app: &TestApp, email: &str) -> Vec<String> {
+    let dir = app.data_dir.path().join("mail");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .filter(|m| m.starts_with(&format!("To: {email}\n")))
+        .filter_map(|m| m.split("/reset/").nth(1).map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()))
+        .collect()
+}
+
+async fn newest_reset_token(app: &TestApp, email: &str, count: usize) -> String {
+    eventually("the reset mail", async || reset_tokens(app, email).get(count - 1).cloned()).await
+}
+
+/// A browser that followed reset link `token`, then set `password` with it.
+async fn reset_with(app: &TestApp, token: &str, password: &str) -> reqwest::Response {
+    let browser = client();
+    let followed = browser.get(app.url(&format!("/reset/{token}"))).send().await.unwrap();
+    assert_eq!(followed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(followed.headers()["referrer-policy"], "no-referrer");
+    app.call(&browser, "reset_password", &[("password", password), ("password_confirmation", password)]).await
+}
+
+#[tokio::test]
+async fn an_admins_reset_link_sets_a_new_password_once_ends_other_sessions_and_is_audited() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let worker = app.user("worker@example.com", Role::Employee, None).await;
+    let elsewhere = client();
+    app.sign_in(&elsewhere, "worker@example.com").await;
+    let state = &app.state;
+    send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+    let token = newest_reset_token(&app, "worker@example.com", 1).await;
+
+    let done = reset_with(&app, &token, NEW_PASSWORD).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert_eq!(app.page(&elsewhere, "/profile").await.status(), StatusCode::FOUND, "the other session ended");
+    let old = app.call(&client(), "sign_in", &[("email", "worker@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new = app.call(&client(), "sign_in", &[("email", "worker@example.com"), ("password", NEW_PASSWORD)]).await;
+    assert_eq!(new.status(), StatusCode::OK);
+    let again = reset_with(&app, &token, "yet another long passphrase").await;
+    assert_eq!(again.status(), StatusCode::GONE);
+    for event in ["user.password_reset_sent", "user.password_reset_completed"] {
+        let n = audit_event::Entity::find().filter(audit_event::Column::EventType.eq(event)).count(&app.state.db).await.unwrap();
+        assert_eq!(n, 1, "{event}");
+    }
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_reset_ttl_and_a_newer_one_kills_the_older() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let worker = app.user("worker@example.com", Role::Employee, None).await;
+    let state = &app.state;
+    send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+    let first = newest_reset_token(&app, "worker@example.com", 1).await;
+    send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+    let second = newest_reset_token(&app, "worker@example.com", 2).await;
+    assert_eq!(reset_with(&app, &first, NEW_PASSWORD).await.status(), StatusCode::GONE);
+    app.clock.advance(Duration::hours(1) + Duration::seconds(1));
+    let expired = reset_with(&app, &second, NEW_PASSWORD).await;
+    assert_eq!(expired.status(), StatusCode::GONE);
+    assert_eq!(expired.text().await.unwrap(), serde_json::to_string(&AppError::ResetLinkInvalid).unwrap());
+}
+
+#[tokio::test]
+async fn forgot_password_answers_byte_identically_for_an_existing_a_deactivated_and_an_unknown_address() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    app.user("here@example.com", Role::Employee, None).await;
+    let gone = app.user("gone@example.com", Role::Employee, None).await;
+    deactivate(&app.state.db, &boss, app.clock.now(), gone).await.unwrap();
+    let mut answers = Vec::new();
+    for email in ["here@example.com", "gone@example.com", "nobody@example.com"] {
+        let started = std::time::Instant::now();
+        let response = app.call(&client(), "forgot_password", &[("email", email)]).await;
+        let took = started.elapsed();
+        assert!(took >= std::time::Duration::from_millis(300), "{email} answered in {took:?}");
+        answers.push((response.status(), response.text().await.unwrap()));
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+    assert_eq!(answers[0].0, StatusCode::OK);
+    newest_reset_token(&app, "here@example.com", 1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(reset_tokens(&app, "gone@example.com").is_empty());
+    assert!(reset_tokens(&app, "nobody@example.com").is_empty());
+}
+
+#[tokio::test]
+async fn forgot_password_sends_at_most_three_links_an_hour_to_one_address_and_answers_alike_past_the_limit() {
+    let app = spawn_app().await;
+    app.user("here@example.com", Role::Employee, None).await;
+    let mut bodies = Vec::new();
+    for _ in 0..5 {
+        let response = app.call(&client(), "forgot_password", &[("email", "here@example.com")]).await;
+        bodies.push((response.status(), response.text().await.unwrap()));
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+    newest_reset_token(&app, "here@example.com", 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(reset_tokens(&app, "here@example.com").len(), 3);
+}
+
+#[tokio::test]
+async fn a_pin_reset_stops_the_old_pin_at_once_and_the_worker_keeps_their_account_with_a_new_pin() {
+    let app = spawn_app().await;
+    let issued = handout(&app, "E-4577").await;
+    let worker = setup(&app, "10.0.0.1", form("E-4577", &issued.setup_code, "482139")).await.unwrap();
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let terminal = client();
+    let signed_in = app.call(&terminal, "sign_in", &[("email", "E-4577"), ("password", "482139")]).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let state = &app.state;
+
+    let reset = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), worker).await.unwrap();
+
+    assert!(reset.setup_link.contains("/new-pin/"));
+    assert_eq!(session::Entity::find().filter(session::Column::UserId.eq(worker)).count(&state.db).await.unwrap(), 0);
+    let old = app.call(&client(), "sign_in", &[("email", "E-4577"), ("password", "482139")]).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let wrong = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "E-4577", "0000-0000-0000", "731946".into(), "731946").await;
+    assert_eq!(wrong.err(), Some(AppError::SetupCodeInvalid));
+    let (again, _) = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "e-4577", &reset.setup_code, "731946".into(), "731946").await.unwrap();
+    assert_eq!(again.id, worker, "the same account");
+    let new = app.call(&client(), "sign_in", &[("email", "E-4577"), ("password", "731946")]).await;
+    assert_eq!(new.status(), StatusCode::OK);
+    let reused = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "E-4577", &reset.setup_code, "864213".into(), "864213").await;
+    assert_eq!(reused.err(), Some(AppError::SetupCodeInvalid));
+}
+
+#[tokio::test]
+async fn a_pin_reset_code_dies_after_five_wrong_codes_and_a_deactivated_workers_code_never_works() {
+    let app = spawn_app().await;
+    let issued = handout(&app, "E-1000").await;
+    let worker = setup(&app, "10.0.0.1", form("E-1000", &issued.setup_code, "482139")).await.unwrap();
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let state = &app.state;
+    let reset = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), worker).await.unwrap();
+    for _ in 0..app::accept::service::MAX_WRONG_CODES {
+        let wrong = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.3", "E-1000", "0000-0000-0000", "731946".into(), "731946").await;
+        assert_eq!(wrong.err(), Some(AppError::SetupCodeInvalid));
+    }
+    let dead = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.3", "E-1000", &reset.setup_code, "731946".into(), "731946").await;
+    assert_eq!(dead.err(), Some(AppError::SetupCodeInvalid));
+
+    let fresh = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), worker).await.unwrap();
+    deactivate(&state.db, &boss, app.clock.now(), worker).await.unwrap();
+    let off = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.4", "E-1000", &fresh.setup_code, "731946".into(), "731946").await;
+    assert_eq!(off.err(), Some(AppError::SetupCodeInvalid));
+}
