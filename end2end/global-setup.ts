@@ -71,6 +71,7 @@ export default async function globalSetup() {
   };
   const cli = (args: string[], input = "") => execFileSync(binary, args, { env, input, stdio: ["pipe", "pipe", "inherit"] });
   cli(["add-department", "--name", "Quality"]);
+  cli(["add-department", "--name", "Paint Shop"]);
   cli(["add-location", "--name", "Plant North"]);
   cli(["create-admin", "--email", ADMIN_EMAIL, "--name", "Erin Admin"], `${ADMIN_PASSWORD}\n`);
 

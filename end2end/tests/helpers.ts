@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { type Browser, expect, type Page } from "@playwright/test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, MAIL_DIR } from "../global-setup";
@@ -28,4 +28,50 @@ export async function mailTo(to: string): Promise<Mail> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no mail to ${to} arrived`);
+}
+
+/** Waits for a message to `to` whose subject matches `subject`. */
+export async function mailMatching(to: string, subject: RegExp): Promise<Mail> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (existsSync(MAIL_DIR)) {
+      for (const file of readdirSync(MAIL_DIR).filter((f) => f.endsWith(".json")).sort()) {
+        const mail = JSON.parse(readFileSync(join(MAIL_DIR, file), "utf8")) as Mail;
+        if (mail.to === to && subject.test(mail.subject)) return mail;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail to ${to} matching ${subject} arrived`);
+}
+
+/** The admin on `page` invites `email` by email through the Invite dialog. */
+export async function inviteByEmail(page: Page, email: string, role: string, department = "Quality") {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  await dialog.getByLabel("Email", { exact: true }).fill(email);
+  await dialog.getByLabel("Role").selectOption({ label: role });
+  const departments = dialog.getByLabel("Department");
+  if ((await departments.evaluate((e) => e.tagName)) === "SELECT") await departments.selectOption({ label: department });
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+export const JOIN_PASSWORD = "kestrel over the foundry roof";
+
+/** `email` accepts their invitation from the delivered mail in a browser of their own, and is
+ * left signed in there. */
+export async function acceptInvitation(browser: Browser, email: string, first: string, last: string): Promise<Page> {
+  const mail = await mailTo(email);
+  const link = mail.text.match(/https?:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}/)![0];
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("Password", { exact: true }).fill(JOIN_PASSWORD);
+  await invitee.getByLabel("Confirm password").fill(JOIN_PASSWORD);
+  await invitee.getByLabel("First name").fill(first);
+  await invitee.getByLabel("Last name").fill(last);
+  await invitee.getByRole("button", { name: "Complete sign-up" }).click();
+  await expect(invitee).toHaveURL(/\/(profile|users)$/);
+  return invitee;
 }

@@ -108,7 +108,7 @@ const SECRET_ANSWERS: [&str; 7] = [
     "/api/complete_setup",
     "/api/invite_shop_floor",
     "/api/resend_invitation",
-    "/api/reset_pin",
+    "/api/person_action",
     "/api/reset_password",
     "/api/complete_pin_reset",
 ];

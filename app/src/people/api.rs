@@ -1,8 +1,7 @@
 //! Server functions of the person page and of getting back in: thin adapters over the service.
 
-use super::dto::PersonDetails;
+use super::dto::{PersonActionDone, PersonDetails};
 use crate::error::AppError;
-use crate::invitations::dto::Handout;
 use leptos::prelude::*;
 
 /// Person `id` as the signed-in admin may see them.
@@ -47,51 +46,29 @@ pub async fn change_assignment(
     }.await)
 }
 
-/// Deactivates a person: their sessions end at once.
-#[server(endpoint = "deactivate_person")]
-pub async fn deactivate_person(id: i32) -> Result<(), AppError> {
+/// One of the person page's Access buttons (`PersonAction::as_str`): deactivate, reactivate,
+/// send a password reset, reset a PIN (answering the handout, shown once) or unlock.
+#[server(endpoint = "person_action")]
+pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, AppError> {
+    use super::dto::PersonAction;
+    use super::service;
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        super::service::deactivate(&state.db, &actor, state.clock.now(), id).await
-    }.await)
-}
-
-/// Reactivates a person with the password or PIN they had.
-#[server(endpoint = "reactivate_person")]
-pub async fn reactivate_person(id: i32) -> Result<(), AppError> {
-    use crate::ssr::{require_admin, respond};
-    use crate::state::app_state;
-    respond(async {
-        let state = app_state()?;
-        let actor = require_admin()?;
-        super::service::reactivate(&state.db, &actor, state.clock.now(), id).await
-    }.await)
-}
-
-/// Emails a person a one-time password-reset link.
-#[server(endpoint = "send_password_reset")]
-pub async fn send_password_reset(id: i32) -> Result<(), AppError> {
-    use crate::ssr::{require_admin, respond};
-    use crate::state::app_state;
-    respond(async {
-        let state = app_state()?;
-        let actor = require_admin()?;
-        super::service::send_password_reset(&state.db, &actor, &state.settings, &state.outbox, state.clock.now(), id).await
-    }.await)
-}
-
-/// Issues a shop-floor worker a new setup code for their account, shown once.
-#[server(endpoint = "reset_pin")]
-pub async fn reset_pin(id: i32) -> Result<Handout, AppError> {
-    use crate::ssr::{require_admin, respond};
-    use crate::state::app_state;
-    respond(async {
-        let state = app_state()?;
-        let actor = require_admin()?;
-        super::service::reset_pin(&state.db, &actor, &state.settings, state.clock.now(), id).await
+        let (db, now) = (&state.db, state.clock.now());
+        let chosen = PersonAction::parse(&action).ok_or_else(|| AppError::Invalid("The request was not valid: unknown action.".into()))?;
+        let handout = match chosen {
+            PersonAction::Deactivate => service::deactivate(db, &actor, now, id).await.map(|()| None),
+            PersonAction::Reactivate => service::reactivate(db, &actor, now, id).await.map(|()| None),
+            PersonAction::SendPasswordReset => {
+                service::send_password_reset(db, &actor, &state.settings, &state.outbox, now, id).await.map(|()| None)
+            }
+            PersonAction::ResetPin => service::reset_pin(db, &actor, &state.settings, now, id).await.map(Some),
+            PersonAction::Unlock => crate::auth::throttle::unlock(db, &actor, id, now).await.map(|()| None),
+        }?;
+        Ok(PersonActionDone { message: chosen.done().to_owned(), handout })
     }.await)
 }
 

@@ -74,3 +74,62 @@ impl PersonDetails {
         self.email.is_none()
     }
 }
+
+/// The buttons of the person page's Access section: one server function takes them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonAction {
+    Deactivate,
+    Reactivate,
+    SendPasswordReset,
+    ResetPin,
+    Unlock,
+}
+
+impl PersonAction {
+    pub const ALL: [PersonAction; 5] =
+        [PersonAction::Deactivate, PersonAction::Reactivate, PersonAction::SendPasswordReset, PersonAction::ResetPin, PersonAction::Unlock];
+
+    /// The value a form sends.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonAction::Deactivate => "deactivate",
+            PersonAction::Reactivate => "reactivate",
+            PersonAction::SendPasswordReset => "send_password_reset",
+            PersonAction::ResetPin => "reset_pin",
+            PersonAction::Unlock => "unlock",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<PersonAction> {
+        PersonAction::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    /// The button's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            PersonAction::Deactivate => "Deactivate",
+            PersonAction::Reactivate => "Reactivate",
+            PersonAction::SendPasswordReset => "Send password reset",
+            PersonAction::ResetPin => "Reset PIN",
+            PersonAction::Unlock => "Unlock",
+        }
+    }
+
+    /// What the page says once it is done.
+    pub fn done(self) -> &'static str {
+        match self {
+            PersonAction::Deactivate => "Deactivated: their sessions have ended.",
+            PersonAction::Reactivate => "Reactivated: they can sign in with their password or PIN again.",
+            PersonAction::SendPasswordReset => "A password reset link is on its way.",
+            PersonAction::ResetPin => "Their old PIN no longer works. Hand over the new setup code below.",
+            PersonAction::Unlock => "Sign-in unlocked.",
+        }
+    }
+}
+
+/// What an Access button did: its message, and the handout for Reset PIN (shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonActionDone {
+    pub message: String,
+    pub handout: Option<crate::invitations::dto::Handout>,
+}

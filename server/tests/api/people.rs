@@ -127,14 +127,15 @@ async fn a_department_admin_gets_404_for_another_departments_person_over_http_an
     for (endpoint, form) in [
         ("person_details", vec![("id", id.as_str())]),
         ("change_assignment", vec![("id", id.as_str()), ("version", "0"), ("role", "team_lead"), ("department", "")]),
-        ("deactivate_person", vec![("id", id.as_str())]),
-        ("reactivate_person", vec![("id", id.as_str())]),
-        ("send_password_reset", vec![("id", id.as_str())]),
-        ("reset_pin", vec![("id", id.as_str())]),
+        ("person_action", vec![("id", id.as_str()), ("action", "deactivate")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "reactivate")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "send_password_reset")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "reset_pin")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "unlock")]),
         ("unlock_sign_in", vec![("id", id.as_str())]),
     ] {
         let response = app.call(&browser, endpoint, &form).await;
-        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint}");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint} {form:?}");
     }
     let page = app.page(&browser, &format!("/users/{}", outsider.id)).await;
     assert_eq!(page.status(), StatusCode::NOT_FOUND);

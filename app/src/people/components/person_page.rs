@@ -1,8 +1,7 @@
 use crate::audit::dto::AuditRow;
 use crate::invitations::components::HandoutView;
-use crate::people::api::{ChangeAssignment, DeactivatePerson, ReactivatePerson, ResetPin, SendPasswordReset, fetch_person};
-use crate::people::dto::{PersonDetails, PersonStatus};
-use crate::users::api::UnlockSignIn;
+use crate::people::api::{ChangeAssignment, PersonAction as Act, fetch_person};
+use crate::people::dto::{PersonAction, PersonDetails, PersonStatus};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,52 +18,38 @@ pub fn PersonPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i32>().ok()).unwrap_or(0);
     let change = ServerAction::<ChangeAssignment>::new();
-    let deactivate = ServerAction::<DeactivatePerson>::new();
-    let reactivate = ServerAction::<ReactivatePerson>::new();
-    let reset_mail = ServerAction::<SendPasswordReset>::new();
-    let reset_pin = ServerAction::<ResetPin>::new();
-    let unlock = ServerAction::<UnlockSignIn>::new();
-    let versions = move || {
-        [change.version(), deactivate.version(), reactivate.version(), reset_mail.version(), reset_pin.version(), unlock.version()]
-            .map(|v| v.get())
-    };
-    let person = Resource::new(move || (id(), versions()), |(id, _)| fetch_person(id));
-    let notice = move || {
-        if change.value().get().is_some_and(|r| r.is_ok()) {
-            Some("Saved.")
-        } else if reset_mail.value().get().is_some_and(|r| r.is_ok()) {
-            Some("A password reset link is on its way.")
-        } else {
-            None
+    let act = ServerAction::<Act>::new();
+    let person = Resource::new(move || (id(), change.version().get(), act.version().get()), |(id, _, _)| fetch_person(id));
+    // Whichever finished last says so.
+    let notice = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = act.value().get() {
+            notice.set(Some(done.message));
         }
-    };
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            notice.set(Some("Saved.".to_owned()));
+        }
+    });
     let error = move || {
-        [
-            change.value().get().and_then(Result::err),
-            deactivate.value().get().and_then(Result::err),
-            reactivate.value().get().and_then(Result::err),
-            reset_mail.value().get().and_then(Result::err),
-            reset_pin.value().get().and_then(Result::err),
-            unlock.value().get().and_then(Result::err),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        .map(|e| e.to_string())
+        [change.value().get().and_then(Result::err), act.value().get().and_then(Result::err)]
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|e| e.to_string())
     };
-    let handout = move || reset_pin.value().get().and_then(Result::ok);
+    let handout = move || act.value().get().and_then(Result::ok).and_then(|done| done.handout);
     view! {
-        <p class="notice" role="status">{notice}</p>
+            <p class="notice" role="status">{move || notice.get()}</p>
             <p class="form-error" role="alert">{error}</p>
             {move || handout().map(|h| view! {
-                <div class="card"><HandoutView handout=h on_done=move || reset_pin.value().set(None)/></div>
+                <div class="card"><HandoutView handout=h on_done=move || act.value().set(None)/></div>
             })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match person.await {
-                        Ok(p) => view! {
-                            <PersonView person=p change deactivate reactivate reset_mail reset_pin unlock/>
-                        }.into_any(),
+                        Ok(p) => view! { <PersonView person=p change act/> }.into_any(),
                         Err(err) => view! {
                             <Title text="Not found · Onboard"/>
                             <p class="form-error" role="alert">{err.to_string()}</p>
@@ -76,15 +61,7 @@ pub fn PersonPage() -> impl IntoView {
 }
 
 #[component]
-fn PersonView(
-    person: PersonDetails,
-    change: ServerAction<ChangeAssignment>,
-    deactivate: ServerAction<DeactivatePerson>,
-    reactivate: ServerAction<ReactivatePerson>,
-    reset_mail: ServerAction<SendPasswordReset>,
-    reset_pin: ServerAction<ResetPin>,
-    unlock: ServerAction<UnlockSignIn>,
-) -> impl IntoView {
+fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act: ServerAction<Act>) -> impl IntoView {
     let dash = || "—".to_string();
     let id = person.id;
     let status = match (person.status, person.locked_until) {
@@ -101,7 +78,16 @@ fn PersonView(
     };
     let actions = person.actions.clone();
     let field_error = move |name: &'static str| move || change.value().get().and_then(Result::err).and_then(|e| e.for_field(name));
-    let button = |label: &'static str, class: &'static str| view! { <button type="submit" class=class>{label}</button> };
+    let offered: Vec<PersonAction> = [
+        (actions.send_password_reset, PersonAction::SendPasswordReset),
+        (actions.reset_pin, PersonAction::ResetPin),
+        (actions.unlock, PersonAction::Unlock),
+        (actions.deactivate, PersonAction::Deactivate),
+        (actions.reactivate, PersonAction::Reactivate),
+    ]
+    .into_iter()
+    .filter_map(|(allowed, action)| allowed.then_some(action))
+    .collect();
     view! {
         <Title text=format!("{} · Users · Onboard", person.name)/>
         <h2 class="person-name">{person.name.clone()}</h2>
@@ -167,21 +153,15 @@ fn PersonView(
         <section class="card person-access" aria-labelledby="access-title">
             <h2 id="access-title">"Access"</h2>
             <div class="button-row">
-                {actions.send_password_reset.then(|| view! {
-                    <ActionForm action=reset_mail><input type="hidden" name="id" value=id.to_string()/>{button("Send password reset", "button-secondary")}</ActionForm>
-                })}
-                {actions.reset_pin.then(|| view! {
-                    <ActionForm action=reset_pin><input type="hidden" name="id" value=id.to_string()/>{button("Reset PIN", "button-secondary")}</ActionForm>
-                })}
-                {actions.unlock.then(|| view! {
-                    <ActionForm action=unlock><input type="hidden" name="id" value=id.to_string()/>{button("Unlock", "button-secondary")}</ActionForm>
-                })}
-                {actions.deactivate.then(|| view! {
-                    <ActionForm action=deactivate><input type="hidden" name="id" value=id.to_string()/>{button("Deactivate", "button-danger")}</ActionForm>
-                })}
-                {actions.reactivate.then(|| view! {
-                    <ActionForm action=reactivate><input type="hidden" name="id" value=id.to_string()/>{button("Reactivate", "button-primary")}</ActionForm>
-                })}
+                {offered.into_iter().map(|action| view! {
+                    <ActionForm action=act>
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="action" value=action.as_str()/>
+                        <button type="submit" class=if action == PersonAction::Deactivate { "button-danger" } else { "button-secondary" }>
+                            {action.label()}
+                        </button>
+                    </ActionForm>
+                }).collect_view()}
             </div>
         </section>
         <section class="card" aria-labelledby="activity-title">

@@ -1,0 +1,151 @@
+import { expect, test } from "@playwright/test";
+import { JOIN_PASSWORD, acceptInvitation, inviteByEmail, mailMatching, signInAsAdmin } from "./helpers";
+
+test("the corporate admin moves a person to another department and changes their role", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  await inviteByEmail(page, "mo.mover@example.com", "Employee");
+  await acceptInvitation(browser, "mo.mover@example.com", "Mo", "Mover");
+
+  await page.goto("/users?q=mover");
+  await expect(page).toHaveURL(/q=mover/);
+  await page.getByRole("link", { name: "Mo Mover" }).click();
+  await expect(page).toHaveURL(/\/users\/\d+$/);
+  const details = page.locator("dl.person-details");
+  await expect(details).toContainText("Quality");
+  await expect(details).toContainText("Invited by");
+  await expect(details).toContainText("Erin Admin");
+  const form = page.getByRole("region", { name: "Role and units" });
+  await expect(form.getByRole("option", { name: "Corporate Admin" })).toHaveCount(0);
+  await form.getByLabel("Role").selectOption({ label: "Team Lead" });
+  await form.getByLabel("Department").selectOption({ label: "Paint Shop" });
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(details).toContainText("Team Lead");
+  await expect(details).toContainText("Paint Shop");
+  const activity = page.getByRole("region", { name: "Recent activity" });
+  await expect(activity).toContainText("Role changed");
+  await expect(activity).toContainText("Department changed");
+  await expect(activity).toContainText("From: Quality");
+
+  // The filters find them there, and the view is in the address.
+  await page.goto("/users");
+  const filters = page.getByRole("search");
+  await filters.getByLabel("Search").fill("mo");
+  await filters.getByLabel("Role").selectOption({ label: "Team Lead" });
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/role=team_lead/);
+  await expect(page.getByRole("row").filter({ hasText: "Mo Mover" })).toContainText("Paint Shop");
+});
+
+test("a quality admin deactivates someone in their department, who is signed out in their own browser", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  await inviteByEmail(page, "quinn.quality@example.com", "Quality Admin");
+  const admin = await acceptInvitation(browser, "quinn.quality@example.com", "Quinn", "Quality");
+  await inviteByEmail(page, "lee.leaver@example.com", "Employee");
+  const leaver = await acceptInvitation(browser, "lee.leaver@example.com", "Lee", "Leaver");
+  await expect(leaver.locator("dl.details")).toContainText("Lee Leaver");
+
+  await admin.goto("/users");
+  await admin.getByRole("link", { name: "Lee Leaver" }).click();
+  await admin.getByRole("button", { name: "Deactivate" }).click();
+  await expect(admin.locator("dl.person-details")).toContainText("Deactivated");
+  await expect(admin.getByRole("button", { name: "Reactivate" })).toBeVisible();
+
+  await leaver.reload();
+  await expect(leaver).toHaveURL(/\/sign-in/);
+  await leaver.getByRole("button", { name: "Show password" }).waitFor();
+  await leaver.getByLabel("Email or employee number").fill("lee.leaver@example.com");
+  await leaver.getByLabel("Password or PIN", { exact: true }).fill(JOIN_PASSWORD);
+  await leaver.getByRole("button", { name: "Sign in" }).click();
+  await expect(leaver.getByRole("alert")).toContainText("The sign-in details are not right.");
+
+  // Hidden from Users unless asked for.
+  await admin.goto("/users");
+  await expect(admin.getByRole("link", { name: "Lee Leaver" })).toHaveCount(0);
+  await admin.goto("/users?status=deactivated");
+  await expect(admin.getByRole("row").filter({ hasText: "Lee Leaver" })).toContainText("Deactivated");
+});
+
+test("a worker who forgot their PIN gets a new handout and signs in with a new PIN", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  await dialog.getByRole("switch", { name: "Shop-floor employee (no email)" }).check();
+  await dialog.getByLabel("First name").fill("Pia");
+  await dialog.getByLabel("Last name").fill("Pinless");
+  await dialog.getByLabel("Employee number").fill("E-7001");
+  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
+  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  const handout = dialog.getByRole("region", { name: "Setup handout" });
+  const code = (await handout.locator(".setup-code").textContent())!;
+  await handout.getByRole("button", { name: "Done" }).click();
+
+  const terminal = await (await browser.newContext()).newPage();
+  await terminal.goto("/setup");
+  await terminal.getByLabel("Employee number").fill("E-7001");
+  await terminal.getByLabel("Setup code").fill(code);
+  await terminal.getByLabel("First name").fill("Pia");
+  await terminal.getByLabel("Last name").fill("Pinless");
+  await terminal.getByLabel("PIN or password", { exact: true }).fill("482139");
+  await terminal.getByLabel("Repeat PIN or password").fill("482139");
+  await terminal.getByRole("button", { name: "Set up my account" }).click();
+  await expect(terminal).toHaveURL(/\/profile$/);
+
+  // Forgotten: the admin issues a new handout from the person page.
+  await page.goto("/users?q=E-7001");
+  await page.getByRole("link", { name: "Pia Pinless" }).click();
+  await page.getByRole("button", { name: "Reset PIN" }).click();
+  const reset = page.getByRole("region", { name: "Setup handout" });
+  await expect(reset).toContainText("E-7001");
+  await expect(reset).toContainText("/new-pin");
+  const newCode = (await reset.locator(".setup-code").textContent())!;
+  await reset.getByRole("button", { name: "Done" }).click();
+  await expect(reset).toHaveCount(0);
+
+  // The old PIN no longer works; the new code sets a new one on the same account.
+  const later = await (await browser.newContext()).newPage();
+  await later.goto("/sign-in");
+  await later.getByRole("button", { name: "Show password" }).waitFor();
+  await later.getByLabel("Email or employee number").fill("E-7001");
+  await later.getByLabel("Password or PIN", { exact: true }).fill("482139");
+  await later.getByRole("button", { name: "Sign in" }).click();
+  await expect(later.getByRole("alert")).toContainText("The sign-in details are not right.");
+  await later.goto("/new-pin");
+  await later.getByLabel("Employee number").fill("E-7001");
+  await later.getByLabel("Setup code").fill(newCode);
+  await later.getByLabel("New PIN (at least 6 digits) or password").fill("731946");
+  await later.getByLabel("Repeat it").fill("731946");
+  await later.getByRole("button", { name: "Set PIN and sign in" }).click();
+  await expect(later).toHaveURL(/\/profile$/);
+  await expect(later.locator("dl.details")).toContainText("Pia Pinless");
+});
+
+test("an email user resets their password from Forgot password? with the link from the real SMTP server", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  await inviteByEmail(page, "fay.forgetful@example.com", "Employee");
+  await acceptInvitation(browser, "fay.forgetful@example.com", "Fay", "Forgetful");
+
+  const user = await (await browser.newContext()).newPage();
+  await user.goto("/sign-in");
+  await user.getByRole("link", { name: "Forgot password?" }).click();
+  await expect(user).toHaveURL(/\/forgot-password$/);
+  await user.getByLabel("Email").fill("fay.forgetful@example.com");
+  await user.getByRole("button", { name: "Send link" }).click();
+  await expect(user.getByRole("status")).toHaveText("If an account uses that address, we have sent a link. Check your inbox.");
+
+  const mail = await mailMatching("fay.forgetful@example.com", /Reset your/);
+  const link = mail.text.match(/https?:\/\/\S+\/reset\/[A-Za-z0-9_-]{43}/)![0];
+  await user.goto(link);
+  await expect(user).toHaveURL(/\/reset-password$/);
+  await expect(user.getByText("For fay.forgetful@example.com.")).toBeVisible();
+  await user.getByLabel("New password", { exact: true }).fill("a brand new harbour lantern");
+  await user.getByLabel("Repeat the new password").fill("a brand new harbour lantern");
+  await user.getByRole("button", { name: "Set password" }).click();
+  await expect(user).toHaveURL(/\/profile$/);
+
+  // The link is used up.
+  await user.context().clearCookies();
+  await user.goto(link);
+  await expect(user.getByRole("alert")).toContainText("This password reset link is no longer valid.");
+});
