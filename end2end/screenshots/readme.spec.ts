@@ -45,4 +45,17 @@ test("the README's screenshots", async ({ page, browser }) => {
   await invitee.getByLabel("Last name").fill("Santos");
   await expect(invitee.getByRole("heading").first()).toBeVisible();
   await invitee.screenshot({ path: join(OUT, "accept-page.png") });
+
+  // Maria's page, once she has joined and has been made a Team Lead at Plant North.
+  await invitee.getByLabel("Password", { exact: true }).fill("kestrel over the foundry roof");
+  await invitee.getByLabel("Confirm password").fill("kestrel over the foundry roof");
+  await invitee.getByRole("button", { name: "Complete sign-up" }).click();
+  await expect(invitee).toHaveURL(/\/profile$/);
+  await page.goto("/users?q=maria");
+  await page.getByRole("link", { name: "Maria Santos" }).click();
+  const form = page.getByRole("region", { name: "Role and units" });
+  await form.getByLabel("Location").selectOption({ label: "Plant North" });
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("region", { name: "Recent activity" })).toContainText("Location changed");
+  await page.screenshot({ path: join(OUT, "person-page.png"), fullPage: true });
 });

@@ -140,8 +140,11 @@ async fn a_pin_reset_stops_the_old_pin_at_once_and_the_worker_keeps_their_accoun
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     let wrong = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "E-4577", "0000-0000-0000", "731946".into(), "731946").await;
     assert_eq!(wrong.err(), Some(AppError::SetupCodeInvalid));
+    app.clock.advance(Duration::minutes(5));
     let (again, _) = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "e-4577", &reset.setup_code, "731946".into(), "731946").await.unwrap();
     assert_eq!(again.id, worker, "the same account");
+    let signed_in_at = app::ssr::entities::user::Entity::find_by_id(worker).one(&state.db).await.unwrap().unwrap().last_sign_in_at;
+    assert_eq!(signed_in_at, Some(app.clock.now()), "setting the new PIN signs them in");
     let new = app.call(&client(), "sign_in", &[("email", "E-4577"), ("password", "731946")]).await;
     assert_eq!(new.status(), StatusCode::OK);
     let reused = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.2", "E-4577", &reset.setup_code, "864213".into(), "864213").await;

@@ -72,6 +72,8 @@ pub(super) async fn complete_sign_up(
         role: Set(inv.role.clone()),
         department_id: Set(inv.department_id),
         location_id: Set(inv.location_id),
+        // Completing sign-up signs them in.
+        last_sign_in_at: Set(Some(now)),
         ..Default::default()
     };
     let account = new_active(account, hash, now);

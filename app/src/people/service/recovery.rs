@@ -277,6 +277,7 @@ async fn finish(
     }
     let updated = user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(Some(hash)))
+        .col_expr(user::Column::LastSignInAt, Expr::value(now))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
         .filter(user::Column::Id.eq(person.id))
