@@ -21,7 +21,7 @@
 
 use super::service::{Identifier, authenticate};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::record;
 use crate::error::AppError;
 use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
@@ -136,13 +136,7 @@ async fn note_failure(
     let just_locked = at.pair_position == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT || at.account_position == MAX_FAILURES_PER_ACCOUNT;
     let Some(user) = found.filter(|_| just_locked) else { return Ok(()) };
     tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
-    let event = NewAuditEvent {
-        event_type: AuditEventType::SignInLocked,
-        actor_user_id: None,
-        subject: Subject::User(user.id),
-        department_id: user.department_id,
-        details: serde_json::json!({ "email": user.email, "employee_number": user.employee_number }),
-    };
+    let event = crate::people::service::person_event(AuditEventType::SignInLocked, None, user);
     Ok(record(db, event, now).await?)
 }
 
@@ -226,13 +220,7 @@ pub async fn unlock(db: &DatabaseConnection, actor: &Actor, user_id: i32, now: D
         .and_where(Expr::col("account").is_in(account_keys(&person)))
         .to_owned();
     txn.execute(&delete).await?;
-    let event = NewAuditEvent {
-        event_type: AuditEventType::SignInUnlocked,
-        actor_user_id: Some(actor.user_id),
-        subject: Subject::User(person.id),
-        department_id: person.department_id,
-        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
-    };
+    let event = crate::people::service::person_event(AuditEventType::SignInUnlocked, Some(actor.user_id), &person);
     record(&txn, event, now).await?;
     txn.commit().await?;
     tracing::info!(user_id = person.id, admin_id = actor.user_id, "sign-in unlocked");

@@ -16,15 +16,6 @@ pub async fn fetch_person(id: i32) -> Result<PersonDetails, AppError> {
     }.await)
 }
 
-/// A unit chosen in a form: "" for none.
-#[cfg(feature = "ssr")]
-fn chosen(field: &str, value: &str) -> Result<Option<i32>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| AppError::field(field, format!("Choose a {field} from the list."))),
-    }
-}
-
 /// Saves a person's role, department and location, if nobody changed them since `version`.
 #[server(endpoint = "change_assignment")]
 pub async fn change_assignment(
@@ -40,7 +31,9 @@ pub async fn change_assignment(
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let (department_id, location_id) = (chosen("department", &department)?, chosen("location", &location)?);
+        use crate::organisation::dto::{DepartmentId, LocationId};
+        let department_id = DepartmentId::parse_optional(&department)?.map(|d| d.0);
+        let location_id = LocationId::parse_optional(&location)?.map(|l| l.0);
         let change = AssignmentChange { person_id: id, version, role, department_id, location_id };
         service::change_assignment(&state.db, &actor, state.clock.now(), change).await
     }.await)

@@ -5,7 +5,7 @@ use crate::auth::throttle::locked_users;
 use crate::domain::Role;
 use crate::dto::{Page, PageAt};
 use crate::error::AppError;
-use crate::organisation::dto::UnitKind;
+use crate::organisation::dto::{DepartmentId, LocationId, UnitKind};
 use crate::organisation::service::{list_units, unit_names};
 use crate::policy::Scope;
 use crate::ssr::Actor;
@@ -14,14 +14,6 @@ use crate::ssr::models::search_terms::{people_matching, search_words};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
-
-/// A unit id from the filter: "" for any.
-fn unit_filter(field: &str, value: &str) -> Result<Option<i32>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| AppError::field(field, format!("Choose a {field} from the list."))),
-    }
-}
 
 /// `query` narrowed by `filter`. Every filter is a condition an index leads with (migration
 /// 000011): status, role, department or location, then name; a search word is a range of
@@ -37,10 +29,10 @@ fn filtered(mut query: Select<user::Entity>, filter: &UserFilter) -> Result<Sele
         let role = Role::parse(filter.role.trim()).ok_or_else(|| AppError::field("role", "Choose a role from the list."))?;
         query = query.filter(user::Column::Role.eq(role.as_str()));
     }
-    if let Some(department) = unit_filter("department", &filter.department)? {
+    if let Some(DepartmentId(department)) = DepartmentId::parse_optional(&filter.department)? {
         query = query.filter(user::Column::DepartmentId.eq(department));
     }
-    if let Some(location) = unit_filter("location", &filter.location)? {
+    if let Some(LocationId(location)) = LocationId::parse_optional(&filter.location)? {
         query = query.filter(user::Column::LocationId.eq(location));
     }
     for word in search_words(&filter.q) {

@@ -22,6 +22,8 @@ pub use recovery::{
 };
 pub use status::{deactivate, reactivate};
 
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::{NewAuditEvent, Subject};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::policy::{Action, Person, Scope, Target};
@@ -55,4 +57,16 @@ pub async fn find_for(db: &impl ConnectionTrait, actor: &Actor, action: Action, 
     let person = scope.visible(found, |u| u.department_id, NOT_FOUND)?;
     scope.require(action, target_of(&person)?)?;
     Ok(person)
+}
+
+/// An event about `person` by `actor` (none when they acted on their own account), in their
+/// department, naming them by email or employee number.
+pub fn person_event(event_type: AuditEventType, actor: Option<i32>, person: &user::Model) -> NewAuditEvent {
+    NewAuditEvent {
+        event_type,
+        actor_user_id: actor,
+        subject: Subject::User(person.id),
+        department_id: person.department_id,
+        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
+    }
 }

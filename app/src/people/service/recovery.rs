@@ -10,10 +10,10 @@
 //! A person has at most one live reset of each kind: issuing one kills the one before.
 //! Completing either ends every session of the account and starts one in this browser.
 
-use super::find_for;
+use super::{find_for, person_event};
 use crate::accept::service::{MAX_WRONG_CODES, looks_like_token, parse_secret, release_attempt, reserve_attempt, too_many_codes};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::record;
 use crate::auth::service::create_session;
 use crate::domain::email::WorkEmail;
 use crate::domain::employee_number::EmployeeNumber;
@@ -99,16 +99,6 @@ async fn insert_reset(
     Ok(())
 }
 
-fn event(event_type: AuditEventType, actor: Option<i32>, person: &user::Model) -> NewAuditEvent {
-    NewAuditEvent {
-        event_type,
-        actor_user_id: actor,
-        subject: Subject::User(person.id),
-        department_id: person.department_id,
-        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
-    }
-}
-
 /// Queues a password-reset link for `person` (active, with an email address) through the
 /// outbox, with its audit event, in `txn`.
 async fn queue_reset_mail(
@@ -132,7 +122,7 @@ async fn queue_reset_mail(
         link: settings.link(&format!("reset/{}", token.expose())),
     });
     outbox::enqueue(txn, None, &address, &content, now).await?;
-    record(txn, event(AuditEventType::PasswordResetSent, by_admin.map(|a| a.user_id), person), now).await?;
+    record(txn, person_event(AuditEventType::PasswordResetSent, by_admin.map(|a| a.user_id), person), now).await?;
     Ok(())
 }
 
@@ -289,7 +279,7 @@ async fn finish(
         return Err(None); // deactivated meanwhile
     }
     session::Entity::delete_many().filter(session::Column::UserId.eq(person.id)).exec(&txn).await.map_err(|e| Some(e.into()))?;
-    record(&txn, event(completed, Some(person.id), person), now).await.map_err(|e| Some(e.into()))?;
+    record(&txn, person_event(completed, Some(person.id), person), now).await.map_err(|e| Some(e.into()))?;
     let token = create_session(&txn, person.id, now, settings).await.map_err(|e| Some(e.into()))?;
     txn.commit().await.map_err(|e| Some(e.into()))?;
     Ok((person.clone(), token))
@@ -343,7 +333,7 @@ pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settin
         .exec(&txn)
         .await?;
     session::Entity::delete_many().filter(session::Column::UserId.eq(person.id)).exec(&txn).await?;
-    record(&txn, event(AuditEventType::PinResetIssued, Some(actor.user_id), &person), now).await?;
+    record(&txn, person_event(AuditEventType::PinResetIssued, Some(actor.user_id), &person), now).await?;
     txn.commit().await?;
     tracing::info!(user_id = person.id, admin_id = actor.user_id, "PIN reset handout issued");
     let setup_link = settings.link(&format!("new-pin/{}", code.normalised()));

@@ -3,9 +3,9 @@
 //! data and history; reactivation gives back access with the same password or PIN.
 
 use super::authority::{LostAuthority, revoke_lost_authority};
-use super::{find_for, role_of};
+use super::{find_for, person_event, role_of};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::record;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::policy::Action;
@@ -36,16 +36,6 @@ pub(super) async fn keep_a_corporate_admin(txn: &impl ConnectionTrait, person_id
         ));
     }
     Ok(())
-}
-
-fn status_event(event_type: AuditEventType, actor: &Actor, person: &user::Model) -> NewAuditEvent {
-    NewAuditEvent {
-        event_type,
-        actor_user_id: Some(actor.user_id),
-        subject: Subject::User(person.id),
-        department_id: person.department_id,
-        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
-    }
 }
 
 /// Switches person `id` off, as `actor`: ends all their sessions at once, kills any reset link
@@ -83,7 +73,7 @@ pub async fn deactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Ut
         .exec(&txn)
         .await?;
     revoke_lost_authority(&txn, person.id, None, LostAuthority::Deactivated, actor.user_id, now).await?;
-    record(&txn, status_event(AuditEventType::Deactivated, actor, &person), now).await?;
+    record(&txn, person_event(AuditEventType::Deactivated, Some(actor.user_id), &person), now).await?;
     txn.commit().await?;
     tracing::info!(user_id = person.id, admin_id = actor.user_id, "person deactivated");
     Ok(())
@@ -108,7 +98,7 @@ pub async fn reactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Ut
     if switched.rows_affected != 1 {
         return Err(AppError::Stale);
     }
-    record(&txn, status_event(AuditEventType::Reactivated, actor, &person), now).await?;
+    record(&txn, person_event(AuditEventType::Reactivated, Some(actor.user_id), &person), now).await?;
     txn.commit().await?;
     tracing::info!(user_id = person.id, admin_id = actor.user_id, "person reactivated");
     Ok(())
