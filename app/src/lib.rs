@@ -8,6 +8,7 @@ pub mod auth;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod imports;
 pub mod invitations;
 pub mod layout;
 #[cfg(feature = "ssr")]
@@ -24,6 +25,7 @@ pub mod users;
 use accept::components::{AcceptPage, SetupPage};
 use audit::components::AuditLogPage;
 use auth::components::SignInPage;
+use imports::components::{ImportJobPage, ImportPage, ImportsList};
 use invitations::components::InvitationsList;
 use layout::{Home, NotFound, SignedInLayout};
 use leptos::prelude::*;
@@ -74,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>
                         <Route path=path!("") view=UsersList ssr=SsrMode::Async/>
                         <Route path=path!("invitations") view=InvitationsList ssr=SsrMode::Async/>
+                        <Route path=path!("import") view=ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("imports") view=ImportsList ssr=SsrMode::Async/>
+                        <Route path=path!("imports/:id") view=ImportJobPage ssr=SsrMode::Async/>
                         <Route path=path!(":id") view=PersonPage ssr=SsrMode::Async/>
                     </ParentRoute>
                     <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>

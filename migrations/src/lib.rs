@@ -13,6 +13,7 @@ mod m20261124_000008_outbox_content;
 mod m20261201_000009_full_name_length;
 mod m20261201_000010_list_and_claim_indexes;
 mod m20261201_000011_people_lifecycle;
+mod m20261201_000012_imports;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_full_name_length::Migration),
             Box::new(m20261201_000010_list_and_claim_indexes::Migration),
             Box::new(m20261201_000011_people_lifecycle::Migration),
+            Box::new(m20261201_000012_imports::Migration),
         ]
     }
 }

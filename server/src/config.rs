@@ -43,6 +43,9 @@ pub struct Config {
     /// The sender of every email, as `Name <address>`.
     pub mail_from: String,
     pub invite_ttl: Duration,
+    /// How long before expiry a pending email invitation gets one reminder (`INVITE_REMINDER`);
+    /// off unless set.
+    pub invite_reminder: Option<Duration>,
     /// How long a password-reset link works (`RESET_TTL`, default 1 hour).
     pub reset_ttl: Duration,
     pub invite_rate_limit: u32,
@@ -163,6 +166,19 @@ impl Config {
             .filter(|n| (1..=1_000_000).contains(n))
             .ok_or_else(|| bad("INVITE_RATE_LIMIT", format!("`{limit_text}` is not a whole number from 1 to 1000000")))?;
         let invite_ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
+        let invite_reminder = match get("INVITE_REMINDER").as_deref().map(str::trim) {
+            None | Some("") | Some("off") => None,
+            Some(text) => {
+                let lead = duration("INVITE_REMINDER", text)?;
+                if lead >= invite_ttl {
+                    return Err(bad(
+                        "INVITE_REMINDER",
+                        format!("`{text}` is not shorter than INVITE_TTL: the reminder would go before the invitation"),
+                    ));
+                }
+                Some(lead)
+            }
+        };
         let reset_ttl = duration("RESET_TTL", &get("RESET_TTL").unwrap_or_else(|| "1h".into()))?;
         let session_ttl = duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?;
         let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
@@ -205,6 +221,7 @@ impl Config {
             trusted_proxies,
             mail_from,
             invite_ttl,
+            invite_reminder,
             reset_ttl,
             invite_rate_limit,
             session_ttl,
@@ -256,6 +273,15 @@ mod tests {
         assert_eq!(config(&pg).unwrap().database_max_connections, 10);
         let told = [pg[0], ("DATABASE_MAX_CONNECTIONS", "40")];
         assert_eq!(config(&told).unwrap().database_max_connections, 40);
+    }
+
+    #[test]
+    fn a_reminder_is_off_unless_set_and_must_come_before_expiry() {
+        assert_eq!(config(&[]).unwrap().invite_reminder, None);
+        assert_eq!(config(&[("INVITE_REMINDER", "off")]).unwrap().invite_reminder, None);
+        assert_eq!(config(&[("INVITE_REMINDER", "24h")]).unwrap().invite_reminder, Some(Duration::hours(24)));
+        assert!(config(&[("INVITE_REMINDER", "72h")]).is_err(), "as long as INVITE_TTL");
+        assert!(config(&[("INVITE_REMINDER", "soon")]).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod import_files;
 pub mod invitation_link;
 pub mod mail_capture;
 pub mod middleware;

@@ -103,7 +103,7 @@ pub async fn secret_headers(req: Request, next: Next) -> Response {
 }
 
 /// Server functions whose answer holds a secret (a one-time password, a setup code).
-const SECRET_ANSWERS: [&str; 7] = [
+const SECRET_ANSWERS: [&str; 8] = [
     "/api/accept_invitation",
     "/api/complete_setup",
     "/api/invite_shop_floor",
@@ -111,6 +111,7 @@ const SECRET_ANSWERS: [&str; 7] = [
     "/api/person_action",
     "/api/reset_password",
     "/api/complete_pin_reset",
+    "/api/print_handouts",
 ];
 
 /// Forms whose server function must refuse fields it does not have (so nothing can be smuggled
@@ -137,4 +138,23 @@ pub async fn refuse_unknown_fields(req: Request, next: Next) -> Response {
         return (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response();
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// The server functions that take a file upload: anything but a multipart body with a boundary
+/// is refused here, before the framework reads it.
+const UPLOAD_PATHS: [&str; 2] = ["/api/preview_import", "/api/start_import"];
+
+/// Refuses an upload whose body is not `multipart/form-data` with a boundary (400).
+pub async fn require_multipart(req: Request, next: Next) -> Response {
+    if !UPLOAD_PATHS.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let is_multipart = content_type.to_ascii_lowercase().starts_with("multipart/form-data") && content_type.contains("boundary=");
+    if req.method() == Method::POST && is_multipart {
+        return next.run(req).await;
+    }
+    let error = app::error::AppError::Invalid("Upload the file as a form (multipart/form-data).".into());
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }

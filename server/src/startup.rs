@@ -1,9 +1,9 @@
 //! Building the application: database, migrations, state, router, listener.
 
 use crate::config::Config;
-use crate::{invitation_link, mail_capture};
+use crate::{import_files, invitation_link, mail_capture};
 use crate::middleware::{
-    error_status, secret_headers, refuse_cross_site, refuse_unknown_fields, resolve_viewer,
+    error_status, refuse_cross_site, refuse_unknown_fields, require_multipart, resolve_viewer, secret_headers,
 };
 use app::invitations::service::InvitationWriter;
 use app::mail::outbox::OutboxSignal;
@@ -57,6 +57,7 @@ impl Application {
             public_url: config.public_url.clone(),
             organisation_name: config.organisation_name.clone(),
             invite_ttl: config.invite_ttl,
+            invite_reminder: config.invite_reminder,
             reset_ttl: config.reset_ttl,
             session_ttl: config.session_ttl,
             invite_rate_limit: config.invite_rate_limit,
@@ -94,6 +95,13 @@ impl Application {
         tokio::spawn(supervise("checkpoints", {
             let db = db.clone();
             move || app::ssr::checkpoint::run(db.clone())
+        }));
+        tokio::spawn(supervise("import worker", {
+            let (db, settings, clock, outbox) = (writer_db.clone(), state.settings.clone(), clock.clone(), outbox.clone());
+            move || {
+                let poll = std::time::Duration::from_secs(1);
+                app::imports::service::run(db.clone(), settings.clone(), clock.clone(), outbox.clone(), poll)
+            }
         }));
         tokio::spawn(supervise("outbox worker", move || {
             let poll = std::time::Duration::from_secs(1);
@@ -133,7 +141,8 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options.clone())
         .merge(crate::assets::routes(&options))
-        .merge(invitation_link::routes(state.settings.clone()));
+        .merge(invitation_link::routes(state.settings.clone()))
+        .merge(import_files::routes());
     if let Some(dir) = mail_capture {
         router = router.merge(mail_capture::routes(dir, &config.public_url, app::assets::stylesheet_href(&config.leptos)));
     }
@@ -141,6 +150,7 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(secret_headers))
         .layer(axum::middleware::from_fn(refuse_unknown_fields))
+        .layer(axum::middleware::from_fn(require_multipart))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))

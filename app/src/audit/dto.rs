@@ -28,10 +28,15 @@ pub enum AuditEventType {
     /// A shop-floor worker's PIN-reset handout was issued (the code is never recorded).
     PinResetIssued,
     PinResetCompleted,
+    ImportStarted,
+    ImportFinished,
+    ImportCancelled,
+    /// An import's handout sheet of shop-floor setup codes was printed (never the codes).
+    HandoutSheetIssued,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 17] = [
+    pub const ALL: [AuditEventType; 21] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
@@ -49,6 +54,10 @@ impl AuditEventType {
         AuditEventType::PasswordResetCompleted,
         AuditEventType::PinResetIssued,
         AuditEventType::PinResetCompleted,
+        AuditEventType::ImportStarted,
+        AuditEventType::ImportFinished,
+        AuditEventType::ImportCancelled,
+        AuditEventType::HandoutSheetIssued,
     ];
 
     /// The stored value.
@@ -71,6 +80,10 @@ impl AuditEventType {
             AuditEventType::PasswordResetCompleted => "user.password_reset_completed",
             AuditEventType::PinResetIssued => "user.pin_reset_issued",
             AuditEventType::PinResetCompleted => "user.pin_reset_completed",
+            AuditEventType::ImportStarted => "import.started",
+            AuditEventType::ImportFinished => "import.finished",
+            AuditEventType::ImportCancelled => "import.cancelled",
+            AuditEventType::HandoutSheetIssued => "import.handout_sheet_issued",
         }
     }
 
@@ -93,6 +106,10 @@ impl AuditEventType {
             AuditEventType::PasswordResetCompleted => "Password reset completed",
             AuditEventType::PinResetIssued => "PIN reset issued",
             AuditEventType::PinResetCompleted => "PIN reset completed",
+            AuditEventType::ImportStarted => "Import started",
+            AuditEventType::ImportFinished => "Import finished",
+            AuditEventType::ImportCancelled => "Import cancelled",
+            AuditEventType::HandoutSheetIssued => "Handout sheet issued",
         }
     }
 

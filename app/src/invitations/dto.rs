@@ -82,6 +82,8 @@ pub struct InvitationRow {
     pub status: InvitationStatus,
     /// `None` when no email was ever queued (shop-floor handouts).
     pub delivery: Option<Delivery>,
+    /// The reminder before expiry (`INVITE_REMINDER`) has been sent.
+    pub reminded: bool,
 }
 
 /// The printable handout for a shop-floor worker, shown to the admin once, right after it is

@@ -50,8 +50,14 @@ pub fn row(invitation_id: Option<i32>, to: &str, content: &MailContent, now: Dat
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        reminder: Set(false),
         ..Default::default()
     }
+}
+
+/// An outbox row for the reminder of invitation `invitation_id`, to go at `due`.
+pub fn reminder_row(invitation_id: i32, to: &str, content: &MailContent, due: DateTime<Utc>, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel { next_attempt_at: Set(due), reminder: Set(true), ..row(Some(invitation_id), to, content, now) }
 }
 
 /// Adds a message to the outbox, to go as soon as a worker is free.

@@ -51,6 +51,8 @@ pub struct PasswordResetEmail {
 #[serde(tag = "template", rename_all = "snake_case")]
 pub enum MailContent {
     Invitation(InvitationEmail),
+    /// The reminder before an invitation expires, with its current link.
+    InvitationReminder(InvitationEmail),
     PasswordReset(PasswordResetEmail),
     /// Rendered before it was queued: messages queued before rendering moved to send time
     /// (the migration wraps them so), and messages that use no template.
@@ -75,7 +77,8 @@ impl MailContent {
 
     fn render(&self) -> Result<RenderedEmail, minijinja::Error> {
         match self {
-            MailContent::Invitation(email) => invitation(email),
+            MailContent::Invitation(email) => invitation(email, "invitation"),
+            MailContent::InvitationReminder(email) => invitation(email, "invitation_reminder"),
             MailContent::PasswordReset(email) => password_reset(email),
             MailContent::Rendered(email) => Ok(email.clone()),
         }
@@ -92,6 +95,9 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("invitation/subject.txt", include_str!("../../templates/email/invitation/subject.txt")),
         ("invitation/body.txt", include_str!("../../templates/email/invitation/body.txt")),
         ("invitation/body.html", include_str!("../../templates/email/invitation/body.html")),
+        ("invitation_reminder/subject.txt", include_str!("../../templates/email/invitation_reminder/subject.txt")),
+        ("invitation_reminder/body.txt", include_str!("../../templates/email/invitation_reminder/body.txt")),
+        ("invitation_reminder/body.html", include_str!("../../templates/email/invitation_reminder/body.html")),
         ("password_reset/subject.txt", include_str!("../../templates/email/password_reset/subject.txt")),
         ("password_reset/body.txt", include_str!("../../templates/email/password_reset/body.txt")),
         ("password_reset/body.html", include_str!("../../templates/email/password_reset/body.html")),
@@ -121,7 +127,8 @@ fn password_reset(email: &PasswordResetEmail) -> Result<RenderedEmail, minijinja
     render_template("password_reset", ctx)
 }
 
-fn invitation(email: &InvitationEmail) -> Result<RenderedEmail, minijinja::Error> {
+/// The invitation, or its reminder (`template`), for `email`.
+fn invitation(email: &InvitationEmail, template: &str) -> Result<RenderedEmail, minijinja::Error> {
     let ctx = context! {
         inviter => email.inviter,
         organisation => email.organisation,
@@ -131,7 +138,7 @@ fn invitation(email: &InvitationEmail) -> Result<RenderedEmail, minijinja::Error
         expires => email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string(),
         link => email.link,
     };
-    render_template("invitation", ctx)
+    render_template(template, ctx)
 }
 
 #[cfg(test)]
@@ -153,7 +160,7 @@ mod tests {
 
     #[test]
     fn the_invitation_names_inviter_organisation_role_expiry_and_link() {
-        let mail = invitation(&sample("Erin Admin")).unwrap();
+        let mail = invitation(&sample("Erin Admin"), "invitation").unwrap();
         assert_eq!(mail.subject, "Erin Admin invited you to Acme Castings on Onboard");
         // minijinja escapes `/` in HTML as `&#x2f;`, which browsers read back as `/`.
         let html = mail.html.replace("&#x2f;", "/");
@@ -168,7 +175,7 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_the_html_part_only() {
-        let mail = invitation(&sample("<b>Eve</b>")).unwrap();
+        let mail = invitation(&sample("<b>Eve</b>"), "invitation").unwrap();
         assert!(mail.html.contains("&lt;b&gt;Eve&lt;&#x2f;b&gt;"));
         assert!(!mail.html.contains("<b>Eve"));
         assert!(mail.text.contains("<b>Eve</b>"));
@@ -179,7 +186,7 @@ mod tests {
         let stored = MailContent::Invitation(sample("Erin Admin")).to_json();
 
         assert!(stored.starts_with(r#"{"template":"invitation","#), "{stored}");
-        assert_eq!(MailContent::render_json(&stored).unwrap(), invitation(&sample("Erin Admin")).unwrap());
+        assert_eq!(MailContent::render_json(&stored).unwrap(), invitation(&sample("Erin Admin"), "invitation").unwrap());
     }
 
     #[test]

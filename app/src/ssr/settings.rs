@@ -10,6 +10,8 @@ pub struct Settings {
     pub public_url: Url,
     pub organisation_name: String,
     pub invite_ttl: Duration,
+    /// How long before expiry a pending email invitation is reminded, if at all.
+    pub invite_reminder: Option<Duration>,
     /// How long a password-reset link works.
     pub reset_ttl: Duration,
     pub session_ttl: Duration,

@@ -58,6 +58,8 @@ pub(super) async fn complete_sign_up(
     if !claim(&txn, inv.id, &inv.token_hash, now).await? {
         return Err(AppError::InvitationLinkInvalid);
     }
+    // Accepted: a reminder still waiting must not go.
+    crate::mail::outbox::cancel_unsent(&txn, inv.id).await?;
     let account = user::ActiveModel {
         email: Set(inv.email.clone()),
         email_canonical: Set(inv.email_canonical.clone()),

@@ -47,7 +47,7 @@ pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option
 }
 
 /// Labels for the keys events record, in the order they are shown. Anything else is not shown.
-const DETAIL_LABELS: [(&str, &str); 10] = [
+const DETAIL_LABELS: [(&str, &str); 17] = [
     ("name", "Name"),
     ("email", "Email"),
     ("employee_number", "Employee number"),
@@ -58,6 +58,13 @@ const DETAIL_LABELS: [(&str, &str); 10] = [
     ("from", "From"),
     ("to", "To"),
     ("reason", "Reason"),
+    ("file_name", "File"),
+    ("rows", "Rows"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+    ("skipped", "Not imported"),
+    ("cancelled", "Cancelled"),
+    ("workers", "Workers"),
 ];
 
 fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
@@ -83,6 +90,7 @@ fn subject_of(event: &audit_event::Model, details: &serde_json::Value, names: &H
             let name = event.subject_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
             format!("User {name} ({who})")
         }
+        Subject::IMPORT => format!("Import of {}", recorded("file_name").unwrap_or_default()),
         other => format!("{other} {}", event.subject_id.map(|id| id.to_string()).unwrap_or_default()),
     }
 }

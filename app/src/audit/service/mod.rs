@@ -10,17 +10,20 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 pub enum Subject {
     Invitation(i32),
     User(i32),
+    Import(i32),
 }
 
 impl Subject {
     pub const INVITATION: &'static str = "invitation";
     pub const USER: &'static str = "user";
+    pub const IMPORT: &'static str = "import";
 
     /// The stored `subject_type` and `subject_id`.
     fn stored(self) -> (&'static str, i32) {
         match self {
             Subject::Invitation(id) => (Subject::INVITATION, id),
             Subject::User(id) => (Subject::USER, id),
+            Subject::Import(id) => (Subject::IMPORT, id),
         }
     }
 }

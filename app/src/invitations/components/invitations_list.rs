@@ -104,7 +104,10 @@ fn InvitationRowView(
             <td>{when(invitation.sent_at)}</td>
             <td>{when(invitation.expires_at)}</td>
             <td><span class=format!("status status-{}", invitation.status.label().to_lowercase())>{invitation.status.label()}</span></td>
-            <td>{invitation.delivery.map(|d| d.label().to_owned()).unwrap_or_else(dash)}</td>
+            <td>
+                {invitation.delivery.map(|d| d.label().to_owned()).unwrap_or_else(dash)}
+                {invitation.reminded.then(|| view! { " "<span class="badge">"Reminded"</span> })}
+            </td>
             <td class="row-actions">
                 {open.then(|| view! {
                     <button type="button" class="button-quiet" aria-label=format!("Resend invitation to {who}")

@@ -3,8 +3,8 @@
 use super::assignment::{Assignment, assignment_of};
 use super::availability::{IdentityKind, is_free};
 use super::rate_limit::reserve_attempt;
-use super::records::{clash_or_internal, invitation_event, invitation_mail};
-use super::shop_floor::{Code, Worker, issue_handout};
+use super::records::{clash_or_internal, invitation_event, invitation_mail, reminder_of};
+use super::shop_floor::{Code, Worker, issue_handout, worker_name};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
 use crate::domain::setup_code::SetupCode;
@@ -119,6 +119,9 @@ async fn resend_email(
     outbox::cancel_unsent(txn, inv.id).await?;
     let content = invitation_mail(settings, &actor.name, assignment, &token, expires_at);
     outbox::enqueue(txn, Some(inv.id), &email, &content, now).await?;
+    if let Some((due, reminder)) = reminder_of(settings, &content, now, expires_at) {
+        outbox::enqueue_many(txn, vec![outbox::reminder_row(inv.id, &email, &reminder, due, now)]).await?;
+    }
     let who = serde_json::json!({ "email": email });
     let event = invitation_event(AuditEventType::InvitationResent, actor.user_id, inv.id, inv.department_id, who, None);
     Ok(record(txn, event, now).await?)
@@ -141,8 +144,7 @@ async fn resend_handout(
     let code = SetupCode::generate();
     let code_hash = hash_token(code.normalised());
     let expires_at = renew(txn, inv, code_hash, now, settings, AppError::EmployeeNumberUnavailable).await?;
-    let name = [inv.first_name.as_deref(), inv.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-    let worker = Worker { invitation_id: inv.id, name, employee_number: number };
+    let worker = Worker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
     issue_handout(txn, actor, settings, worker, assignment, Code { code: &code, expires_at }, now).await
 }
 

@@ -14,21 +14,28 @@ use crate::ssr::models::invitation::{shown_as, status_at};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-/// The delivery state of each invitation's newest email. Read by invitation (an index), with
-/// the newest picked here: asked to order by id, PostgreSQL may walk the whole outbox in id
-/// order instead.
-async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i32, Delivery>, sea_orm::DbErr> {
+/// The delivery state of each invitation's newest email, and which invitations have had their
+/// reminder sent. Read by invitation (an index), with the newest picked here: asked to order by
+/// id, PostgreSQL may walk the whole outbox in id order instead.
+async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<(HashMap<i32, Delivery>, HashSet<i32>), sea_orm::DbErr> {
     let rows = outbox::Entity::find().filter(outbox::Column::InvitationId.is_in(ids)).all(db).await?;
     let mut newest: HashMap<i32, outbox::Model> = HashMap::new();
+    let mut reminded = HashSet::new();
     for row in rows {
         let Some(invitation) = row.invitation_id else { continue };
+        if row.reminder {
+            if row.status == outbox::Status::Sent {
+                reminded.insert(invitation);
+            }
+            continue;
+        }
         if newest.get(&invitation).is_none_or(|kept| kept.id < row.id) {
             newest.insert(invitation, row);
         }
     }
-    Ok(newest
+    let delivery = newest
         .into_iter()
         .map(|(invitation, row)| {
             let state = match row.status {
@@ -40,7 +47,8 @@ async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<
             };
             (invitation, state)
         })
-        .collect())
+        .collect();
+    Ok((delivery, reminded))
 }
 
 /// Invitations newest first, optionally of one status; a Quality or HR Admin sees only their
@@ -65,7 +73,7 @@ pub async fn list_invitations(
     let locations = unit_names(db, UnitKind::Location).await?;
     let found = fetch_page(db, query, order, at).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
-    let delivery = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
+    let (delivery, reminded) = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
     let inviters = names(db, inviter_ids).await?;
     Ok(found.map(|rows| {
         rows.into_iter()
@@ -82,6 +90,7 @@ pub async fn list_invitations(
                     expires_at: inv.expires_at,
                     status: status_at(&inv, now),
                     delivery: delivery.get(&inv.id).copied(),
+                    reminded: reminded.contains(&inv.id),
                 })
             })
             .collect()

@@ -144,3 +144,21 @@ struct Span {
     first: Option<i64>,
     last: Option<i64>,
 }
+
+#[derive(FromQueryResult)]
+struct Attempted {
+    attempted_at: DateTime<Utc>,
+}
+
+/// When the admin may next send: `now` if the window has room, or else the moment the attempt
+/// `limit` places back from the next one leaves the window. One index lookup.
+pub async fn next_free_at(db: &impl ConnectionTrait, admin_id: i32, now: DateTime<Utc>, limit: u32) -> Result<DateTime<Utc>, DbErr> {
+    let sql = "SELECT attempted_at FROM invite_attempts WHERE admin_id = $1 \
+        AND seq = (SELECT MAX(seq) FROM invite_attempts WHERE admin_id = $1) + 1 - $2";
+    let values = vec![admin_id.into(), i64::from(limit).into()];
+    let back = Attempted::find_by_statement(statement(db, sql, values)).one(db).await?;
+    Ok(match back {
+        Some(Attempted { attempted_at }) if attempted_at + window() > now => attempted_at + window(),
+        _ => now,
+    })
+}

@@ -97,3 +97,14 @@ pub fn invitation_event(
     }
     NewAuditEvent { event_type, actor_user_id: Some(actor_id), subject: Subject::Invitation(id), department_id, details }
 }
+
+/// The reminder for an invitation whose email says `mail`, if the operator set
+/// `INVITE_REMINDER` and its time (that long before `expires_at`) is still ahead: when it is
+/// due, and what it says (the invitation's own link).
+pub fn reminder_of(settings: &Settings, mail: &MailContent, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Option<(DateTime<Utc>, MailContent)> {
+    let due = expires_at - settings.invite_reminder?;
+    match mail {
+        MailContent::Invitation(email) if due > now => Some((due, MailContent::InvitationReminder(email.clone()))),
+        _ => None,
+    }
+}

@@ -12,11 +12,12 @@
 use super::assignment::{Assignment, check_assignment};
 use super::availability::{IdentityKind, IdentityUses};
 use super::rate_limit::reserve_attempts;
-use super::records::{clash_or_internal, invitation_event, invitation_mail, pending_row};
+use super::records::{clash_or_internal, invitation_event, invitation_mail, pending_row, reminder_of};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record_many;
 use crate::domain::email::WorkEmail;
 use crate::error::AppError;
+use crate::imports::service::{Settled, settle};
 use crate::mail::outbox;
 use crate::mail::templates::MailContent;
 use crate::organisation::dto::{DepartmentId, LocationId};
@@ -48,12 +49,22 @@ pub struct PreparedInvite {
     mail: MailContent,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    /// The import row this invitation comes from: settled in the same transaction.
+    import_row: Option<i32>,
+    /// When its reminder is due and what it says (`INVITE_REMINDER`), if it gets one.
+    reminder: Option<(DateTime<Utc>, MailContent)>,
 }
 
 impl PreparedInvite {
     /// The address as it will be stored.
     pub fn address(&self) -> &str {
         self.email.as_str()
+    }
+
+    /// This invitation comes from import row `id`, which is settled (sent, or refused as taken)
+    /// in the transaction that writes it, so a row is never sent twice nor lost.
+    pub fn from_import_row(self, id: i32) -> Self {
+        PreparedInvite { import_row: Some(id), ..self }
     }
 }
 
@@ -72,7 +83,18 @@ pub async fn prepare_email_invite(
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
     let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
-    Ok(PreparedInvite { admin_id: actor.user_id, email, assignment, token_hash: token.hash(), mail, now, expires_at })
+    let reminder = reminder_of(settings, &mail, now, expires_at);
+    Ok(PreparedInvite {
+        admin_id: actor.user_id,
+        email,
+        assignment,
+        token_hash: token.hash(),
+        mail,
+        now,
+        expires_at,
+        import_row: None,
+        reminder,
+    })
 }
 
 /// Writes `batch` under an hourly limit of `limit`: each answer is the new invitation's id or
@@ -135,11 +157,26 @@ async fn write_batch(db: &DatabaseConnection, limit: u32, batch: &[PreparedInvit
         for (&i, &id) in fresh.iter().zip(&ids) {
             let invite = &batch[i];
             mail.push(outbox::row(Some(id), invite.email.as_str(), &invite.mail, invite.now));
+            if let Some((due, reminder)) = &invite.reminder {
+                mail.push(outbox::reminder_row(id, invite.email.as_str(), reminder, *due, invite.now));
+            }
             events.push((sent_event(invite, id), invite.now));
             answers[i] = Ok(id);
         }
         outbox::enqueue_many(&txn, mail).await?;
         record_many(&txn, events).await?;
+    }
+    for (invite, answer) in batch.iter().zip(&answers) {
+        if let Some(row) = invite.import_row {
+            match answer {
+                Ok(id) => settle(&txn, row, Settled::Sent(*id), invite.now).await?,
+                Err(refused @ AppError::InvitationUnavailable) => {
+                    settle(&txn, row, Settled::Failed(&refused.to_string()), invite.now).await?
+                }
+                // Over the hourly limit: the row waits for the window to free.
+                Err(_) => {}
+            }
+        }
     }
     txn.commit().await?;
     for (invite, answer) in batch.iter().zip(&answers) {

@@ -11,6 +11,7 @@ use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::person_name::{PersonName, full_name};
 use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
+use crate::imports::service::{Settled, settle};
 use crate::invitations::dto::Handout;
 use crate::organisation::dto::{DepartmentId, LocationId};
 use crate::policy::{InviteKind, Scope};
@@ -38,6 +39,11 @@ pub(super) struct Worker {
     pub employee_number: String,
 }
 
+/// The worker's name as a shop-floor invitation holds it.
+pub(super) fn worker_name(inv: &invitation::Model) -> String {
+    [inv.first_name.as_deref(), inv.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
+
 /// A handout's code and how long it works.
 pub(super) struct Code<'a> {
     pub code: &'a SetupCode,
@@ -59,6 +65,11 @@ pub(super) async fn issue_handout(
     let (id, department) = (worker.invitation_id, assignment.department_id());
     let event = invitation_event(AuditEventType::HandoutIssued, actor.user_id, id, department, who, Some(assignment));
     record(txn, event, now).await?;
+    handout(settings, worker, code)
+}
+
+/// The handout that carries `code` to `worker`.
+fn handout(settings: &Settings, worker: Worker, code: Code<'_>) -> Result<Handout, AppError> {
     let setup_link = settings.link(&format!("setup/{}", code.code.normalised()));
     Ok(Handout {
         invitation_id: worker.invitation_id,
@@ -69,6 +80,54 @@ pub(super) async fn issue_handout(
         setup_link,
         expires_at: code.expires_at,
     })
+}
+
+/// A shop-floor invitation that passed every check not needing the write lock.
+struct Parsed {
+    first_name: PersonName,
+    last_name: PersonName,
+    number: EmployeeNumber,
+    assignment: Assignment,
+}
+
+async fn parse(db: &impl ConnectionTrait, actor: &Actor, input: ShopFloorInvite) -> Result<Parsed, AppError> {
+    let scope = Scope::of(actor)?;
+    let first_name = PersonName::parse_field("first_name", &input.first_name, "Enter the first name.")?;
+    let last_name = PersonName::parse_field("last_name", &input.last_name, "Enter the last name.")?;
+    let number = EmployeeNumber::parse(&input.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
+    let assignment =
+        check_assignment(db, scope, InviteKind::ShopFloor, &input.role, input.department_id, input.location_id).await?;
+    Ok(Parsed { first_name, last_name, number, assignment })
+}
+
+/// Counts the attempt and writes the pending invitation, holding only a hash of `code`, inside
+/// `txn` (begun with `begin_write`). A number already in use is refused once the attempt has
+/// been recorded: the caller commits that and answers `EmployeeNumberUnavailable`.
+async fn write_pending(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    parsed: &Parsed,
+    code: &SetupCode,
+) -> Result<Option<(i32, DateTime<Utc>)>, AppError> {
+    reserve_attempt(txn, actor.user_id, now, settings.invite_rate_limit).await?;
+    if !is_free(txn, IdentityKind::EmployeeNumber, parsed.number.canonical(), now, None).await? {
+        return Ok(None);
+    }
+    let expires_at = now + settings.invite_ttl;
+    let identity = invitation::ActiveModel {
+        kind: Set(invitation::Kind::ShopFloor),
+        employee_number: Set(Some(parsed.number.as_str().to_owned())),
+        employee_number_canonical: Set(Some(parsed.number.canonical().to_owned())),
+        first_name: Set(Some(parsed.first_name.as_str().to_owned())),
+        last_name: Set(Some(parsed.last_name.as_str().to_owned())),
+        ..Default::default()
+    };
+    let code_hash = hash_token(code.normalised());
+    let taken = AppError::EmployeeNumberUnavailable;
+    let id = insert_pending(txn, actor, &parsed.assignment, identity, code_hash, (now, expires_at), taken).await?;
+    Ok(Some((id, expires_at)))
 }
 
 /// Invites a shop-floor worker: checks every rule, then writes the pending invitation (holding
@@ -84,38 +143,86 @@ pub async fn invite_shop_floor(
     now: DateTime<Utc>,
     input: ShopFloorInvite,
 ) -> Result<Handout, AppError> {
-    let scope = Scope::of(actor)?;
-    let first_name = PersonName::parse_field("first_name", &input.first_name, "Enter the first name.")?;
-    let last_name = PersonName::parse_field("last_name", &input.last_name, "Enter the last name.")?;
-    let number = EmployeeNumber::parse(&input.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
-    let assignment =
-        check_assignment(db, scope, InviteKind::ShopFloor, &input.role, input.department_id, input.location_id).await?;
-
+    let parsed = parse(db, actor, input).await?;
+    let code = SetupCode::generate();
     let txn = begin_write(db).await?;
-    reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    if !is_free(&txn, IdentityKind::EmployeeNumber, number.canonical(), now, None).await? {
+    let Some((id, expires_at)) = write_pending(&txn, actor, settings, now, &parsed, &code).await? else {
         txn.commit().await?; // the attempt counts
         return Err(AppError::EmployeeNumberUnavailable);
-    }
-    let code = SetupCode::generate();
-    let expires_at = now + settings.invite_ttl;
-    let name = full_name(&first_name, &last_name);
-    let identity = invitation::ActiveModel {
-        kind: Set(invitation::Kind::ShopFloor),
-        employee_number: Set(Some(number.as_str().to_owned())),
-        employee_number_canonical: Set(Some(number.canonical().to_owned())),
-        first_name: Set(Some(first_name.into_string())),
-        last_name: Set(Some(last_name.into_string())),
-        ..Default::default()
     };
-    let code_hash = hash_token(code.normalised());
-    let taken = AppError::EmployeeNumberUnavailable;
-    let id = insert_pending(&txn, actor, &assignment, identity, code_hash, (now, expires_at), taken).await?;
-    let worker = Worker { invitation_id: id, name, employee_number: number.as_str().to_owned() };
-    let handout = issue_handout(&txn, actor, settings, worker, &assignment, Code { code: &code, expires_at }, now).await?;
+    let name = full_name(&parsed.first_name, &parsed.last_name);
+    let worker = Worker { invitation_id: id, name, employee_number: parsed.number.as_str().to_owned() };
+    let code = Code { code: &code, expires_at };
+    let handout = issue_handout(&txn, actor, settings, worker, &parsed.assignment, code, now).await?;
     txn.commit().await?;
     tracing::info!(invitation_id = id, admin_id = actor.user_id, "shop-floor handout issued");
     Ok(handout)
+}
+
+/// Invites a shop-floor worker from import row `import_row`, under the same rules and limit as
+/// [`invite_shop_floor`], without a handout yet: the setup code is made when the import's
+/// handout sheet is printed ([`reissue_codes`]), so the hash stored now is of a code nobody
+/// ever sees. The row is settled in the same transaction. Answers the invitation's id.
+pub async fn invite_shop_floor_from_import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    input: ShopFloorInvite,
+    import_row: i32,
+) -> Result<i32, AppError> {
+    let parsed = parse(db, actor, input).await?;
+    let txn = begin_write(db).await?;
+    let Some((id, _)) = write_pending(&txn, actor, settings, now, &parsed, &SetupCode::generate()).await? else {
+        let refused = AppError::EmployeeNumberUnavailable;
+        settle(&txn, import_row, Settled::Failed(&refused.to_string()), now).await?;
+        txn.commit().await?; // the attempt counts
+        return Err(refused);
+    };
+    let who = serde_json::json!({
+        "employee_number": parsed.number.as_str(),
+        "name": full_name(&parsed.first_name, &parsed.last_name),
+    });
+    let department = parsed.assignment.department_id();
+    let event = invitation_event(AuditEventType::InvitationSent, actor.user_id, id, department, who, Some(&parsed.assignment));
+    record(&txn, event, now).await?;
+    settle(&txn, import_row, Settled::Sent(id), now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// New setup codes for these shop-floor invitations (pending or run out, not accepted or
+/// revoked), inside `txn`: each old code stops working, each expiry starts again, and the
+/// handouts are the only place the new codes appear. An invitation accepted or revoked
+/// meanwhile, or whose number someone else now holds, is left out.
+pub async fn reissue_codes(
+    txn: &impl ConnectionTrait,
+    settings: &Settings,
+    invitations: &[invitation::Model],
+    now: DateTime<Utc>,
+) -> Result<Vec<Handout>, AppError> {
+    let mut handouts = Vec::with_capacity(invitations.len());
+    let expires_at = now + settings.invite_ttl;
+    for inv in invitations {
+        let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.as_deref()) else {
+            continue;
+        };
+        if !is_free(txn, IdentityKind::EmployeeNumber, canonical, now, Some(inv.id)).await? {
+            continue;
+        }
+        let code = SetupCode::generate();
+        let renewed = crate::ssr::models::invitation::renew(txn, inv.id, hash_token(code.normalised()), now, expires_at)
+            .await
+            .map_err(|err| super::records::clash_or_internal(err, AppError::EmployeeNumberUnavailable));
+        match renewed {
+            Ok(true) => {}
+            Ok(false) | Err(AppError::EmployeeNumberUnavailable) => continue,
+            Err(err) => return Err(err),
+        }
+        let worker = Worker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
+        handouts.push(handout(settings, worker, Code { code: &code, expires_at })?);
+    }
+    Ok(handouts)
 }
 
 /// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit

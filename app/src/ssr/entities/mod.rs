@@ -3,6 +3,8 @@
 pub mod access_reset;
 pub mod audit_event;
 pub mod department;
+pub mod import;
+pub mod import_row;
 pub mod invitation;
 pub mod invite_attempt;
 pub mod location;

@@ -17,6 +17,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// The reminder an invitation gets before it expires, not the invitation itself.
+    pub reminder: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

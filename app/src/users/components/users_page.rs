@@ -20,7 +20,10 @@ pub fn UsersSection() -> impl IntoView {
         <AdminOnly>
             <header class="page-header">
                 <h1>"Users"</h1>
-                <InviteDialog/>
+                <div class="button-row">
+                    <a class="button-secondary" href="/users/import">"Import"</a>
+                    <InviteDialog/>
+                </div>
             </header>
             <p class="notice" role="status">{confirmation}</p>
             <UsersTabs/>

@@ -1,0 +1,254 @@
+//! What importing each row would do, by the Invite dialog's rules (`crate::policy`, the
+//! domain types), without writing anything: the preview, and the plan a started import keeps.
+//!
+//! "Already has an account or an invitation" is shown only where the admin could see that
+//! anyway: for a Quality or HR Admin, an address taken in another department shows as "Will
+//! be invited by email", and when it is sent it fails with the dialog's generic words and
+//! counts an attempt, as in the dialog. So an import tells no more than the dialog does.
+
+use super::sheet::{Column, SheetRow};
+use crate::domain::email::WorkEmail;
+use crate::domain::employee_number::EmployeeNumber;
+use crate::domain::person_name::PersonName;
+use crate::domain::unit_name::UnitName;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::imports::dto::{PreviewRow, RowOutcome};
+use crate::organisation::dto::{Unit, UnitKind};
+use crate::organisation::service::list_units;
+use crate::policy::{InviteKind, Scope, check_department, check_role};
+use crate::ssr::models::invitation::IS_PENDING;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use std::collections::{HashMap, HashSet};
+
+/// What a row asks for, once every check passed.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub kind: InviteKind,
+    pub email: Option<WorkEmail>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub employee_number: Option<EmployeeNumber>,
+    pub role: Role,
+    pub department_id: Option<i32>,
+    pub location_id: Option<i32>,
+}
+
+impl Planned {
+    fn identity(&self) -> String {
+        match (&self.email, &self.employee_number) {
+            (Some(email), _) => email.canonical().to_owned(),
+            (None, Some(number)) => number.canonical().to_owned(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// A row with what the preview says about it, and its plan when it will be sent.
+pub struct Checked {
+    pub view: PreviewRow,
+    pub plan: Option<Planned>,
+}
+
+/// Departments or locations by the key their names are compared on.
+struct Units(HashMap<String, Unit>);
+
+impl Units {
+    async fn load(db: &impl ConnectionTrait, kind: UnitKind) -> Result<Self, DbErr> {
+        let units = list_units(db, kind, true).await?;
+        Ok(Units(units.into_iter().filter_map(|u| Some((UnitName::parse(&u.name).ok()?.key(), u))).collect()))
+    }
+
+    /// The active unit `name` means; "" is none.
+    fn find(&self, kind: UnitKind, name: &str) -> Result<Option<&Unit>, String> {
+        if name.trim().is_empty() {
+            return Ok(None);
+        }
+        let what = kind.singular();
+        let key = UnitName::parse(name).map_err(|_| format!("{what}: \"{name}\" is not a {what} name."))?.key();
+        match self.0.get(&key) {
+            Some(unit) if unit.archived => Err(format!("{what}: {} is archived.", unit.name)),
+            Some(unit) => Ok(Some(unit)),
+            None => Err(format!("{what}: there is no {what} called \"{name}\".")),
+        }
+    }
+}
+
+/// The role a cell names, by its label or stored name, any case ("Team Lead", "team_lead");
+/// an empty cell is Employee.
+fn role_named(text: &str) -> Result<Role, String> {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if folded.is_empty() {
+        return Ok(Role::Employee);
+    }
+    Role::ALL
+        .into_iter()
+        .find(|r| r.label().to_lowercase() == folded || r.as_str() == folded.replace(' ', "_"))
+        .ok_or_else(|| format!("role: there is no role called \"{}\". Use Quality Admin, HR Admin, Team Lead or Employee.", text.trim()))
+}
+
+/// The message of a field error, prefixed with the field's column name.
+fn field_message(column: Column, err: AppError) -> String {
+    match err {
+        AppError::Field { message, .. } => format!("{}: {message}", column.name()),
+        other => format!("{}: {other}", column.name()),
+    }
+}
+
+/// Whether a row is refused as outside the admin's department rather than wrong.
+enum Refusal {
+    Error(String),
+    Outside(String),
+}
+
+fn plan_row(row: &SheetRow, scope: Scope, departments: &Units, locations: &Units) -> Result<Planned, Refusal> {
+    let error = Refusal::Error;
+    let role = role_named(row.get(Column::Role)).map_err(error)?;
+    let email_text = row.get(Column::Email);
+    let number_text = row.get(Column::EmployeeNumber);
+    let (kind, email, employee_number, first_name, last_name) = if !email_text.is_empty() {
+        let email = WorkEmail::parse(email_text).map_err(|m| error(format!("email: {m}")))?;
+        let name = |column: Column| -> Result<Option<String>, Refusal> {
+            let text = row.get(column);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            PersonName::parse(text, "").map(|n| Some(n.into_string())).map_err(|m| error(format!("{}: {m}", column.name())))
+        };
+        (InviteKind::Email, Some(email), None, name(Column::FirstName)?, name(Column::LastName)?)
+    } else if !number_text.is_empty() {
+        let number = EmployeeNumber::parse(number_text).map_err(|m| error(format!("employee_number: {m}")))?;
+        let first = PersonName::parse(row.get(Column::FirstName), "Enter the first name.")
+            .map_err(|m| error(format!("first_name: {m}")))?;
+        let last = PersonName::parse(row.get(Column::LastName), "Enter the last name.")
+            .map_err(|m| error(format!("last_name: {m}")))?;
+        (InviteKind::ShopFloor, None, Some(number), Some(first.into_string()), Some(last.into_string()))
+    } else {
+        return Err(error(
+            "email: give an email address, or an employee number and names for a shop-floor employee.".to_owned(),
+        ));
+    };
+    check_role(kind, role.as_str()).map_err(|e| error(field_message(Column::Role, e)))?;
+    let named = departments.find(UnitKind::Department, row.get(Column::Department)).map_err(error)?;
+    let department_id = match (scope.department(), named) {
+        (Some(own), Some(unit)) if unit.id != own => {
+            return Err(Refusal::Outside(format!("department: {} is not your department.", unit.name)));
+        }
+        // A Quality or HR Admin's rows all go into their own department.
+        (Some(own), _) => Some(own),
+        (None, unit) => unit.map(|u| u.id),
+    };
+    check_department(scope, role, department_id).map_err(|e| error(field_message(Column::Department, e)))?;
+    let location_id = locations.find(UnitKind::Location, row.get(Column::Location)).map_err(error)?.map(|u| u.id);
+    Ok(Planned { kind, email, first_name, last_name, employee_number, role, department_id, location_id })
+}
+
+/// Checks every row of a file for an admin in `scope` at `now`, in one pass and a few
+/// statements, whatever the number of rows.
+pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRow], now: DateTime<Utc>) -> Result<Vec<Checked>, DbErr> {
+    let departments = Units::load(db, UnitKind::Department).await?;
+    let locations = Units::load(db, UnitKind::Location).await?;
+    let mut checked: Vec<Checked> = rows
+        .iter()
+        .map(|row| {
+            let name = [row.get(Column::FirstName), row.get(Column::LastName)].join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+            let identifier =
+                if row.get(Column::Email).is_empty() { row.get(Column::EmployeeNumber) } else { row.get(Column::Email) };
+            let view = PreviewRow { number: row.number, identifier: identifier.to_owned(), name, outcome: RowOutcome::Error, reason: None };
+            match plan_row(row, scope, &departments, &locations) {
+                Ok(plan) => {
+                    let outcome = if plan.kind == InviteKind::Email { RowOutcome::Email } else { RowOutcome::ShopFloor };
+                    Checked { view: PreviewRow { outcome, ..view }, plan: Some(plan) }
+                }
+                Err(Refusal::Error(reason)) => Checked { view: PreviewRow { reason: Some(reason), ..view }, plan: None },
+                Err(Refusal::Outside(reason)) => Checked {
+                    view: PreviewRow { outcome: RowOutcome::OutsideDepartment, reason: Some(reason), ..view },
+                    plan: None,
+                },
+            }
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    for row in checked.iter_mut() {
+        if let Some(plan) = &row.plan
+            && !seen.insert((plan.kind == InviteKind::Email, plan.identity()))
+        {
+            row.view.outcome = RowOutcome::Repeated;
+            row.view.reason = Some("The same address or number is on an earlier row.".to_owned());
+            row.plan = None;
+        }
+    }
+    let taken = Taken::find(db, scope, &checked, now).await?;
+    for row in checked.iter_mut() {
+        if let Some(plan) = &row.plan
+            && taken.contains(&(plan.kind == InviteKind::Email, plan.identity()))
+        {
+            row.view.outcome = RowOutcome::Unavailable;
+            row.view.reason = Some(match plan.kind {
+                InviteKind::Email => AppError::InvitationUnavailable.to_string(),
+                InviteKind::ShopFloor => AppError::EmployeeNumberUnavailable.to_string(),
+            });
+            row.plan = None;
+        }
+    }
+    Ok(checked)
+}
+
+#[derive(FromQueryResult)]
+struct Use {
+    identity: String,
+    department_id: Option<i32>,
+}
+
+/// The identities of these rows that an account or an open invitation holds where the admin
+/// can see it: by kind (email or not) and canonical form.
+struct Taken;
+
+impl Taken {
+    async fn find(db: &impl ConnectionTrait, scope: Scope, rows: &[Checked], now: DateTime<Utc>) -> Result<HashSet<(bool, String)>, DbErr> {
+        let mut taken = HashSet::new();
+        for (is_email, column) in [(true, "email_canonical"), (false, "employee_number_canonical")] {
+            let identities: Vec<String> = rows
+                .iter()
+                .filter_map(|r| r.plan.as_ref())
+                .filter(|p| (p.kind == InviteKind::Email) == is_email)
+                .map(Planned::identity)
+                .collect();
+            // A few hundred at a time: SQLite and PostgreSQL both bound a statement's values.
+            for chunk in identities.chunks(500) {
+                let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+                let list = marks.join(", ");
+                let sql = format!(
+                    "SELECT {column} AS identity, department_id FROM users WHERE {column} IN ({list}) \
+                     UNION ALL \
+                     SELECT {column} AS identity, department_id FROM invitations \
+                        WHERE {column} IN ({list}) AND {IS_PENDING} AND expires_at > $1"
+                );
+                let mut values: Vec<sea_orm::Value> = vec![now.into()];
+                values.extend(chunk.iter().map(|s| s.clone().into()));
+                let statement = crate::ssr::raw::statement(db, &sql, values);
+                for found in Use::find_by_statement(statement).all(db).await? {
+                    if scope.covers(found.department_id) {
+                        taken.insert((is_email, found.identity));
+                    }
+                }
+            }
+        }
+        Ok(taken)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_named_by_label_or_stored_name_in_any_case() {
+        assert_eq!(role_named("Team Lead"), Ok(Role::TeamLead));
+        assert_eq!(role_named("  hr   admin "), Ok(Role::HrAdmin));
+        assert_eq!(role_named("quality_admin"), Ok(Role::QualityAdmin));
+        assert_eq!(role_named(""), Ok(Role::Employee));
+        assert!(role_named("Boss").unwrap_err().contains("no role called \"Boss\""));
+    }
+}

@@ -1,0 +1,71 @@
+//! The handout sheet of an import: new setup codes, made at this moment, for every shop-floor
+//! worker of the import who has not set up yet. Only the codes' hashes are kept; printing
+//! again makes new codes and kills the old ones. The workers counted toward the hourly limit
+//! when the import sent them; printing does not count again.
+
+use super::job::import_event;
+use super::progress::find_visible;
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::{NewAuditEvent, record};
+use crate::error::AppError;
+use crate::imports::dto::HandoutCard;
+use crate::invitations::service::reissue_codes;
+use crate::organisation::dto::UnitKind;
+use crate::organisation::service::unit_names;
+use crate::ssr::entities::{import_row, invitation};
+use crate::ssr::{Actor, Settings, begin_write};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+/// Prints import `id`'s handout sheet for `actor`: one card per worker waiting to set up,
+/// sorted by department and name, and a "Handout sheet issued" event with how many.
+pub async fn print_handouts(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    id: i32,
+) -> Result<Vec<HandoutCard>, AppError> {
+    let job = find_visible(db, actor, id).await?;
+    let invitation_ids: Vec<i32> = import_row::Entity::find()
+        .select_only()
+        .column(import_row::Column::InvitationId)
+        .filter(import_row::Column::ImportId.eq(id))
+        .filter(import_row::Column::Kind.eq(import_row::Kind::ShopFloor))
+        .filter(import_row::Column::State.eq(import_row::State::Sent))
+        .into_tuple::<Option<i32>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut waiting = Vec::new();
+    for chunk in invitation_ids.chunks(500) {
+        waiting.extend(
+            invitation::Entity::find()
+                .filter(invitation::Column::Id.is_in(chunk.iter().copied()))
+                .filter(invitation::Column::Status.is_in([invitation::Status::Pending, invitation::Status::Expired]))
+                .all(db)
+                .await?,
+        );
+    }
+    if waiting.is_empty() {
+        return Err(AppError::Invalid("No shop-floor employee of this import is waiting for a setup code.".into()));
+    }
+    let departments = unit_names(db, UnitKind::Department).await?;
+    let department_of: std::collections::HashMap<i32, Option<String>> =
+        waiting.iter().map(|inv| (inv.id, inv.department_id.and_then(|d| departments.get(&d).cloned()))).collect();
+    let txn = begin_write(db).await?;
+    let handouts = reissue_codes(&txn, settings, &waiting, now).await?;
+    let details = serde_json::json!({ "file_name": job.file_name, "workers": handouts.len() });
+    let event = NewAuditEvent { actor_user_id: Some(actor.user_id), ..import_event(AuditEventType::HandoutSheetIssued, &job, details) };
+    record(&txn, event, now).await?;
+    txn.commit().await?;
+    let mut cards: Vec<HandoutCard> = handouts
+        .into_iter()
+        .map(|handout| HandoutCard { department: department_of.get(&handout.invitation_id).cloned().flatten(), handout })
+        .collect();
+    cards.sort_by(|a, b| (&a.department, &a.handout.name).cmp(&(&b.department, &b.handout.name)));
+    tracing::info!(import_id = id, workers = cards.len(), "handout sheet issued");
+    Ok(cards)
+}

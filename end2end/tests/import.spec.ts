@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { mailTo, signInAsAdmin } from "./helpers";
+
+// A mixed file as HR exports it: semicolons, a byte-order mark, CRLF, accents, a quoted field,
+// an unknown column, and rows that cannot be imported.
+const FILE = [
+  "\uFEFFEmail;First name;Last name;Employee number;Role;Department;Cost centre",
+  "marta.import@example.com;Marta;Kowalska;;Team Lead;Quality;4410",
+  "jonas.import@example.com;Jonas;\"Weber; Jr\";;Employee;Paint Shop;4410",
+  ";Zoë;Brandt;IMP-401;Employee;Quality;4420",
+  ";Iker;Núñez;IMP-402;Employee;Paint Shop;4420",
+  "not-an-address;;;;Employee;;",
+  "boss.import@example.com;;;;Chief;;",
+  "marta.import@example.com;;;;Employee;;",
+  "",
+].join("\r\n");
+
+test("an admin imports a mixed spreadsheet, watches it finish, downloads the result and prints the handouts", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  await page.getByRole("link", { name: "Import", exact: true }).click();
+  await expect(page).toHaveURL(/\/users\/import$/);
+  await expect(page.getByRole("heading", { name: "Import people from a spreadsheet" })).toBeVisible();
+
+  await page.getByLabel("Spreadsheet file").setInputFiles({ name: "plant-north.csv", mimeType: "text/csv", buffer: Buffer.from(FILE, "utf8") });
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByRole("region", { name: "Preview of plant-north.csv" });
+  await expect(preview).toContainText("2 Will be invited by email");
+  await expect(preview).toContainText("2 Will get a shop-floor setup code");
+  await expect(preview).toContainText("2 Error");
+  await expect(preview).toContainText("1 Repeated in this file");
+  await expect(preview).toContainText("not import columns and will not be used: Cost centre");
+  await expect(preview.getByRole("row").filter({ hasText: "boss.import@example.com" })).toContainText('no role called "Chief"');
+  await expect(preview.getByRole("row").filter({ hasText: "IMP-401" })).toContainText("Zoë Brandt");
+
+  await preview.getByRole("button", { name: "Start the import (4 rows)" }).click();
+  await expect(page).toHaveURL(/\/users\/imports\/\d+$/);
+  const progress = page.getByRole("region", { name: "plant-north.csv" });
+  // The page follows the job by itself, without a reload.
+  await expect(progress.getByRole("status")).toHaveText("Finished");
+  await expect(progress.locator("progress")).toHaveAttribute("value", "4");
+  await expect(progress.locator('[data-count="sent"]')).toHaveText("4");
+  await expect(progress.locator('[data-count="skipped"]')).toHaveText("3");
+  await expect(page.getByRole("row").filter({ hasText: "jonas.import@example.com" })).toContainText("Invited by email");
+  const mail = await mailTo("marta.import@example.com");
+  expect(mail.text).toContain("/invitation/");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    progress.getByRole("link", { name: "Download the result (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("plant-north-result.csv");
+  const result = readFileSync((await download.path())!, "utf8");
+  expect(result).toContain("2,marta.import@example.com,Invited by email,,Pending");
+  expect(result).toContain("4,IMP-401,Shop-floor invitation made,,Pending");
+  expect(result).toContain("6,not-an-address,Not imported");
+  expect(result).not.toContain("/invitation/");
+
+  await progress.getByRole("button", { name: "Print handouts (2 ready)" }).click();
+  const sheet = page.getByRole("region", { name: "Handout sheet: 2 shop-floor employees" });
+  const cards = sheet.locator(".sheet-card");
+  await expect(cards).toHaveCount(2);
+  // Sorted by department, then name: Paint Shop before Quality.
+  await expect(cards.nth(0)).toContainText("Iker Núñez");
+  await expect(cards.nth(1)).toContainText("Zoë Brandt");
+  await expect(cards.nth(1).getByRole("img", { name: "QR code of the setup link" }).locator("svg")).toBeVisible();
+  const code = (await cards.nth(1).locator(".setup-code").textContent())!;
+
+  // The worker sets up with the code from the sheet.
+  const terminal = await (await browser.newContext()).newPage();
+  await terminal.goto("/setup");
+  await terminal.getByLabel("Employee number").fill("IMP-401");
+  await terminal.getByLabel("Setup code").fill(code);
+  await terminal.getByLabel("First name").fill("Zoë");
+  await terminal.getByLabel("Last name").fill("Brandt");
+  await terminal.getByLabel("PIN or password", { exact: true }).fill("482139");
+  await terminal.getByLabel("Repeat PIN or password").fill("482139");
+  await terminal.getByRole("button", { name: "Set up my account" }).click();
+  await expect(terminal).toHaveURL(/\/profile$/);
+
+  await sheet.getByRole("button", { name: "Done" }).click();
+  await expect(progress.getByRole("button", { name: "Print handouts (1 ready)" })).toBeVisible();
+  await page.getByRole("link", { name: "Imports", exact: true }).click();
+  await expect(page.getByRole("row").filter({ hasText: "plant-north.csv" })).toContainText("Finished");
+});

@@ -1,0 +1,77 @@
+//! `INVITE_REMINDER`: one reminder, through the outbox, that long before a pending email
+//! invitation expires, with its current link; never after accept, revoke or a resend's
+//! replacement, and never twice.
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use app::domain::Role;
+use app::dto::PageAt;
+use app::invitations::service::{list_invitations, resend, revoke};
+use app::ssr::Clock;
+use chrono::Duration;
+use reqwest::StatusCode;
+
+/// The captured messages now, after giving the outbox worker (which polls every second) time
+/// to send anything due.
+async fn mail_after_a_while(app: &TestApp) -> Vec<String> {
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let dir = app.data_dir.path().join("mail");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+}
+
+fn reminders(mail: &[String]) -> Vec<&String> {
+    mail.iter().filter(|m| m.contains("\nSubject: Reminder: ")).collect()
+}
+
+#[tokio::test]
+async fn a_reminder_goes_once_at_its_time_with_the_current_link_and_not_after_accept_or_revoke() {
+    let app = spawn_app_with(&[("INVITE_REMINDER", "24h"), ("INVITE_TTL", "72h")]).await;
+    let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let waiting = app.invite_for_token(&admin, "waiting@example.com", Role::Employee, None).await;
+    let accepted = app.invite_for_token(&admin, "accepted@example.com", Role::Employee, None).await;
+    let revoked = app.invite(&admin, "revoked@example.com", Role::Employee, None).await.unwrap();
+    let resent = app.invite(&admin, "resent@example.com", Role::Employee, None).await.unwrap();
+    app.captured_mail(4).await;
+    revoke(&app.state.db, &admin, app.clock.now(), revoked).await.unwrap();
+    let browser = app.follow_link(&accepted).await;
+    assert_eq!(app.accept(&browser, &[]).await.status(), StatusCode::OK);
+    // A resend a day later: its new link, and a reminder 24 hours before its new expiry.
+    app.clock.advance(Duration::hours(24));
+    resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), resent).await.unwrap();
+    app.captured_mail(5).await;
+    let resent_token = app.token_for("resent@example.com").await;
+
+    app.clock.advance(Duration::hours(23) + Duration::minutes(59));
+    assert!(reminders(&mail_after_a_while(&app).await).is_empty(), "nothing before its time");
+
+    app.clock.advance(Duration::minutes(2));
+    let mail = mail_after_a_while(&app).await;
+    let sent = reminders(&mail);
+    assert_eq!(sent.len(), 1, "only the invitation still waiting is reminded");
+    assert!(sent[0].starts_with("To: waiting@example.com\n"));
+    assert!(sent[0].contains(&format!("/invitation/{waiting}")), "the invitation's own link");
+
+    app.clock.advance(Duration::hours(24));
+    let mail = mail_after_a_while(&app).await;
+    let sent = reminders(&mail);
+    assert_eq!(sent.len(), 2, "the resent invitation's reminder follows its new expiry, and none goes twice");
+    assert!(sent.iter().any(|m| m.starts_with("To: resent@example.com\n") && m.contains(&format!("/invitation/{resent_token}"))));
+
+    let page = list_invitations(&app.state.db, &admin, app.clock.now(), None, PageAt::First).await.unwrap();
+    let reminded: Vec<(&str, bool)> = page.items.iter().map(|i| (i.invitee.as_str(), i.reminded)).collect();
+    assert!(reminded.contains(&("waiting@example.com", true)));
+    assert!(reminded.contains(&("accepted@example.com", false)));
+    assert!(reminded.contains(&("revoked@example.com", false)));
+}
+
+#[tokio::test]
+async fn without_the_setting_no_reminder_is_queued() {
+    let app = spawn_app().await;
+    let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&admin, "someone@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(Duration::hours(71));
+    assert_eq!(mail_after_a_while(&app).await.len(), 1);
+}
