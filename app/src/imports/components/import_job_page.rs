@@ -46,7 +46,10 @@ pub fn ImportJobPage() -> impl IntoView {
     view! {
         <Title text="Import · Onboard"/>
         <p class="form-error" role="alert">{error}</p>
-        {move || sheet().map(|cards| view! { <HandoutSheet cards on_done=move || print.value().set(None)/> })}
+        {move || sheet().map(|cards| view! {
+            // Done reads the counts again: workers may have set up while the sheet was out.
+            <HandoutSheet cards on_done=move || { print.value().set(None); tick.update(|t| *t += 1); }/>
+        })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match progress.await {
