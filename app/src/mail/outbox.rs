@@ -165,6 +165,40 @@ pub async fn mark_sent(db: &impl ConnectionTrait, ids: Vec<i32>, lease: Lease, n
     finish(db, ids, lease, change).await
 }
 
+#[derive(FromQueryResult)]
+struct Stale {
+    id: i32,
+}
+
+/// Of the claimed reminders `ids` (claimed under `lease`), cancels those whose invitation is no
+/// longer open at `now` and answers their ids. Accept, revoke and resend cancel a reminder
+/// when they happen; this also catches one that was due only after its invitation ran out (the
+/// mail server was down for a day, say), so no reminder ever carries a dead link.
+pub async fn cancel_closed_reminders(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+    lease: Lease,
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<i32>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT o.id FROM email_outbox o JOIN invitations i ON i.id = o.invitation_id \
+         WHERE o.id IN ({}) AND NOT (i.status = 'pending' AND i.expires_at > $1)",
+        marks.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = vec![now.into()];
+    values.extend(ids.iter().map(|id| (*id).into()));
+    let stale: Vec<i32> = Stale::find_by_statement(statement(db, &sql, values)).all(db).await?.into_iter().map(|s| s.id).collect();
+    let change = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(Status::Cancelled))
+        .col_expr(outbox::Column::Content, Expr::value(""));
+    finish(db, stale.clone(), lease, change).await?;
+    Ok(stale.into_iter().collect())
+}
+
 /// A transient failure: try again at `next_attempt_at`.
 pub async fn mark_retry(db: &impl ConnectionTrait, id: i32, lease: Lease, error: &str, next_attempt_at: DateTime<Utc>) -> Result<u64, DbErr> {
     let change = outbox::Entity::update_many()

@@ -42,7 +42,9 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
     // One claim, one lease for all its rows.
     let Some(lease) = claimed.first().and_then(Lease::of) else { return Ok(0) };
     let attempted = claimed.len();
-    let mut waiting = claimed.into_iter();
+    let reminders = claimed.iter().filter(|m| m.reminder).map(|m| m.id).collect();
+    let closed = outbox::cancel_closed_reminders(db, reminders, lease, clock.now()).await?;
+    let mut waiting = claimed.into_iter().filter(|m| !closed.contains(&m.id));
     let mut sending = JoinSet::new();
     let mut sent = Vec::new();
     let mut recorded_at = Instant::now();

@@ -9,6 +9,7 @@ use app::invitations::service::{list_invitations, resend, revoke};
 use app::ssr::Clock;
 use chrono::Duration;
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// The captured messages now, after giving the outbox worker (which polls every second) time
 /// to send anything due.
@@ -74,4 +75,25 @@ async fn without_the_setting_no_reminder_is_queued() {
     app.invite(&admin, "someone@example.com", Role::Employee, None).await.unwrap();
     app.clock.advance(Duration::hours(71));
     assert_eq!(mail_after_a_while(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_reminder_that_could_only_go_after_its_invitation_ran_out_is_not_sent() {
+    let app = spawn_app_with(&[("INVITE_REMINDER", "24h"), ("INVITE_TTL", "72h")]).await;
+    let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&admin, "late@example.com", Role::Employee, None).await.unwrap();
+    app.captured_mail(1).await;
+
+    // The outbox was stopped (say) from before the reminder's time until after expiry.
+    app.clock.advance(Duration::hours(73));
+
+    let mail = mail_after_a_while(&app).await;
+    assert!(reminders(&mail).is_empty(), "no reminder carries a dead link");
+    let cancelled = app::ssr::entities::outbox::Entity::find()
+        .filter(app::ssr::entities::outbox::Column::Reminder.eq(true))
+        .filter(app::ssr::entities::outbox::Column::Status.eq(app::ssr::entities::outbox::Status::Cancelled))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(cancelled.len(), 1);
 }
