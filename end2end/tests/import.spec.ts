@@ -32,6 +32,10 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   await expect(preview).toContainText("not import columns and will not be used: Cost centre");
   await expect(preview.getByRole("row").filter({ hasText: "boss.import@example.com" })).toContainText('no role called "Chief"');
   await expect(preview.getByRole("row").filter({ hasText: "IMP-401" })).toContainText("Zoë Brandt");
+  await preview.getByLabel("Show only the 3 rows that will not be imported").check();
+  await expect(preview.locator("tbody tr")).toHaveCount(3);
+  await preview.getByLabel("Show only the 3 rows that will not be imported").uncheck();
+  await expect(preview.locator("tbody tr")).toHaveCount(7);
 
   await preview.getByRole("button", { name: "Start the import (4 rows)" }).click();
   await expect(page).toHaveURL(/\/users\/imports\/\d+$/);

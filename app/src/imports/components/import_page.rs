@@ -92,6 +92,9 @@ fn PreviewView(
     on_start: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let to_send = preview.to_send();
+    let not_imported = preview.rows.len() as u32 - to_send;
+    let problems_only = RwSignal::new(false);
+    let rows = StoredValue::new(preview.rows.clone());
     let digest = preview.digest.clone();
     let later = to_send.saturating_sub(preview.remaining_this_hour);
     let pace = if later > 0 {
@@ -129,10 +132,21 @@ fn PreviewView(
                 </button>
                 <a class="button-secondary" href=csv_href(&preview.csv) download="import-preview.csv">"Download the preview (CSV)"</a>
             </div>
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || problems_only.get()
+                    on:change=move |ev| problems_only.set(event_target_checked(&ev))/>
+                {format!("Show only the {not_imported} rows that will not be imported")}
+            </label>
             <table class="data-table import-rows">
                 <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Name"</th><th>"Outcome"</th></tr></thead>
                 <tbody>
-                    {preview.rows.into_iter().map(|row| view! { <PreviewRowView row/> }).collect_view()}
+                    {move || rows.with_value(|rows| {
+                        let only = problems_only.get();
+                        rows.iter()
+                            .filter(|row| !only || !row.outcome.will_send())
+                            .map(|row| view! { <PreviewRowView row=row.clone()/> })
+                            .collect_view()
+                    })}
                 </tbody>
             </table>
         </section>
