@@ -48,9 +48,15 @@ export async function mailMatching(to: string, subject: RegExp): Promise<Mail> {
 /** The admin on `page` invites `email` by email through the Invite dialog. */
 export async function inviteByEmail(page: Page, email: string, role: string, department = "Quality") {
   await page.goto("/users");
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Invite" });
-  await dialog.getByLabel("Email", { exact: true }).fill(email);
+  const emailField = dialog.getByLabel("Email", { exact: true });
+  // Right after a navigation the button may be clicked before the page has hydrated, when it
+  // does nothing yet: click again until the dialog opens.
+  await expect(async () => {
+    if (!(await emailField.isVisible())) await page.getByRole("button", { name: "Invite", exact: true }).click({ timeout: 2_000 });
+    await expect(emailField).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await emailField.fill(email);
   await dialog.getByLabel("Role").selectOption({ label: role });
   const departments = dialog.getByLabel("Department");
   if ((await departments.evaluate((e) => e.tagName)) === "SELECT") await departments.selectOption({ label: department });

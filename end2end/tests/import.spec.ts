@@ -22,9 +22,13 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   await expect(page).toHaveURL(/\/users\/import$/);
   await expect(page.getByRole("heading", { name: "Import people from a spreadsheet" })).toBeVisible();
 
-  await page.getByLabel("Spreadsheet file").setInputFiles({ name: "plant-north.csv", mimeType: "text/csv", buffer: Buffer.from(FILE, "utf8") });
-  await page.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByRole("region", { name: "Preview of plant-north.csv" });
+  // Until the page has hydrated, Preview would submit the form the plain way: try again.
+  await expect(async () => {
+    await page.getByLabel("Spreadsheet file").setInputFiles({ name: "plant-north.csv", mimeType: "text/csv", buffer: Buffer.from(FILE, "utf8") });
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(preview).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
   await expect(preview).toContainText("2 Will be invited by email");
   await expect(preview).toContainText("2 Will get a shop-floor setup code");
   await expect(preview).toContainText("2 Error");
