@@ -8,12 +8,12 @@ use crate::invitations::service::remaining_this_hour;
 use crate::policy::Scope;
 use crate::ssr::entities::import_row::{Kind, State as RowState};
 use crate::ssr::entities::{import, import_row, user};
+use crate::ssr::models::user::names;
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use crate::ssr::raw::statement;
 use crate::ssr::{Actor, Settings};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
 
 /// Rows an import's page lists at a time.
 pub const ROWS_PER_PAGE: u64 = 100;
@@ -153,12 +153,7 @@ pub async fn list_imports(db: &impl ConnectionTrait, actor: &Actor, at: PageAt) 
     }
     let order = ListOrder { key: import::Column::Id, id: import::Column::Id, descending: true };
     let page = fetch_page(db, query, order, at).await?;
-    let mut names: HashMap<i32, String> = HashMap::new();
-    for job in &page.items {
-        if !names.contains_key(&job.admin_id) {
-            names.insert(job.admin_id, name_of(db, job.admin_id).await?);
-        }
-    }
+    let names = names(db, page.items.iter().map(|job| job.admin_id).collect()).await?;
     Ok(page.map(|jobs| {
         jobs.into_iter()
             .map(|job| ImportSummary {

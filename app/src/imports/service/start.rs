@@ -46,9 +46,6 @@ async fn read_and_check(
     now: DateTime<Utc>,
 ) -> Result<(Vec<String>, Vec<Checked>), AppError> {
     let scope = Scope::of(actor)?;
-    if upload.bytes.len() > MAX_BYTES {
-        return Err(AppError::Invalid("The file is larger than 5 MB: split it into smaller files.".into()));
-    }
     let sheet = sheet::read(&upload.bytes).map_err(|problem| AppError::Invalid(problem.0))?;
     Ok((sheet.unknown_columns, check_rows(db, scope, &sheet.rows, now).await?))
 }
