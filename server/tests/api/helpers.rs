@@ -12,7 +12,9 @@ use app::ssr::{Actor, Clock, ManualClock};
 use app::state::AppState;
 use chrono::{DateTime, SubsecRound, Utc};
 use reqwest::{Response, StatusCode};
-use sea_orm::{ConnectionTrait, Database};
+use app::ssr::entities::outbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
 use server::config::Config;
 use server::startup::Application;
 use std::collections::HashMap;
@@ -261,4 +263,16 @@ pub async fn eventually<T>(what: &str, mut check: impl AsyncFnMut() -> Option<T>
         assert!(start.elapsed().as_secs() < 15, "timed out waiting for {what}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+}
+
+/// Sets one column of outbox row `id` as a faulty release or a hand edit would, without reading
+/// the row back.
+pub async fn set_outbox_column(db: &sea_orm::DatabaseConnection, id: i32, column: outbox::Column, value: sea_orm::Value) {
+    let done = outbox::Entity::update_many()
+        .col_expr(column, Expr::value(value))
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .unwrap();
+    assert_eq!(done.rows_affected, 1);
 }

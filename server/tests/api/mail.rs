@@ -1,7 +1,7 @@
 //! Mail through a real SMTP server process (aiosmtpd) on 127.0.0.1, and local capture.
 
 use app::dto::PageAt;
-use crate::helpers::{client, eventually, on_postgres, spawn_app, spawn_app_with};
+use crate::helpers::{client, eventually, on_postgres, set_outbox_column, spawn_app, spawn_app_with};
 use app::domain::Role;
 use app::invitations::dto::Delivery;
 use app::invitations::service::{list_invitations, resend, revoke};
@@ -12,7 +12,7 @@ use app::ssr::entities::{invitation, outbox};
 use app::ssr::raw::statement;
 use app::ssr::tokens::hash_token;
 use chrono::Duration;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -300,8 +300,7 @@ async fn a_status_that_cannot_be_written_for_one_message_does_not_send_the_other
     let good = MailContent::Rendered(RenderedEmail { subject: "S".into(), text: "T".into(), html: "H".into() });
     app::mail::outbox::enqueue(db, None, "good@example.com", &good, later).await.unwrap();
     let bad = app::mail::outbox::enqueue(db, None, "bad@example.com", &good, later).await.unwrap();
-    let row = outbox::ActiveModel { id: Set(bad), content: Set("{}".into()), ..Default::default() };
-    outbox::Entity::update(row).exec(db).await.unwrap();
+    set_outbox_column(db, bad, outbox::Column::Content, "{}".into()).await;
     let refuse = if on_postgres() {
         vec![
             format!("CREATE FUNCTION refuse_fail() RETURNS trigger AS $$ BEGIN \
@@ -354,8 +353,7 @@ async fn a_4xx_answer_is_retried_with_backoff_and_gives_up_after_the_last_attemp
     assert!(wait >= Duration::seconds(5) && wait <= Duration::seconds(6), "5 s and up to a fifth more: {wait}");
 
     // One attempt short of the cap: the next 4xx is the last.
-    let last = outbox::ActiveModel { id: Set(row.id), attempts: Set(app::mail::outbox::MAX_ATTEMPTS - 1), ..Default::default() };
-    outbox::Entity::update(last).exec(&app.state.db).await.unwrap();
+    set_outbox_column(&app.state.db, row.id, outbox::Column::Attempts, (app::mail::outbox::MAX_ATTEMPTS - 1).into()).await;
     app.clock.advance(Duration::minutes(16));
     app.state.outbox.wake();
 

@@ -1,10 +1,10 @@
 //! Several outbox workers (as several server instances would run) share one queue.
 
-use crate::helpers::{eventually, spawn_app};
+use crate::helpers::{eventually, set_outbox_column, spawn_app};
 use app::mail::templates::{MailContent, RenderedEmail};
 use app::mail::{Mailer, outbox, worker};
 use app::ssr::Clock;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::EntityTrait;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -53,8 +53,7 @@ async fn a_message_that_cannot_be_rendered_fails_at_once_without_quoting_its_con
     let later = app.clock.now() + chrono::Duration::hours(1);
     let id = outbox::enqueue(&app.state.db, None, "who@example.com", &content, later).await.unwrap();
     let broken = r#"{"template":"invitation","link":"http://onboard.test/invitation/secret"}"#;
-    let row = app::ssr::entities::outbox::ActiveModel { id: Set(id), content: Set(broken.into()), ..Default::default() };
-    app::ssr::entities::outbox::Entity::update(row).exec(&app.state.db).await.unwrap();
+    set_outbox_column(&app.state.db, id, app::ssr::entities::outbox::Column::Content, broken.into()).await;
 
     app.clock.advance(chrono::Duration::hours(2));
     app.state.outbox.wake();
