@@ -14,6 +14,7 @@ mod m20261201_000009_full_name_length;
 mod m20261201_000010_list_and_claim_indexes;
 mod m20261201_000011_people_lifecycle;
 mod m20261201_000012_imports;
+mod m20261201_000013_search_terms_list;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_list_and_claim_indexes::Migration),
             Box::new(m20261201_000011_people_lifecycle::Migration),
             Box::new(m20261201_000012_imports::Migration),
+            Box::new(m20261201_000013_search_terms_list::Migration),
         ]
     }
 }

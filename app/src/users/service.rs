@@ -4,41 +4,92 @@ use super::dto::{UserFilter, UserFilterChoices, UserRow};
 use crate::auth::throttle::locked_users;
 use crate::domain::Role;
 use crate::dto::{Page, PageAt};
+use std::collections::HashMap;
 use crate::error::AppError;
 use crate::organisation::dto::{DepartmentId, LocationId, UnitKind};
 use crate::organisation::service::{list_units, unit_names};
 use crate::policy::Scope;
 use crate::ssr::Actor;
-use crate::ssr::entities::user;
-use crate::ssr::models::search_terms::{people_matching, search_words};
+use crate::ssr::entities::{search_term, user};
+use crate::ssr::models::search_terms::{first_terms_matching, people_matching, search_words};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
-/// `query` narrowed by `filter`. Every filter is a condition an index leads with (migration
-/// 000011): status, role, department or location, then name; a search word is a range of
-/// `user_search_terms`.
-fn filtered(mut query: Select<user::Entity>, filter: &UserFilter) -> Result<Select<user::Entity>, AppError> {
+/// The columns a list of people is filtered by, in `users` or in `user_search_terms`.
+struct PersonColumns<C> {
+    status: C,
+    role: C,
+    department: C,
+    location: C,
+}
+
+/// `query` narrowed by `filter`'s status, role, department and location, and to `scope`'s
+/// department (a Quality or HR Admin sees only their own whatever the filter says). Each is a
+/// condition an index leads with (migration 000011), or, in a search, a column of the terms'
+/// key range (migration 000013).
+fn narrowed<E: EntityTrait>(
+    mut query: Select<E>,
+    columns: PersonColumns<E::Column>,
+    filter: &UserFilter,
+    scope: Scope,
+) -> Result<Select<E>, AppError> {
     query = match filter.status.trim() {
-        "" | "active" => query.filter(user::Column::Status.eq(user::STATUS_ACTIVE)),
-        "deactivated" => query.filter(user::Column::Status.eq(user::STATUS_DEACTIVATED)),
+        "" | "active" => query.filter(columns.status.eq(user::STATUS_ACTIVE)),
+        "deactivated" => query.filter(columns.status.eq(user::STATUS_DEACTIVATED)),
         "all" => query,
         _ => return Err(AppError::field("status", "Choose a status from the list.")),
     };
     if !filter.role.trim().is_empty() {
         let role = Role::parse(filter.role.trim()).ok_or_else(|| AppError::field("role", "Choose a role from the list."))?;
-        query = query.filter(user::Column::Role.eq(role.as_str()));
+        query = query.filter(columns.role.eq(role.as_str()));
     }
     if let Some(DepartmentId(department)) = DepartmentId::parse_optional(&filter.department)? {
-        query = query.filter(user::Column::DepartmentId.eq(department));
+        query = query.filter(columns.department.eq(department));
     }
     if let Some(LocationId(location)) = LocationId::parse_optional(&filter.location)? {
-        query = query.filter(user::Column::LocationId.eq(location));
+        query = query.filter(columns.location.eq(location));
     }
-    for word in search_words(&filter.q) {
-        query = query.filter(user::Column::Id.in_subquery(people_matching(&word)));
+    if let Some(department) = scope.department() {
+        query = query.filter(columns.department.eq(department));
     }
     Ok(query)
+}
+
+/// People narrowed by `filter` (its search aside) and `scope`, read from `users`.
+fn people(filter: &UserFilter, scope: Scope) -> Result<Select<user::Entity>, AppError> {
+    use user::Column as C;
+    let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
+    narrowed(user::Entity::find(), columns, filter, scope)
+}
+
+/// The page of people `filter` finds at `at`, in name order.
+///
+/// Without a search the page is read from `users` along the index its filter leads. With one,
+/// it is read from `user_search_terms`: the longest word typed is a range of the key that
+/// also holds each person's name and filter columns, so even a word 3,000 people share is
+/// filtered, ordered and counted there without reading their rows; each other word narrows it
+/// to the people it begins a term of. Only the page's people are then read from `users`,
+/// under the same filter and scope again.
+async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scope, at: PageAt) -> Result<Page<user::Model>, AppError> {
+    let mut words = search_words(&filter.q);
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    let Some((leading, others)) = words.split_first() else {
+        let order = ListOrder { key: user::Column::Name, id: user::Column::Id, descending: false };
+        return Ok(fetch_page(db, people(filter, scope)?, order, at).await?);
+    };
+    use search_term::Column as C;
+    let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
+    let mut terms = narrowed(search_term::Entity::find().filter(first_terms_matching(leading)), columns, filter, scope)?;
+    for word in others {
+        terms = terms.filter(C::UserId.in_subquery(people_matching(word)));
+    }
+    let order = ListOrder { key: C::Name, id: C::UserId, descending: false };
+    let found = fetch_page(db, terms, order, at).await?;
+    let ids: Vec<i32> = found.items.iter().map(|t| t.user_id).collect();
+    let mut rows: HashMap<i32, user::Model> =
+        people(filter, scope)?.filter(user::Column::Id.is_in(ids.clone())).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    Ok(found.map(|_| ids.iter().filter_map(|id| rows.remove(id)).collect()))
 }
 
 /// People matching `filter`, by name, with whether each is locked out of signing in at `now`;
@@ -51,14 +102,9 @@ pub async fn list_users(
     at: PageAt,
 ) -> Result<Page<UserRow>, AppError> {
     let scope = Scope::of(actor)?;
-    let mut query = filtered(user::Entity::find(), filter)?;
-    if let Some(department) = scope.department() {
-        query = query.filter(user::Column::DepartmentId.eq(department));
-    }
+    let found = people_page(db, filter, scope, at).await?;
     let departments = unit_names(db, UnitKind::Department).await?;
     let locations = unit_names(db, UnitKind::Location).await?;
-    let order = ListOrder { key: user::Column::Name, id: user::Column::Id, descending: false };
-    let found = fetch_page(db, query, order, at).await?;
     let locked = locked_users(db, &found.items, now).await?;
     Ok(found.map(|users| users
         .into_iter()

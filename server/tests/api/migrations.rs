@@ -159,3 +159,21 @@ async fn migrating_the_outbox_down_refuses_while_mail_waits_to_be_rendered() {
     assert!(message.contains("1 unsent messages in email_outbox are not rendered yet"), "{message}");
     assert_eq!(Migrator::get_pending_migrations(db).await.unwrap().len(), pending, "nothing was undone");
 }
+
+#[tokio::test]
+async fn search_terms_stored_before_they_carried_the_persons_columns_are_kept_and_filled_in() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let paint = app.department("Paint shop").await;
+    let boss = app.actor("boss@example.com", app::domain::Role::CorporateAdmin, None).await;
+    let lead = app.user("lead@example.com", app::domain::Role::TeamLead, Some(paint)).await;
+    undo_back_to(db, "m20261201_000013_search_terms_list").await;
+    let sql = app::ssr::raw::statement(db, "SELECT term FROM user_search_terms WHERE user_id = $1", vec![lead.into()]);
+    assert!(!db.query_all_raw(sql).await.unwrap().is_empty(), "the earlier shape held the terms");
+
+    Migrator::up(db, None).await.unwrap();
+
+    let filter = app::users::dto::UserFilter { q: "lead@".into(), department: paint.to_string(), role: "team_lead".into(), ..Default::default() };
+    let found = app::users::service::list_users(db, &boss, app.clock.now(), &filter, app::dto::PageAt::First).await.unwrap();
+    assert_eq!(found.items.iter().map(|u| u.id).collect::<Vec<_>>(), vec![lead]);
+}

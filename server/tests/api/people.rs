@@ -315,3 +315,58 @@ async fn users_are_found_by_any_name_word_without_accents_by_email_and_by_number
     let bad = list_users(&app.state.db, &boss, app.clock.now(), &UserFilter { role: "owner".into(), ..Default::default() }, PageAt::First).await;
     assert!(bad.unwrap_err().for_field("role").is_some());
 }
+
+#[tokio::test]
+async fn a_search_pages_through_many_matches_once_each_and_follows_every_change_to_a_person() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (quality, paint, hall) = (app.department("Quality").await, app.department("Paint shop").await, app.location("Hall 2").await);
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let scoped = app.actor("qa@example.com", Role::QualityAdmin, Some(quality)).await;
+    // Both names of each begin with "mar": each person is still listed once.
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let row = person(&app, &format!("m{i:02}@example.com"), Role::Employee, Some(quality)).await;
+        let mut renamed: user::ActiveModel = row.into();
+        renamed.name = Set(format!("María Martínez {i:02}"));
+        let saved = sea_orm::ActiveModelTrait::update(renamed, db).await.unwrap();
+        app::ssr::models::search_terms::index(db, &saved).await.unwrap();
+        ids.push(saved.id);
+    }
+    let list = async |actor: &Actor, filter: &UserFilter, at: PageAt| list_users(db, actor, app.clock.now(), filter, at).await.unwrap();
+    let ids_of = |page: &app::dto::Page<app::users::dto::UserRow>| page.items.iter().map(|u| u.id).collect::<Vec<_>>();
+    let mar = UserFilter { q: "MAR".into(), ..Default::default() };
+
+    let first = list(&boss, &mar, PageAt::First).await;
+    assert_eq!((first.total, first.items.len(), first.previous), (30, 25, None));
+    let second = list(&boss, &mar, PageAt::After(first.next.unwrap())).await;
+    assert_eq!(second.next, None);
+    assert_eq!([ids_of(&first), ids_of(&second)].concat(), ids, "in name order, no one twice, no one missed");
+    let back = list(&boss, &mar, PageAt::Before(second.previous.unwrap())).await;
+    assert_eq!(ids_of(&back), ids_of(&first));
+    let two_words = UserFilter { q: "martinez 07".into(), ..Default::default() };
+    assert_eq!(ids_of(&list(&boss, &two_words, PageAt::First).await), vec![ids[7]]);
+
+    // Each change, made through the service an admin uses, reaches the search at once.
+    let moved = user::Entity::find_by_id(ids[0]).one(db).await.unwrap().unwrap();
+    let to_paint = AssignmentChange { location_id: Some(hall), ..change(&moved, Role::TeamLead, Some(paint)) };
+    change_assignment(db, &boss, app.clock.now(), to_paint).await.unwrap();
+    for filter in [
+        UserFilter { department: paint.to_string(), ..mar.clone() },
+        UserFilter { role: "team_lead".into(), ..mar.clone() },
+        UserFilter { location: hall.to_string(), ..mar.clone() },
+    ] {
+        assert_eq!(ids_of(&list(&boss, &filter, PageAt::First).await), vec![moved.id], "{filter:?}");
+    }
+    let theirs = list(&scoped, &mar, PageAt::First).await;
+    assert_eq!(theirs.total, 29, "the Quality Admin no longer finds who left their department");
+    assert!(!ids_of(&theirs).contains(&moved.id));
+    assert_eq!(list(&scoped, &UserFilter { q: "martinez 00".into(), ..Default::default() }, PageAt::First).await.total, 0);
+
+    deactivate(db, &boss, app.clock.now(), ids[1]).await.unwrap();
+    assert_eq!(list(&boss, &mar, PageAt::First).await.total, 29);
+    let off = UserFilter { status: "deactivated".into(), ..mar.clone() };
+    assert_eq!(ids_of(&list(&boss, &off, PageAt::First).await), vec![ids[1]]);
+    reactivate(db, &boss, app.clock.now(), ids[1]).await.unwrap();
+    assert_eq!(list(&boss, &mar, PageAt::First).await.total, 30);
+}

@@ -9,5 +9,6 @@ pub mod invitation;
 pub mod invite_attempt;
 pub mod location;
 pub mod outbox;
+pub mod search_term;
 pub mod session;
 pub mod user;

@@ -1,12 +1,14 @@
 //! The words a person is found by in Users: each word of their name without accents, their
 //! email address and its local part, and their employee number, all lower-case, one row per
 //! word in `user_search_terms`. A search word matches any term it begins: a range walk along
-//! the table's key, so a search costs the same at 100 people and at 100,000.
+//! the table's key, so a search costs the same at 100 people and at 100,000. Each term row
+//! carries the person's name, status, role, department and location too (migration 000013),
+//! so the range alone answers a search's filters and its name order.
 
 use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
 use sea_orm::sea_query::{Expr, Query, SelectStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, ExprTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, TransactionTrait, Value};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, ExprTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, TransactionTrait, Value};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -63,16 +65,31 @@ fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\0', "").replace('\'', "''"))
 }
 
-/// The ids of people with a term that begins with `word`, as a subquery: `term >= word AND
-/// term < word + U+10FFFF` compares bytes, so it is one range of the key.
+/// `term >= word AND term < word + U+10FFFF` on `table`'s term: it compares bytes, so it is
+/// one range of the key.
 ///
 /// The bounds are written into the SQL as literals, not bound as parameters: PostgreSQL plans
 /// a prepared statement once for any values, and that plan cannot tell a rare name from a
 /// common one, so it walked every person in name order for a word almost no one has (380 ms at
 /// 100k people; bench/README.md, "Users at 100k people"). Quoted by [`literal`].
+fn term_range(table: &str, word: &str) -> String {
+    format!("{table}.term >= {} AND {table}.term < {}", literal(word), literal(&format!("{word}\u{10FFFF}")))
+}
+
+/// The ids of people with a term that begins with `word`, as a subquery.
 pub fn people_matching(word: &str) -> SelectStatement {
-    let range = format!("term >= {} AND term < {}", literal(word), literal(&format!("{word}\u{10FFFF}")));
-    Query::select().column("user_id").from("user_search_terms").and_where(Expr::cust(range)).to_owned()
+    Query::select().column("user_id").from("user_search_terms").and_where(Expr::cust(term_range("user_search_terms", word))).to_owned()
+}
+
+/// The term rows that begin with `word`, one per person: of a person's terms that begin with
+/// it ("mar" begins both "maria" and "martinez"), only the first in the key's order.
+pub fn first_terms_matching(word: &str) -> Condition {
+    let earlier = format!(
+        "NOT EXISTS (SELECT 1 FROM user_search_terms earlier WHERE earlier.user_id = user_search_terms.user_id \
+         AND {} AND earlier.term < user_search_terms.term)",
+        term_range("earlier", word)
+    );
+    Condition::all().add(Expr::cust(term_range("user_search_terms", word))).add(Expr::cust(earlier))
 }
 
 /// Stores `person`'s terms (replacing any they had).
@@ -85,11 +102,19 @@ async fn index_many(db: &impl ConnectionTrait, people: &[user::Model]) -> Result
     let ids: Vec<i32> = people.iter().map(|p| p.id).collect();
     db.execute(&Query::delete().from_table("user_search_terms").and_where(Expr::col("user_id").is_in(ids)).to_owned()).await?;
     let mut insert = Query::insert();
-    insert.into_table("user_search_terms").columns(["term", "user_id"]);
+    insert.into_table("user_search_terms").columns(["term", "user_id", "name", "status", "role", "department_id", "location_id"]);
     let mut any = false;
     for person in people {
         for term in terms_of(person) {
-            insert.values_panic([Value::from(term).into(), Value::from(person.id).into()]);
+            insert.values_panic([
+                Value::from(term).into(),
+                person.id.into(),
+                person.name.clone().into(),
+                person.status.clone().into(),
+                person.role.clone().into(),
+                person.department_id.into(),
+                person.location_id.into(),
+            ]);
             any = true;
         }
     }
@@ -139,7 +164,7 @@ mod tests {
         assert_eq!(literal("o'neill"), "'o''neill'");
         assert_eq!(literal("a\0b"), "'ab'");
         let sql = people_matching("o'ne").to_string(sea_orm::sea_query::SqliteQueryBuilder);
-        assert!(sql.contains("term >= 'o''ne' AND term < 'o''ne\u{10FFFF}'"), "{sql}");
+        assert!(sql.contains("user_search_terms.term >= 'o''ne' AND user_search_terms.term < 'o''ne\u{10FFFF}'"), "{sql}");
     }
 
     #[test]
