@@ -11,7 +11,7 @@ use crate::organisation::service::{list_units, unit_names};
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{search_term, user};
-use crate::ssr::models::search_terms::{first_terms_matching, people_matching, search_words};
+use crate::ssr::models::search_terms::{people_matching, people_with_term, search_words};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
@@ -80,7 +80,7 @@ async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scop
     };
     use search_term::Column as C;
     let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
-    let mut terms = narrowed(search_term::Entity::find().filter(first_terms_matching(leading)), columns, filter, scope)?;
+    let mut terms = narrowed(people_with_term(leading), columns, filter, scope)?;
     for word in others {
         terms = terms.filter(C::UserId.in_subquery(people_matching(word)));
     }
