@@ -11,7 +11,7 @@ use crate::organisation::service::{list_units, unit_names};
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{search_term, user};
-use crate::ssr::models::search_terms::{people_matching, people_with_term, search_words};
+use crate::ssr::models::search_terms::{also_with_term, people_with_term, search_words};
 use crate::ssr::pagination::{ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
@@ -82,7 +82,7 @@ async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scop
     let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
     let mut terms = narrowed(people_with_term(leading), columns, filter, scope)?;
     for word in others {
-        terms = terms.filter(C::UserId.in_subquery(people_matching(word)));
+        terms = terms.filter(also_with_term(word));
     }
     let order = ListOrder { key: C::Name, id: C::UserId, descending: false };
     let found = fetch_page(db, terms, order, at).await?;

@@ -101,6 +101,14 @@ pub fn people_with_term(word: &str) -> Select<search_term::Entity> {
         .group_by(C::LocationId)
 }
 
+/// Narrows [`people_with_term`] to the people who also have a term that begins `word`. The
+/// unary `+` keeps SQLite reading the leading word's range and looking each row up in this
+/// word's list: given a bare column it walked this word's people instead, one probe of the
+/// `user_id` index each.
+pub fn also_with_term(word: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust("+user_search_terms.user_id").in_subquery(people_matching(word))
+}
+
 /// Stores `person`'s terms (replacing any they had).
 pub async fn index(db: &impl ConnectionTrait, person: &user::Model) -> Result<(), DbErr> {
     index_many(db, std::slice::from_ref(person)).await
