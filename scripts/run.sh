@@ -5,8 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 
-# --precompress: brotli and gzip copies of the browser files, served to browsers that take them.
-cargo leptos build --release --precompress
+scripts/build.sh
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$PWD/target/site}"
 export LEPTOS_ENV="${LEPTOS_ENV:-PROD}"
 # A local trial run has no mail server: keep mail in files, listed at /mail on this machine.

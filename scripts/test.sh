@@ -48,7 +48,7 @@ else
 fi
 
 echo "==> Browser tests (release build, Chromium)"
-cargo leptos build --release --precompress
+scripts/build.sh
 scripts/wasm_budget.sh
 summary+=("WASM size: within its budget")
 (cd end2end && ONBOARD_SERVER_BIN="$CARGO_TARGET_DIR/release/server" LEPTOS_SITE_ROOT="$ONBOARD_ROOT/target/site" npx playwright test)

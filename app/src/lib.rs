@@ -11,6 +11,7 @@ pub mod error;
 pub mod imports;
 pub mod invitations;
 pub mod layout;
+pub mod lazy_pages;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod organisation;
@@ -23,18 +24,14 @@ pub mod state;
 pub mod users;
 
 use accept::components::{AcceptPage, SetupPage};
-use audit::components::AuditLogPage;
 use auth::components::SignInPage;
-use imports::components::{ImportJobPage, ImportPage, ImportsList};
-use invitations::components::InvitationsList;
 use layout::{Home, NotFound, SignedInLayout};
+use lazy_pages::*;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
-use organisation::components::OrganisationPage;
-use people::components::{ForgotPasswordPage, NewPinPage, PersonPage, ResetPasswordPage};
-use users::components::{ProfilePage, UsersList, UsersSection};
+use leptos_router::{Lazy, SsrMode, path};
+use users::components::UsersSection;
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,22 +65,22 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/invitation") view=AcceptPage ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
-                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
-                <Route path=path!("/new-pin") view=NewPinPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/new-pin") view={Lazy::<NewPinRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async/>
                     <ParentRoute path=path!("users") view=UsersSection ssr=SsrMode::Async>
-                        <Route path=path!("") view=UsersList ssr=SsrMode::Async/>
-                        <Route path=path!("invitations") view=InvitationsList ssr=SsrMode::Async/>
-                        <Route path=path!("import") view=ImportPage ssr=SsrMode::Async/>
-                        <Route path=path!("imports") view=ImportsList ssr=SsrMode::Async/>
-                        <Route path=path!("imports/:id") view=ImportJobPage ssr=SsrMode::Async/>
-                        <Route path=path!(":id") view=PersonPage ssr=SsrMode::Async/>
+                        <Route path=path!("") view={Lazy::<UsersListRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("invitations") view={Lazy::<InvitationsListRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("imports") view={Lazy::<ImportsListRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("imports/:id") view={Lazy::<ImportJobRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!(":id") view={Lazy::<PersonRoute>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
-                    <Route path=path!("organisation") view=OrganisationPage ssr=SsrMode::Async/>
-                    <Route path=path!("audit-log") view=AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("profile") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("organisation") view={Lazy::<OrganisationRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("audit-log") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,5 +4,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy pages (app/src/lazy_pages.rs) are loaded before the parts of the page they render
+    // can be hydrated, so hydration waits for them.
+    leptos::mount::hydrate_lazy(app::App);
 }
