@@ -1,12 +1,13 @@
 //! Pages whose browser code is loaded when they are first shown, not with the first page.
 //!
 //! `cargo leptos build --split` cuts each [`LazyRoute`]'s view, and whatever only it uses, out
-//! of the main WASM into a file of its own; the router fetches it beside the page's data, and
-//! the server names it in a `modulepreload` link when it renders that page, so a page opened
-//! straight from its address does not wait for it either. The main WASM keeps what a person
-//! meets first: sign-in, setup and the invitation page for workers and invitees, and the
-//! signed-in frame with the Users heading and its Invite dialog for admins. The admin pages
-//! below and the recovery pages reached from a link or an email are the lazy ones.
+//! of the main WASM into files of its own; the router fetches them beside the page's data, and
+//! Leptos's server integration names them in `preload` links when it renders that page, so a
+//! page opened straight from its address does not wait for the main WASM to ask for them. The
+//! main WASM keeps what a person meets first: sign-in, setup and the invitation page for
+//! workers and invitees, and the signed-in frame with the Users heading and its Invite dialog
+//! for admins. The admin pages below and the recovery pages reached from a link or an email
+//! are the lazy ones.
 //!
 //! Each page creates its own resources inside its view, as before: only leaves are lazy, under
 //! parents that are not, so on the server and in the browser the resources are created in the
