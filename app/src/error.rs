@@ -33,7 +33,7 @@ pub enum AppError {
     /// gone) gets this one answer, so the page never tells which.
     #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
     InvitationLinkInvalid,
-    #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", retry_at.format("%H:%M"))]
+    #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", crate::when::clock(*retry_at))]
     RateLimited { limit: u32, retry_at: chrono::DateTime<chrono::Utc> },
     /// Too many failed sign-ins for this account or from this device; the same words either
     /// way, and the same for an identifier no account has.

@@ -22,6 +22,7 @@ pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod users;
+pub mod when;
 
 use accept::components::{AcceptPage, SetupPage};
 use auth::components::SignInPage;

@@ -6,6 +6,7 @@
 //! rendered text, so writing, claiming and marking outbox rows (many times a second while
 //! admins invite) rewrites little.
 
+use crate::when;
 use chrono::{DateTime, Utc};
 use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
@@ -121,7 +122,7 @@ fn password_reset(email: &PasswordResetEmail) -> Result<RenderedEmail, minijinja
         name => email.name,
         organisation => email.organisation,
         by_admin => email.by_admin,
-        expires => email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string(),
+        expires => format!("{} at {} UTC", when::date(email.expires_at), when::clock(email.expires_at)),
         link => email.link,
     };
     render_template("password_reset", ctx)
@@ -135,7 +136,7 @@ fn invitation(email: &InvitationEmail, template: &str) -> Result<RenderedEmail, 
         role => email.role,
         department => email.department,
         location => email.location,
-        expires => email.expires_at.format("%-d %B %Y at %H:%M UTC").to_string(),
+        expires => format!("{} at {} UTC", when::date(email.expires_at), when::clock(email.expires_at)),
         link => email.link,
     };
     render_template(template, ctx)

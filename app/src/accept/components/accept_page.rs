@@ -61,7 +61,7 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
     };
     let dash = || "—".to_owned();
     let email = details.email.clone().unwrap_or_default();
-    let expires = details.expires_at.format("%-d %B %Y, %H:%M UTC").to_string();
+    let expires = crate::when::long(details.expires_at);
     view! {
         <h1>{format!("Join {} on Onboard", details.organisation)}</h1>
         <p>{format!("{} invited you to join {}. Set a password and tell us who you are to finish.",

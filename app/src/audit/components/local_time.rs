@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[component]
 pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
     let iso = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let utc_text = at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let utc_text = crate::when::short(at);
     let text = RwSignal::new(utc_text.clone());
     #[cfg(feature = "hydrate")]
     {

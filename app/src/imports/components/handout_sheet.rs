@@ -31,7 +31,7 @@ pub fn HandoutSheet(cards: Vec<HandoutCard>, on_done: impl Fn() + Send + Sync + 
                                 <dt>"Employee number"</dt><dd>{h.employee_number}</dd>
                                 {card.department.map(|d| view! { <dt>"Department"</dt><dd>{d}</dd> })}
                                 <dt>"Setup code"</dt><dd class="setup-code">{h.setup_code}</dd>
-                                <dt>"Valid until"</dt><dd>{h.expires_at.format("%-d %B %Y, %H:%M UTC").to_string()}</dd>
+                                <dt>"Valid until"</dt><dd>{crate::when::long(h.expires_at)}</dd>
                             </dl>
                             <div class="qr" role="img" aria-label="QR code of the setup link" inner_html=h.qr_svg></div>
                             <p class="hint">{format!("Scan the code, or open {setup_page} and enter your employee number and setup code.")}</p>

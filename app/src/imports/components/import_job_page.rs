@@ -1,14 +1,9 @@
 use super::HandoutSheet;
 use crate::imports::api::{CancelImport, PrintHandouts, fetch_import_progress, import_rows};
 use crate::imports::dto::{ImportProgress, ImportState};
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
-}
 
 /// How often a running import's page asks for its progress.
 const POLL: std::time::Duration = std::time::Duration::from_millis(1500);
@@ -92,7 +87,7 @@ fn ProgressView(progress: ImportProgress, cancel: ServerAction<CancelImport>, pr
     let done = counts.sent + counts.failed + counts.cancelled;
     let state = match &progress.state {
         ImportState::Waiting { at, count } => {
-            format!("Waiting for the hourly limit: the next {count} go at {} UTC.", at.format("%H:%M"))
+            format!("Waiting for the hourly limit: the next {count} go at {} UTC.", crate::when::clock(*at))
         }
         other => other.label().to_owned(),
     };
@@ -100,7 +95,7 @@ fn ProgressView(progress: ImportProgress, cancel: ServerAction<CancelImport>, pr
     view! {
         <section class="card import-progress" aria-labelledby="import-title">
             <h2 id="import-title">{progress.file_name.clone()}</h2>
-            <p class="hint">{format!("Started by {} on {}.", progress.started_by, when(progress.started_at))}</p>
+            <p class="hint">{format!("Started by {} on {}.", progress.started_by, crate::when::long(progress.started_at))}</p>
             <p class="import-state" role="status">{state}</p>
             <progress max=counts.to_send.max(1).to_string() value=done.to_string() aria-label="Import progress">{format!("{}%", counts.percent_done())}</progress>
             <p>{format!("{done} of {} rows done ({}%).", counts.to_send, counts.percent_done())}</p>

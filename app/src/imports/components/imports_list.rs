@@ -21,7 +21,7 @@ pub fn ImportsList() -> impl IntoView {
                 <tr>
                     <td><a href=format!("/users/imports/{}", i.id)>{i.file_name}</a></td>
                     <td>{i.started_by}</td>
-                    <td>{i.started_at.format("%-d %B %Y, %H:%M UTC").to_string()}</td>
+                    <td>{crate::when::long(i.started_at)}</td>
                     <td>{i.total_rows}</td>
                     <td>{i.state}</td>
                 </tr>

@@ -20,7 +20,7 @@ pub fn HandoutView(handout: Handout, on_done: impl Fn() + Send + Sync + 'static)
                 <dt>"Name"</dt><dd>{handout.name}</dd>
                 <dt>"Employee number"</dt><dd>{handout.employee_number}</dd>
                 <dt>"Setup code"</dt><dd class="setup-code">{handout.setup_code}</dd>
-                <dt>"Valid until"</dt><dd>{handout.expires_at.format("%-d %B %Y, %H:%M UTC").to_string()}</dd>
+                <dt>"Valid until"</dt><dd>{crate::when::long(handout.expires_at)}</dd>
             </dl>
             <div class="qr" role="img" aria-label="QR code of the setup link" inner_html=handout.qr_svg></div>
             <p class="hint">{format!("Scan the QR code, or open {setup_page} and enter the employee number and setup code.")}</p>

@@ -87,7 +87,7 @@ fn InvitationRowView(
     revoke: ServerAction<RevokeInvitation>,
 ) -> impl IntoView {
     let dash = || "—".to_string();
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let when = crate::when::short;
     let id = invitation.id;
     let open = invitation.status.is_open();
     let who = invitation.invitee.clone();

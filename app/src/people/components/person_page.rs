@@ -2,14 +2,10 @@ use crate::audit::dto::AuditRow;
 use crate::invitations::components::HandoutView;
 use crate::people::api::{ChangeAssignment, PersonAction as Act, fetch_person};
 use crate::people::dto::{PersonAction, PersonDetails, PersonStatus};
-use chrono::{DateTime, Utc};
+use crate::when::long as when;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %B %Y, %H:%M UTC").to_string()
-}
 
 /// `/users/{id}`: one person, what they are, what happened to them, and what the signed-in
 /// admin may do about it (only what the server allows is offered).
@@ -66,7 +62,7 @@ fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act
     let id = person.id;
     let status = match (person.status, person.locked_until) {
         (PersonStatus::Deactivated, _) => "Deactivated".to_owned(),
-        (PersonStatus::Active, Some(until)) => format!("Locked until {} UTC", until.format("%H:%M")),
+        (PersonStatus::Active, Some(until)) => format!("Locked until {} UTC", crate::when::clock(until)),
         (PersonStatus::Active, None) => "Active".to_owned(),
     };
     let identity = match (&person.email, &person.employee_number) {
