@@ -67,7 +67,8 @@ impl<T> Page<T> {
     }
 }
 
-fn thousands(n: u64) -> String {
+/// `n` with a comma between each group of three digits: "12,345".
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

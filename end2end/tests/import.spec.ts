@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { mailTo, signInAsAdmin } from "./helpers";
 
@@ -16,19 +16,25 @@ const FILE = [
   "",
 ].join("\r\n");
 
+/** Uploads `content` as `name` and waits for its preview, which it answers. */
+async function previewFile(page: Page, name: string, content: string) {
+  const preview = page.getByRole("region", { name: `Preview of ${name}` });
+  // Until the page has hydrated, Preview would submit the form the plain way: try again.
+  await expect(async () => {
+    await page.getByLabel("Spreadsheet file").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(content, "utf8") });
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(preview).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 30_000 });
+  return preview;
+}
+
 test("an admin imports a mixed spreadsheet, watches it finish, downloads the result and prints the handouts", async ({ page, browser }) => {
   await signInAsAdmin(page);
   await page.getByRole("link", { name: "Import", exact: true }).click();
   await expect(page).toHaveURL(/\/users\/import$/);
   await expect(page.getByRole("heading", { name: "Import people from a spreadsheet" })).toBeVisible();
 
-  const preview = page.getByRole("region", { name: "Preview of plant-north.csv" });
-  // Until the page has hydrated, Preview would submit the form the plain way: try again.
-  await expect(async () => {
-    await page.getByLabel("Spreadsheet file").setInputFiles({ name: "plant-north.csv", mimeType: "text/csv", buffer: Buffer.from(FILE, "utf8") });
-    await page.getByRole("button", { name: "Preview" }).click();
-    await expect(preview).toBeVisible({ timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
+  const preview = await previewFile(page, "plant-north.csv", FILE);
   await expect(preview).toContainText("2 Will be invited by email");
   await expect(preview).toContainText("2 Will get a shop-floor setup code");
   await expect(preview).toContainText("2 Error");
@@ -90,4 +96,40 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   await expect(progress.getByRole("button", { name: "Print handouts (1 ready)" })).toBeVisible();
   await page.getByRole("link", { name: "Imports", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: "plant-north.csv" })).toContainText("Finished");
+});
+
+test("a long preview is read a hundred rows at a time, and narrowing it starts again at its first page", async ({ page }) => {
+  // 250 rows: every tenth names a role that does not exist.
+  const rows = Array.from({ length: 250 }, (_, i) => `long.preview.${i + 1}@example.com,${i % 10 === 9 ? "Chief" : "Employee"}`);
+  const file = ["email,role", ...rows, ""].join("\n");
+  await signInAsAdmin(page);
+  await page.goto("/users/import");
+
+  const preview = await previewFile(page, "long.csv", file);
+  const pages = preview.getByRole("navigation", { name: "Preview pages" });
+  const body = preview.locator("tbody tr");
+
+  await expect(pages).toContainText("Rows 1–100 of 250");
+  await expect(body).toHaveCount(100);
+  await expect(body.first()).toContainText("long.preview.1@example.com");
+  await expect(pages.getByRole("button", { name: "Previous" })).toBeDisabled();
+
+  await pages.getByRole("button", { name: "Next" }).click();
+  await expect(pages).toContainText("Rows 101–200 of 250");
+  await expect(body.first()).toContainText("long.preview.101@example.com");
+  await pages.getByRole("button", { name: "Next" }).click();
+  await expect(pages).toContainText("Rows 201–250 of 250");
+  await expect(body).toHaveCount(50);
+  await expect(body.last()).toContainText("long.preview.250@example.com");
+  await expect(pages.getByRole("button", { name: "Next" })).toBeDisabled();
+
+  await preview.getByLabel("Show only the 25 rows that will not be imported").check();
+  await expect(pages).toContainText("Rows 1–25 of 25");
+  await expect(body).toHaveCount(25);
+  await expect(body.first()).toContainText("long.preview.10@example.com");
+  await expect(pages.getByRole("button", { name: "Next" })).toBeDisabled();
+
+  await expect(pages.getByRole("button", { name: "First" })).toBeDisabled();
+  await preview.getByLabel("Show only the 25 rows that will not be imported").uncheck();
+  await expect(pages).toContainText("Rows 1–100 of 250");
 });

@@ -1,8 +1,10 @@
 //! Wire types of the import pages.
 
+use crate::dto::thousands;
 use crate::invitations::dto::Handout;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// What the preview says will happen to a row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -81,6 +83,52 @@ impl ImportPreview {
     /// How many rows will be sent.
     pub fn to_send(&self) -> u32 {
         self.totals.iter().filter(|(o, _)| o.will_send()).map(|(_, n)| n).sum()
+    }
+}
+
+/// How many rows one page of the preview shows: a 5,000-row file is read page by page, not
+/// drawn as one table the browser takes seconds over.
+pub const PREVIEW_PAGE_ROWS: usize = 100;
+
+/// One page of the preview's rows (those the filter keeps, `len` of them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviewPage {
+    /// Which of the kept rows the page shows.
+    pub rows: Range<usize>,
+    /// The page's index from 0, held to the last page.
+    pub index: usize,
+    pub count: usize,
+    len: usize,
+}
+
+impl PreviewPage {
+    /// Page `index` (from 0) of `len` rows; past the end means the last page.
+    pub fn at(len: usize, index: usize) -> PreviewPage {
+        let count = len.div_ceil(PREVIEW_PAGE_ROWS).max(1);
+        let index = index.min(count - 1);
+        let start = index * PREVIEW_PAGE_ROWS;
+        PreviewPage { rows: start..(start + PREVIEW_PAGE_ROWS).min(len), index, count, len }
+    }
+
+    pub fn has_previous(&self) -> bool {
+        self.index > 0
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.index + 1 < self.count
+    }
+
+    /// "Rows 101–200 of 5,000".
+    pub fn label(&self) -> String {
+        if self.len == 0 {
+            return "No rows".to_owned();
+        }
+        format!(
+            "Rows {}–{} of {}",
+            thousands(self.rows.start as u64 + 1),
+            thousands(self.rows.end as u64),
+            thousands(self.len as u64)
+        )
     }
 }
 
@@ -174,4 +222,31 @@ pub struct ImportSummary {
 pub struct HandoutCard {
     pub department: Option<String>,
     pub handout: Handout,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_preview_is_shown_a_hundred_rows_a_page_and_the_last_page_holds_the_rest() {
+        let first = PreviewPage::at(5_000, 0);
+        assert_eq!((first.rows.clone(), first.count), (0..100, 50));
+        assert!(!first.has_previous() && first.has_next());
+        assert_eq!(first.label(), "Rows 1–100 of 5,000");
+
+        let last = PreviewPage::at(250, 2);
+        assert_eq!(last.rows, 200..250);
+        assert!(last.has_previous() && !last.has_next());
+        assert_eq!(last.label(), "Rows 201–250 of 250");
+    }
+
+    #[test]
+    fn a_page_past_the_end_is_the_last_page_and_an_empty_preview_is_one_empty_page() {
+        assert_eq!(PreviewPage::at(250, 9).rows, 200..250);
+        assert_eq!(PreviewPage::at(100, 1).rows, 0..100);
+        let empty = PreviewPage::at(0, 3);
+        assert_eq!((empty.rows, empty.index, empty.count), (0..0, 0, 1));
+        assert_eq!(empty.label(), "No rows");
+    }
 }

@@ -1,5 +1,5 @@
 use crate::imports::api::{preview_import, start_import};
-use crate::imports::dto::{ImportPreview, PreviewRow, RowOutcome};
+use crate::imports::dto::{ImportPreview, PreviewPage, PreviewRow, RowOutcome};
 use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -95,6 +95,13 @@ fn PreviewView(
     let not_imported = preview.rows.len() as u32 - to_send;
     let problems_only = RwSignal::new(false);
     let rows = StoredValue::new(preview.rows.clone());
+    // The rows the filter keeps, by index, and the page of them on show.
+    let kept = Memo::new(move |_| {
+        let only = problems_only.get();
+        rows.with_value(|rows| (0..rows.len()).filter(|&i| !only || !rows[i].outcome.will_send()).collect::<Vec<_>>())
+    });
+    let page = RwSignal::new(0_usize);
+    let current = move || PreviewPage::at(kept.with(Vec::len), page.get());
     let digest = preview.digest.clone();
     let later = to_send.saturating_sub(preview.remaining_this_hour);
     let pace = if later > 0 {
@@ -134,21 +141,29 @@ fn PreviewView(
             </div>
             <label class="switch">
                 <input type="checkbox" prop:checked=move || problems_only.get()
-                    on:change=move |ev| problems_only.set(event_target_checked(&ev))/>
+                    on:change=move |ev| { problems_only.set(event_target_checked(&ev)); page.set(0); }/>
                 {format!("Show only the {not_imported} rows that will not be imported")}
             </label>
             <table class="data-table import-rows">
                 <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Name"</th><th>"Outcome"</th></tr></thead>
                 <tbody>
-                    {move || rows.with_value(|rows| {
-                        let only = problems_only.get();
-                        rows.iter()
-                            .filter(|row| !only || !row.outcome.will_send())
-                            .map(|row| view! { <PreviewRowView row=row.clone()/> })
-                            .collect_view()
-                    })}
+                    {move || {
+                        let shown = current().rows;
+                        rows.with_value(|rows| kept.with(|kept| {
+                            kept[shown].iter().map(|&i| view! { <PreviewRowView row=rows[i].clone()/> }).collect_view()
+                        }))
+                    }}
                 </tbody>
             </table>
+            <nav class="pager" aria-label="Preview pages">
+                <button type="button" class="button-secondary" disabled=move || !current().has_previous()
+                    on:click=move |_| page.set(0)>"First"</button>
+                <button type="button" class="button-secondary" disabled=move || !current().has_previous()
+                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                <span aria-live="polite">{move || current().label()}</span>
+                <button type="button" class="button-secondary" disabled=move || !current().has_next()
+                    on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+            </nav>
         </section>
     }
 }
