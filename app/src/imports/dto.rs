@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(PreviewPage::at(250, 9).rows, 200..250);
         assert_eq!(PreviewPage::at(100, 1).rows, 0..100);
         let empty = PreviewPage::at(0, 3);
-        assert_eq!((empty.rows, empty.index, empty.count), (0..0, 0, 1));
+        assert_eq!((empty.rows.clone(), empty.index, empty.count), (0..0, 0, 1));
         assert_eq!(empty.label(), "No rows");
     }
 }
