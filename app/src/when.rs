@@ -1,7 +1,7 @@
 //! How pages and mails write a moment, always in UTC: "1 December 2026, 14:05 UTC", "14:05",
-//! "2026-12-01 14:05 UTC". The texts are put together from chrono's fields rather than with its
-//! strftime formatter, whose pattern parser and tables would otherwise be part of the browser's
-//! download for a handful of fixed patterns.
+//! "2026-12-01 14:05 UTC", "1 December 2026 at 14:05 UTC". The texts are put together from
+//! chrono's fields rather than with its strftime formatter, whose pattern parser and tables
+//! would otherwise be part of the browser's download for a handful of fixed patterns.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
@@ -21,6 +21,11 @@ pub fn clock(at: DateTime<Utc>) -> String {
 /// "1 December 2026, 14:05 UTC".
 pub fn long(at: DateTime<Utc>) -> String {
     format!("{}, {} UTC", date(at), clock(at))
+}
+
+/// "1 December 2026 at 14:05 UTC", as a sentence in a mail says it.
+pub fn in_a_sentence(at: DateTime<Utc>) -> String {
+    format!("{} at {} UTC", date(at), clock(at))
 }
 
 /// "2026-12-01 14:05 UTC", for tables where the dates line up.

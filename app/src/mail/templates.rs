@@ -122,7 +122,7 @@ fn password_reset(email: &PasswordResetEmail) -> Result<RenderedEmail, minijinja
         name => email.name,
         organisation => email.organisation,
         by_admin => email.by_admin,
-        expires => format!("{} at {} UTC", when::date(email.expires_at), when::clock(email.expires_at)),
+        expires => when::in_a_sentence(email.expires_at),
         link => email.link,
     };
     render_template("password_reset", ctx)
@@ -136,7 +136,7 @@ fn invitation(email: &InvitationEmail, template: &str) -> Result<RenderedEmail, 
         role => email.role,
         department => email.department,
         location => email.location,
-        expires => format!("{} at {} UTC", when::date(email.expires_at), when::clock(email.expires_at)),
+        expires => when::in_a_sentence(email.expires_at),
         link => email.link,
     };
     render_template(template, ctx)
