@@ -149,3 +149,49 @@ test("an email user resets their password from Forgot password? with the link fr
   await user.goto(link);
   await expect(user.getByRole("alert")).toContainText("This password reset link is no longer valid.");
 });
+
+test("the Users filters show the address's view from the first paint and keep what was typed while the page loads", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+
+  // Without JavaScript the filters still show the view in the address, and filtering keeps it.
+  const plain = await (await browser.newContext({ storageState: await page.context().storageState(), javaScriptEnabled: false })).newPage();
+  await plain.goto("/users?q=erin&role=corporate_admin&status=all");
+  const plainFilters = plain.getByRole("search");
+  await expect(plainFilters.getByLabel("Search")).toHaveValue("erin");
+  await expect(plainFilters.getByLabel("Role")).toHaveValue("corporate_admin");
+  await expect(plainFilters.getByLabel("Status")).toHaveValue("all");
+  await plainFilters.getByLabel("Search").fill("admin");
+  await plainFilters.getByRole("button", { name: "Filter" }).click();
+  await expect(plain).toHaveURL(/q=admin&role=corporate_admin&.*status=all/);
+  await expect(plain.getByRole("row").filter({ hasText: "Erin Admin" })).toBeVisible();
+
+  // What someone types before the page is interactive survives hydration.
+  let release = () => {};
+  const loaded = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/*.wasm", async (route) => {
+    await loaded;
+    await route.continue();
+  });
+  await page.goto("/users");
+  const filters = page.getByRole("search");
+  await filters.getByLabel("Search").fill("erin");
+  await filters.getByLabel("Role").selectOption({ label: "Corporate Admin" });
+  release();
+  // Hydrated once the Invite button opens its dialog.
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  await expect(async () => {
+    if (!(await dialog.isVisible())) await page.getByRole("button", { name: "Invite", exact: true }).click({ timeout: 2_000 });
+    await expect(dialog).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  await page.keyboard.press("Escape");
+  await expect(filters.getByLabel("Search")).toHaveValue("erin");
+  await expect(filters.getByLabel("Role")).toHaveValue("corporate_admin");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/q=erin&role=corporate_admin/);
+
+  // Clear goes back to every active person without a reload, and the controls follow.
+  await filters.getByRole("link", { name: "Clear" }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(filters.getByLabel("Search")).toHaveValue("");
+  await expect(filters.getByLabel("Role")).toHaveValue("");
+});

@@ -2,12 +2,14 @@
 //! that belong to no feature.
 
 mod admin_only;
+mod follows;
 mod paged_table;
 mod pager;
 mod shell;
 mod signed_in_elsewhere;
 
 pub use admin_only::{AdminOnly, CorporateAdminOnly};
+pub use follows::follows;
 pub use paged_table::{PagedTable, page_at};
 pub use pager::Pager;
 pub use shell::{Home, NotFound, SignedInLayout, use_current_user};

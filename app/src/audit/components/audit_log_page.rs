@@ -1,7 +1,7 @@
 use super::LocalTime;
 use crate::audit::api::list_audit_events;
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
-use crate::layout::{AdminOnly, PagedTable, page_at};
+use crate::layout::{AdminOnly, PagedTable, follows, page_at};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,6 +24,9 @@ pub fn AuditLogPage() -> impl IntoView {
         let (after, before) = at.params();
         list_audit_events(after, before, filter)
     });
+    // What the address says now, for the first paint; `follows` keeps the controls in step.
+    let now = untrack(filter);
+    let field = move |part: fn(AuditFilter) -> String| Signal::derive(move || part(filter()));
     // Dates in the filter are the viewer's days: the browser says which zone that is.
     let tz = RwSignal::new(0);
     let zone_note = RwSignal::new("Dates are in UTC.");
@@ -38,16 +41,16 @@ pub fn AuditLogPage() -> impl IntoView {
             <header class="page-header"><h1>"Audit log"</h1></header>
             <form class="filters" method="get" action="/audit-log">
                 <label for="audit-event">"Event"</label>
-                <select id="audit-event" name="event" prop:value=move || filter().event>
+                <select id="audit-event" name="event" use:follows=field(|f| f.event)>
                     <option value="">"All events"</option>
                     {AuditEventType::ALL.into_iter().map(|t| view! {
-                        <option value=t.as_str()>{t.label()}</option>
+                        <option value=t.as_str() selected=now.event == t.as_str()>{t.label()}</option>
                     }).collect_view()}
                 </select>
                 <label for="audit-from">"From"</label>
-                <input id="audit-from" name="from" type="date" prop:value=move || filter().from/>
+                <input id="audit-from" name="from" type="date" value=now.from.clone() use:follows=field(|f| f.from)/>
                 <label for="audit-to">"To"</label>
-                <input id="audit-to" name="to" type="date" prop:value=move || filter().to/>
+                <input id="audit-to" name="to" type="date" value=now.to.clone() use:follows=field(|f| f.to)/>
                 <input type="hidden" name="tz" prop:value=move || tz.get().to_string()/>
                 <button type="submit" class="button-secondary">"Filter"</button>
                 <a href="/audit-log">"Clear"</a>

@@ -1,7 +1,7 @@
 use super::{HandoutView, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
-use crate::layout::{PagedTable, page_at};
+use crate::layout::{PagedTable, follows, page_at};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,9 +63,11 @@ pub fn InvitationsList() -> impl IntoView {
         <Title text="Invitations · Onboard"/>
         <form class="filters" method="get" action="/users/invitations">
             <label for="invitation-status">"Status"</label>
-            <select id="invitation-status" name="status" prop:value=status on:change=filter>
+            <select id="invitation-status" name="status" use:follows=Signal::derive(status) on:change=filter>
                 <option value="">"All"</option>
-                {InvitationStatus::ALL.into_iter().map(|s| view! { <option value=s.label()>{s.label()}</option> }).collect_view()}
+                {InvitationStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.label() selected=untrack(status) == s.label()>{s.label()}</option>
+                }).collect_view()}
             </select>
             <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
         </form>

@@ -1,6 +1,6 @@
 use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
-use crate::layout::{AdminOnly, PagedTable, page_at};
+use crate::layout::{AdminOnly, PagedTable, follows, page_at};
 use crate::domain::Role;
 use crate::users::api::{UnlockSignIn, list_users, filter_options};
 use crate::users::dto::{UserFilter, UserRow};
@@ -55,45 +55,51 @@ pub fn UsersList() -> impl IntoView {
     });
     let choices = Resource::new(|| (), |_| filter_options());
     let unlock_error = move || unlock.value().get().and_then(Result::err).map(|e| e.to_string());
+    // What the address says now, for the first paint; `follows` keeps the controls in step.
+    let now = untrack(filter);
+    let field = move |part: fn(UserFilter) -> String| Signal::derive(move || part(filter()));
     view! {
         <Title text="Users · Onboard"/>
         <form class="filters" method="get" action="/users" role="search">
             <label for="users-q">"Search"</label>
             <input id="users-q" name="q" type="search" placeholder="Name, email or employee number"
-                prop:value=move || filter().q/>
+                value=now.q use:follows=field(|f| f.q)/>
             <label for="users-role">"Role"</label>
-            <select id="users-role" name="role" prop:value=move || filter().role>
+            <select id="users-role" name="role" use:follows=field(|f| f.role)>
                 <option value="">"All roles"</option>
-                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                {Role::ALL.into_iter().map(|r| view! {
+                    <option value=r.as_str() selected=now.role == r.as_str()>{r.label()}</option>
+                }).collect_view()}
             </select>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let choices = choices.await.unwrap_or_default();
+                    let now = untrack(filter);
                     view! {
                         {(!choices.departments.is_empty()).then(|| view! {
                             <label for="users-department">"Department"</label>
-                            <select id="users-department" name="department" prop:value=move || filter().department>
+                            <select id="users-department" name="department" use:follows=field(|f| f.department)>
                                 <option value="">"All departments"</option>
                                 {choices.departments.into_iter().map(|d| view! {
-                                    <option value=d.id.to_string()>{d.name}</option>
+                                    <option value=d.id.to_string() selected=now.department == d.id.to_string()>{d.name}</option>
                                 }).collect_view()}
                             </select>
                         })}
                         <label for="users-location">"Location"</label>
-                        <select id="users-location" name="location" prop:value=move || filter().location>
+                        <select id="users-location" name="location" use:follows=field(|f| f.location)>
                             <option value="">"All locations"</option>
                             {choices.locations.into_iter().map(|l| view! {
-                                <option value=l.id.to_string()>{l.name}</option>
+                                <option value=l.id.to_string() selected=now.location == l.id.to_string()>{l.name}</option>
                             }).collect_view()}
                         </select>
                     }
                 })}
             </Transition>
             <label for="users-status">"Status"</label>
-            <select id="users-status" name="status" prop:value=move || filter().status>
+            <select id="users-status" name="status" use:follows=field(|f| f.status)>
                 <option value="">"Active"</option>
-                <option value="deactivated">"Deactivated"</option>
-                <option value="all">"All"</option>
+                <option value="deactivated" selected=now.status == "deactivated">"Deactivated"</option>
+                <option value="all" selected=now.status == "all">"All"</option>
             </select>
             <button type="submit" class="button-secondary">"Filter"</button>
             <a href="/users">"Clear"</a>
