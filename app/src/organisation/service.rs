@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::policy::require_unit_manager;
 use crate::ssr::Actor;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, UnionType};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, SqlErr};
 use std::collections::HashMap;
 
@@ -43,6 +43,55 @@ pub async fn list_units(db: &impl ConnectionTrait, kind: UnitKind, include_archi
 /// Names of every unit of a kind (archived ones too: people may still belong to them).
 pub async fn unit_names(db: &impl ConnectionTrait, kind: UnitKind) -> Result<HashMap<i32, String>, DbErr> {
     Ok(list_units(db, kind, true).await?.into_iter().map(|u| (u.id, u.name)).collect())
+}
+
+/// Every department and every location, archived ones too, each kind by name.
+pub struct Units {
+    pub departments: Vec<Unit>,
+    pub locations: Vec<Unit>,
+}
+
+impl Units {
+    /// The units of `kind`, archived ones only when asked for.
+    pub fn of(&self, kind: UnitKind, include_archived: bool) -> Vec<Unit> {
+        let all = match kind {
+            UnitKind::Department => &self.departments,
+            UnitKind::Location => &self.locations,
+        };
+        all.iter().filter(|u| include_archived || !u.archived).cloned().collect()
+    }
+
+    /// The names of the units of `kind` by id.
+    pub fn names(&self, kind: UnitKind) -> HashMap<i32, String> {
+        self.of(kind, true).into_iter().map(|u| (u.id, u.name)).collect()
+    }
+}
+
+#[derive(FromQueryResult)]
+struct KindedUnitRow {
+    kind: i32,
+    id: i32,
+    name: String,
+    archived_at: Option<DateTime<Utc>>,
+}
+
+/// Both kinds of unit in one query: a page that shows both (a list naming each row's
+/// department and location, the Invite dialog, the Users filters) asks the database once
+/// instead of once a kind, and on SQLite each query is a round trip to the connection's
+/// thread (bench/README.md, "Users at 100k people").
+pub async fn all_units(db: &impl ConnectionTrait) -> Result<Units, DbErr> {
+    let part = |kind: UnitKind, tag: &'static str| {
+        Query::select().expr_as(Expr::cust(tag), "kind").columns(["id", "name", "archived_at", "name_key"]).from(kind.table()).to_owned()
+    };
+    let mut query = part(UnitKind::Department, "0");
+    query.union(UnionType::All, part(UnitKind::Location, "1")).order_by("kind", Order::Asc).order_by("name_key", Order::Asc);
+    let rows = KindedUnitRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let mut units = Units { departments: Vec::new(), locations: Vec::new() };
+    for row in rows {
+        let unit = Unit { id: row.id, name: row.name, archived: row.archived_at.is_some() };
+        if row.kind == 0 { units.departments.push(unit) } else { units.locations.push(unit) }
+    }
+    Ok(units)
 }
 
 /// The unit with this id, archived or not.

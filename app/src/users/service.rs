@@ -7,12 +7,12 @@ use crate::dto::{Page, PageAt};
 use std::collections::HashMap;
 use crate::error::AppError;
 use crate::organisation::dto::{DepartmentId, LocationId, UnitKind};
-use crate::organisation::service::{list_units, unit_names};
+use crate::organisation::service::all_units;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{search_term, user};
 use crate::ssr::models::search_terms::{also_with_term, people_with_term, search_words};
-use crate::ssr::pagination::{ListOrder, fetch_page};
+use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 
@@ -69,14 +69,15 @@ fn people(filter: &UserFilter, scope: Scope) -> Result<Select<user::Entity>, App
 /// it is read from `user_search_terms`: the longest word typed is a range of the key that
 /// also holds each person's name and filter columns, so even a word 3,000 people share is
 /// filtered, ordered and counted there without reading their rows; each other word narrows it
-/// to the people it begins a term of. Only the page's people are then read from `users`,
-/// under the same filter and scope again.
+/// to the people it begins a term of. The range is read once for both the page and its count
+/// ([`Counting::WithPage`]). Only the page's people are then read from `users`, under the same
+/// filter and scope again.
 async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scope, at: PageAt) -> Result<Page<user::Model>, AppError> {
     let mut words = search_words(&filter.q);
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
     let Some((leading, others)) = words.split_first() else {
         let order = ListOrder { key: user::Column::Name, id: user::Column::Id, descending: false };
-        return Ok(fetch_page(db, people(filter, scope)?, order, at).await?);
+        return Ok(fetch_page(db, people(filter, scope)?, order, at, Counting::Apart).await?);
     };
     use search_term::Column as C;
     let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
@@ -85,7 +86,7 @@ async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scop
         terms = terms.filter(also_with_term(word));
     }
     let order = ListOrder { key: C::Name, id: C::UserId, descending: false };
-    let found = fetch_page(db, terms, order, at).await?;
+    let found = fetch_page(db, terms, order, at, Counting::WithPage).await?;
     let ids: Vec<i32> = found.items.iter().map(|t| t.user_id).collect();
     let mut rows: HashMap<i32, user::Model> =
         people(filter, scope)?.filter(user::Column::Id.is_in(ids.clone())).all(db).await?.into_iter().map(|u| (u.id, u)).collect();
@@ -103,8 +104,8 @@ pub async fn list_users(
 ) -> Result<Page<UserRow>, AppError> {
     let scope = Scope::of(actor)?;
     let found = people_page(db, filter, scope, at).await?;
-    let departments = unit_names(db, UnitKind::Department).await?;
-    let locations = unit_names(db, UnitKind::Location).await?;
+    let units = all_units(db).await?;
+    let (departments, locations) = (units.names(UnitKind::Department), units.names(UnitKind::Location));
     let locked = locked_users(db, &found.items, now).await?;
     Ok(found.map(|users| users
         .into_iter()
@@ -129,9 +130,10 @@ pub async fn list_users(
 /// list is fixed to their own) and locations the filters offer, archived ones included.
 pub async fn filter_choices(db: &impl ConnectionTrait, actor: &Actor) -> Result<UserFilterChoices, AppError> {
     let scope = Scope::of(actor)?;
+    let units = all_units(db).await?;
     let departments = match scope {
-        Scope::Organisation => list_units(db, UnitKind::Department, true).await?,
+        Scope::Organisation => units.departments,
         Scope::Department(_) => Vec::new(),
     };
-    Ok(UserFilterChoices { departments, locations: list_units(db, UnitKind::Location, true).await? })
+    Ok(UserFilterChoices { departments, locations: units.locations })
 }

@@ -6,7 +6,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::{DepartmentId, LocationId, Unit, UnitKind};
-use crate::organisation::service::{find_unit, list_units};
+use crate::organisation::service::{all_units, find_unit};
 use crate::policy::{InviteKind, Scope, check_department, check_role};
 use crate::ssr::entities::invitation;
 use crate::ssr::{Actor, Settings};
@@ -90,11 +90,12 @@ pub async fn invite_options(
     now: DateTime<Utc>,
 ) -> Result<InviteChoices, AppError> {
     let scope = Scope::of(actor)?;
-    let departments = list_units(db, UnitKind::Department, false).await?;
+    let units = all_units(db).await?;
+    let departments = units.of(UnitKind::Department, false);
     let fixed_department = scope.department().and_then(|own| departments.iter().find(|d| d.id == own).cloned());
     Ok(InviteChoices {
         departments: if scope.department().is_some() { Vec::new() } else { departments },
-        locations: list_units(db, UnitKind::Location, false).await?,
+        locations: units.of(UnitKind::Location, false),
         fixed_department,
         remaining_this_hour: remaining_this_hour(db, actor.user_id, now, settings.invite_rate_limit).await?,
         hourly_limit: settings.invite_rate_limit,

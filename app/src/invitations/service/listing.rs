@@ -5,13 +5,13 @@ use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::organisation::dto::UnitKind;
-use crate::organisation::service::unit_names;
+use crate::organisation::service::all_units;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox};
 use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{shown_as, status_at};
-use crate::ssr::pagination::{ListOrder, fetch_page};
+use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
@@ -69,9 +69,9 @@ pub async fn list_invitations(
         query = query.filter(invitation::Column::DepartmentId.eq(department));
     }
     let order = ListOrder { key: invitation::Column::CreatedAt, id: invitation::Column::Id, descending: true };
-    let departments = unit_names(db, UnitKind::Department).await?;
-    let locations = unit_names(db, UnitKind::Location).await?;
-    let found = fetch_page(db, query, order, at).await?;
+    let units = all_units(db).await?;
+    let (departments, locations) = (units.names(UnitKind::Department), units.names(UnitKind::Location));
+    let found = fetch_page(db, query, order, at, Counting::Apart).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
     let (delivery, reminded) = deliveries(db, found.items.iter().map(|i| i.id).collect()).await?;
     let inviters = names(db, inviter_ids).await?;
