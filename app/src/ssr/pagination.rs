@@ -3,10 +3,11 @@
 //! A page is the `PAGE_SIZE` rows just after (or before) a given row in the list's order,
 //! found by that row's sort key, so with an index ending in the list's order (migration
 //! 000010) the database walks straight to it: the first page and the thousandth cost the
-//! same, and nothing is sorted or skipped. The count stops at `COUNT_CAP`.
+//! same, and nothing is sorted or skipped. The count stops at `COUNT_CAP`; for a search it
+//! comes from the same reading as the page ([`Counting::WithPage`]).
 
 use crate::dto::{COUNT_CAP, PAGE_SIZE, Page, PageAt};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Asterisk, CommonTableExpression, Expr, Query, WithClause};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult, ModelTrait, Order, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Select, Value,
@@ -23,8 +24,13 @@ pub struct ListOrder<E: EntityTrait> {
 impl<E: EntityTrait> ListOrder<E> {
     /// `query` in this order, or in the reverse one.
     fn sort(&self, query: Select<E>, reverse: bool) -> Select<E> {
-        let order = if self.descending != reverse { Order::Desc } else { Order::Asc };
+        let order = self.direction(reverse);
         query.order_by(self.key, order.clone()).order_by(self.id, order)
+    }
+
+    /// Which way this order (or, when `reverse`, the reverse one) runs.
+    fn direction(&self, reverse: bool) -> Order {
+        if self.descending != reverse { Order::Desc } else { Order::Asc }
     }
 
     /// The rows beyond the row (`key`, `id`) in this order, or before it when `reverse`. The
@@ -40,9 +46,28 @@ impl<E: EntityTrait> ListOrder<E> {
     }
 }
 
+/// How a page's count is found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// By a query of its own that stops at the cap: a list read along an index, where the
+    /// page stops after 26 rows and the count after 10,001.
+    Apart,
+    /// In the page's own query, from one reading of the matching rows: for a query whose
+    /// matches are found all at once and sorted (a search: every person in a word's range is
+    /// read to put them in name order), where a count of its own found them all again
+    /// (bench/README.md, "Users at 100k people").
+    WithPage,
+}
+
 /// The page of `query` (filtered already, not yet ordered) at `at` in `order`. A row that is
 /// not in `query` (gone, filtered out, or outside the reader's scope) gives the first page.
-pub async fn fetch_page<E>(db: &impl ConnectionTrait, query: Select<E>, order: ListOrder<E>, at: PageAt) -> Result<Page<E::Model>, DbErr>
+pub async fn fetch_page<E>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    order: ListOrder<E>,
+    at: PageAt,
+    counting: Counting,
+) -> Result<Page<E::Model>, DbErr>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + ModelTrait<Entity = E> + Sized + Send + Sync,
@@ -54,17 +79,12 @@ where
             row.map(|row| (row.get(order.key), id, matches!(at, PageAt::Before(_))))
         }
     };
-    let first_page = |query: Select<E>| order.sort(query, false).limit(PAGE_SIZE + 1);
-    let (mut rows, mut from) = match boundary {
-        Some((key, id, before)) => {
-            let beyond = order.sort(query.clone().filter(order.beyond(key, id, before)), before);
-            (beyond.limit(PAGE_SIZE + 1).all(db).await?, Some(before))
-        }
-        None => (first_page(query.clone()).all(db).await?, None),
-    };
+    let before = boundary.as_ref().map(|(_, _, before)| *before);
+    let (mut rows, mut total) = read_rows(db, &query, &order, boundary, counting).await?;
+    let mut from = before;
     // Nothing beyond that row any more (the rows after it went): show the first page.
     if from.is_some() && rows.is_empty() {
-        rows = first_page(query.clone()).all(db).await?;
+        (rows, total) = read_rows(db, &query, &order, None, counting).await?;
         from = None;
     }
     let more = rows.len() as u64 > PAGE_SIZE;
@@ -85,8 +105,59 @@ where
     };
     let previous = if has_previous { rows.first().and_then(id_of) } else { None };
     let next = if has_next { rows.last().and_then(id_of) } else { None };
-    let total = capped_count(db, query, order.id).await?;
+    let total = match total {
+        Some(total) => std::cmp::Ord::min(total, COUNT_CAP + 1),
+        None => capped_count(db, query, order.id).await?,
+    };
     Ok(Page { items: rows, previous, next, total })
+}
+
+/// Up to one page and a row of `query` in `order`, beyond `boundary` (a row's key and id, and
+/// whether the page lies before it) when given; with `Counting::WithPage`, also how many rows
+/// `query` has (`None` when no row came back to carry it).
+async fn read_rows<E>(
+    db: &impl ConnectionTrait,
+    query: &Select<E>,
+    order: &ListOrder<E>,
+    boundary: Option<(Value, i32, bool)>,
+    counting: Counting,
+) -> Result<(Vec<E::Model>, Option<u64>), DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let reverse = boundary.as_ref().is_some_and(|(_, _, before)| *before);
+    let beyond = boundary.map(|(key, id, before)| order.beyond(key, id, before));
+    if counting == Counting::Apart {
+        let mut page = query.clone();
+        if let Some(beyond) = beyond {
+            page = page.filter(beyond);
+        }
+        return Ok((order.sort(page, reverse).limit(PAGE_SIZE + 1).all(db).await?, None));
+    }
+    // The matching rows once, as `matched`, read under the entity's own table name so that
+    // the order's and the boundary's columns name them as they name the table; the count is
+    // of the same rows (both databases materialise a CTE used twice).
+    let table = E::default().table_name().to_owned();
+    let matched = CommonTableExpression::new().query(query.clone().into_query()).table_name("matched").to_owned();
+    let mut page = Query::select();
+    page.column(Asterisk)
+        .expr_as(Expr::cust("(SELECT COUNT(*) FROM matched)"), "page_total")
+        .from_as("matched", Alias::new(table.clone()))
+        .limit(PAGE_SIZE + 1)
+        .with_cte(WithClause::new().cte(matched).to_owned());
+    if let Some(beyond) = beyond {
+        page.cond_where(beyond);
+    }
+    let direction = order.direction(reverse);
+    page.order_by((Alias::new(table.clone()), order.key), direction.clone()).order_by((Alias::new(table), order.id), direction);
+    let found = db.query_all(&page).await?;
+    let total = match found.first() {
+        Some(row) => Some(u64::try_from(row.try_get::<i64>("", "page_total")?).unwrap_or(0)),
+        None => None,
+    };
+    let rows = found.iter().map(|row| E::Model::from_query_result(row, "")).collect::<Result<_, _>>()?;
+    Ok((rows, total))
 }
 
 /// How many rows `query` has, counting no further than one past [`COUNT_CAP`].

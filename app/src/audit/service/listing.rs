@@ -8,7 +8,7 @@ use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::audit_event;
 use crate::ssr::models::user::names as user_names;
-use crate::ssr::pagination::{ListOrder, fetch_page};
+use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -121,7 +121,7 @@ pub async fn list_events(
         query = query.filter(audit_event::Column::DepartmentId.eq(department));
     }
     let order = ListOrder { key: audit_event::Column::OccurredAt, id: audit_event::Column::Id, descending: true };
-    let found = fetch_page(db, query, order, at).await?;
+    let found = fetch_page(db, query, order, at, Counting::Apart).await?;
     let rows = rows_of(db, &found.items).await?;
     Ok(found.map(|_| rows))
 }

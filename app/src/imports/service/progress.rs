@@ -9,7 +9,7 @@ use crate::policy::Scope;
 use crate::ssr::entities::import_row::{Kind, State as RowState};
 use crate::ssr::entities::{import, import_row, user};
 use crate::ssr::models::user::names;
-use crate::ssr::pagination::{ListOrder, fetch_page};
+use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use crate::ssr::raw::statement;
 use crate::ssr::{Actor, Settings};
 use chrono::{DateTime, Utc};
@@ -152,7 +152,7 @@ pub async fn list_imports(db: &impl ConnectionTrait, actor: &Actor, at: PageAt) 
         query = query.filter(import::Column::AdminId.eq(actor.user_id));
     }
     let order = ListOrder { key: import::Column::Id, id: import::Column::Id, descending: true };
-    let page = fetch_page(db, query, order, at).await?;
+    let page = fetch_page(db, query, order, at, Counting::Apart).await?;
     let names = names(db, page.items.iter().map(|job| job.admin_id).collect()).await?;
     Ok(page.map(|jobs| {
         jobs.into_iter()
