@@ -4,9 +4,12 @@
 
 use leptos::config::LeptosOptions;
 
-/// The address of the stylesheet.
+/// The address of the stylesheet. The hash is read once: `hash.txt` is written with the
+/// server program and changes only with a new build, which means a new process; every page
+/// reading it from disk again was a file open per request.
 pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    let hash = if options.hash_files { file_hash(options, "css") } else { None };
+    static HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let hash = if options.hash_files { HASH.get_or_init(|| file_hash(options, "css")).as_deref() } else { None };
     match hash {
         Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
         None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
