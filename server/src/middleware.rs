@@ -1,6 +1,7 @@
 //! Request layers: who is signed in, and refusing cross-site writes.
 
 use app::auth::service::{resolve_session, session_cookie};
+use app::organisation::service::RequestUnits;
 use app::ssr::Viewer;
 use app::state::AppState;
 use axum::extract::{Request, State};
@@ -10,7 +11,8 @@ use http::{HeaderValue, Method, StatusCode, header};
 use url::Url;
 
 /// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
-/// server functions read.
+/// server functions read, and gives the request an empty [`RequestUnits`] to keep the units
+/// it reads.
 pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut viewer = Viewer(None);
@@ -26,6 +28,7 @@ pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, nex
     }
     req.extensions_mut().insert(viewer);
     req.extensions_mut().insert(state);
+    req.extensions_mut().insert(RequestUnits::default());
     next.run(req).await
 }
 

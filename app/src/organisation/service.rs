@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, UnionType};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, SqlErr};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(FromQueryResult)]
 struct UnitRow {
@@ -75,11 +76,29 @@ struct KindedUnitRow {
     archived_at: Option<DateTime<Utc>>,
 }
 
+/// Where a request keeps the units it has read ([`units_of_request`]). The server's request
+/// layer puts an empty one on every request; what a request reads lives and dies with it.
+#[derive(Clone, Default)]
+pub struct RequestUnits(Arc<tokio::sync::OnceCell<Arc<Units>>>);
+
+/// Every unit, read once per request: the Users page renders its rows, its filters and the
+/// Invite dialog in one request, and each of them names departments and locations. Outside a
+/// request (a service called directly) they are read each time.
+///
+/// Only pages and their data read units this way; changing a unit reads and writes through
+/// [`select_units`], never through this copy.
+pub async fn units_of_request(db: &impl ConnectionTrait) -> Result<Arc<Units>, DbErr> {
+    let Ok(RequestUnits(cell)) = crate::ssr::request_extension::<RequestUnits>() else {
+        return Ok(Arc::new(all_units(db).await?));
+    };
+    cell.get_or_try_init(|| async { all_units(db).await.map(Arc::new) }).await.cloned()
+}
+
 /// Both kinds of unit in one query: a page that shows both (a list naming each row's
 /// department and location, the Invite dialog, the Users filters) asks the database once
 /// instead of once a kind, and on SQLite each query is a round trip to the connection's
 /// thread (bench/README.md, "Users at 100k people").
-pub async fn all_units(db: &impl ConnectionTrait) -> Result<Units, DbErr> {
+async fn all_units(db: &impl ConnectionTrait) -> Result<Units, DbErr> {
     let part = |kind: UnitKind, tag: &'static str| {
         Query::select().expr_as(Expr::cust(tag), "kind").columns(["id", "name", "archived_at", "name_key"]).from(kind.table()).to_owned()
     };

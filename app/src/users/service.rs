@@ -7,7 +7,7 @@ use crate::dto::{Page, PageAt};
 use std::collections::HashMap;
 use crate::error::AppError;
 use crate::organisation::dto::{DepartmentId, LocationId, UnitKind};
-use crate::organisation::service::all_units;
+use crate::organisation::service::units_of_request;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{search_term, user};
@@ -104,7 +104,7 @@ pub async fn list_users(
 ) -> Result<Page<UserRow>, AppError> {
     let scope = Scope::of(actor)?;
     let found = people_page(db, filter, scope, at).await?;
-    let units = all_units(db).await?;
+    let units = units_of_request(db).await?;
     let (departments, locations) = (units.names(UnitKind::Department), units.names(UnitKind::Location));
     let locked = locked_users(db, &found.items, now).await?;
     Ok(found.map(|users| users
@@ -130,10 +130,10 @@ pub async fn list_users(
 /// list is fixed to their own) and locations the filters offer, archived ones included.
 pub async fn filter_choices(db: &impl ConnectionTrait, actor: &Actor) -> Result<UserFilterChoices, AppError> {
     let scope = Scope::of(actor)?;
-    let units = all_units(db).await?;
+    let units = units_of_request(db).await?;
     let departments = match scope {
-        Scope::Organisation => units.departments,
+        Scope::Organisation => units.departments.clone(),
         Scope::Department(_) => Vec::new(),
     };
-    Ok(UserFilterChoices { departments, locations: units.locations })
+    Ok(UserFilterChoices { departments, locations: units.locations.clone() })
 }

@@ -6,7 +6,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::{DepartmentId, LocationId, Unit, UnitKind};
-use crate::organisation::service::{all_units, find_unit};
+use crate::organisation::service::{units_of_request, find_unit};
 use crate::policy::{InviteKind, Scope, check_department, check_role};
 use crate::ssr::entities::invitation;
 use crate::ssr::{Actor, Settings};
@@ -90,7 +90,7 @@ pub async fn invite_options(
     now: DateTime<Utc>,
 ) -> Result<InviteChoices, AppError> {
     let scope = Scope::of(actor)?;
-    let units = all_units(db).await?;
+    let units = units_of_request(db).await?;
     let departments = units.of(UnitKind::Department, false);
     let fixed_department = scope.department().and_then(|own| departments.iter().find(|d| d.id == own).cloned());
     Ok(InviteChoices {

@@ -5,7 +5,7 @@ use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
 use crate::organisation::dto::UnitKind;
-use crate::organisation::service::all_units;
+use crate::organisation::service::units_of_request;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox};
@@ -69,7 +69,7 @@ pub async fn list_invitations(
         query = query.filter(invitation::Column::DepartmentId.eq(department));
     }
     let order = ListOrder { key: invitation::Column::CreatedAt, id: invitation::Column::Id, descending: true };
-    let units = all_units(db).await?;
+    let units = units_of_request(db).await?;
     let (departments, locations) = (units.names(UnitKind::Department), units.names(UnitKind::Location));
     let found = fetch_page(db, query, order, at, Counting::Apart).await?;
     let inviter_ids: Vec<i32> = found.items.iter().map(|i| i.invited_by).collect();
