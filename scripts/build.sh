@@ -4,6 +4,22 @@
 #   --precompress  brotli and gzip copies of the browser files, served to browsers that take them
 #   --split        the lazy pages (app/src/lazy_pages.rs) in WASM files of their own, loaded
 #                  when first shown; without it their #[lazy] imports point at a missing file
+#
+# The browser's WASM is built with the nightly toolchain, its standard library rebuilt with
+# panics that stop at once (-Cpanic=immediate-abort): no panic message, location or formatting
+# code goes to the browser (bench/README.md, "First load"). The server stays on the default
+# (stable) toolchain. ONBOARD_FRONT_TOOLCHAIN=stable builds the front as before, with panics
+# that abort after formatting their message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+front="${ONBOARD_FRONT_TOOLCHAIN:-nightly}"
+if [ "$front" != stable ]; then
+  # cargo-leptos starts the front's cargo as plain `cargo` (the toolchain comes from
+  # RUSTUP_TOOLCHAIN) and the server's as LEPTOS_BIN_CARGO_COMMAND.
+  server=$(rustup default | cut -d' ' -f1)
+  export LEPTOS_BIN_CARGO_COMMAND="cargo +$server"
+  export RUSTUP_TOOLCHAIN="$front"
+  export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+fi
 exec cargo leptos build --release --precompress --split "$@"

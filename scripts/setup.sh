@@ -27,6 +27,17 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# --- The nightly toolchain with the standard library's source: scripts/build.sh builds the
+# browser's WASM with it, the standard library rebuilt so that panics stop at once.
+if ! rustup toolchain list | grep -q '^nightly'; then
+  say "Installing the nightly toolchain (for the browser's WASM)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! rustup component list --installed --toolchain nightly | grep -q '^rust-src'; then
+  say "Adding the standard library's source to nightly (for the browser's WASM)"
+  rustup component add rust-src --toolchain nightly
+fi
+
 # --- cargo-leptos 0.3.11 (no_downloads: it may not fetch wasm-opt or sass). It needs rustc
 # 1.96+, so it is built with nightly when stable is older. Takes ~14 minutes once.
 LEPTOS_VERSION=0.3.11
@@ -34,7 +45,6 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
   toolchain=""
   minor=$(rustc --version | sed -E 's/rustc 1\.([0-9]+).*/\1/')
   if [ "$minor" -lt 96 ]; then
-    rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
     toolchain="+nightly"
   fi
   say "Installing cargo-leptos $LEPTOS_VERSION (about 14 minutes, once)"
