@@ -15,6 +15,7 @@ mod m20261201_000010_list_and_claim_indexes;
 mod m20261201_000011_people_lifecycle;
 mod m20261201_000012_imports;
 mod m20261201_000013_search_terms_list;
+mod m20261205_000014_search_terms_name_order;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_people_lifecycle::Migration),
             Box::new(m20261201_000012_imports::Migration),
             Box::new(m20261201_000013_search_terms_list::Migration),
+            Box::new(m20261205_000014_search_terms_name_order::Migration),
         ]
     }
 }

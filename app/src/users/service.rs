@@ -11,7 +11,7 @@ use crate::organisation::service::units_of_request;
 use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{search_term, user};
-use crate::ssr::models::search_terms::{also_with_term, people_with_term, search_words};
+use crate::ssr::models::search_terms::{also_with_term, only_term, people_in_term, people_with_term, search_words};
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
@@ -66,12 +66,14 @@ fn people(filter: &UserFilter, scope: Scope) -> Result<Select<user::Entity>, App
 /// The page of people `filter` finds at `at`, in name order.
 ///
 /// Without a search the page is read from `users` along the index its filter leads. With one,
-/// it is read from `user_search_terms`: the longest word typed is a range of the key that
-/// also holds each person's name and filter columns, so even a word 3,000 people share is
-/// filtered, ordered and counted there without reading their rows; each other word narrows it
-/// to the people it begins a term of. The range is read once for both the page and its count
-/// ([`Counting::WithPage`]). Only the page's people are then read from `users`, under the same
-/// filter and scope again.
+/// it is read from `user_search_terms`, whose rows also hold each person's name and filter
+/// columns. When the longest word typed begins exactly one term and is the only word, that
+/// term's people lie in name order along the key (term, name, user_id): the page is a walk from
+/// its first name that stops after the page, and the count a walk of the term that stops at the
+/// cap, so even a surname 3,000 people share costs a page of rows to show. Otherwise the word's
+/// range of the key is read once, for the page and its count ([`Counting::WithPage`]): one row
+/// a person, each other word narrowing it to the people it begins a term of. Only the page's
+/// people are then read from `users`, under the same filter and scope again.
 async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scope, at: PageAt) -> Result<Page<user::Model>, AppError> {
     let mut words = search_words(&filter.q);
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
@@ -81,12 +83,17 @@ async fn people_page(db: &impl ConnectionTrait, filter: &UserFilter, scope: Scop
     };
     use search_term::Column as C;
     let columns = PersonColumns { status: C::Status, role: C::Role, department: C::DepartmentId, location: C::LocationId };
-    let mut terms = narrowed(people_with_term(leading), columns, filter, scope)?;
+    let only = if others.is_empty() { only_term(db, leading).await? } else { None };
+    let (matching, counting) = match only {
+        Some(term) => (people_in_term(&term), Counting::Apart),
+        None => (people_with_term(leading), Counting::WithPage),
+    };
+    let mut terms = narrowed(matching, columns, filter, scope)?;
     for word in others {
         terms = terms.filter(also_with_term(word));
     }
     let order = ListOrder { key: C::Name, id: C::UserId, descending: false };
-    let found = fetch_page(db, terms, order, at, Counting::WithPage).await?;
+    let found = fetch_page(db, terms, order, at, counting).await?;
     let ids: Vec<i32> = found.items.iter().map(|t| t.user_id).collect();
     let mut rows: HashMap<i32, user::Model> =
         people(filter, scope)?.filter(user::Column::Id.is_in(ids.clone())).all(db).await?.into_iter().map(|u| (u.id, u)).collect();

@@ -177,3 +177,31 @@ async fn search_terms_stored_before_they_carried_the_persons_columns_are_kept_an
     let found = app::users::service::list_users(db, &boss, app.clock.now(), &filter, app::dto::PageAt::First).await.unwrap();
     assert_eq!(found.items.iter().map(|u| u.id).collect::<Vec<_>>(), vec![lead]);
 }
+
+#[tokio::test]
+async fn search_terms_keyed_in_name_order_keep_every_term_and_follow_each_change_both_ways() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let (paint, hall) = (app.department("Paint shop").await, app.department("Hall").await);
+    let boss = app.actor("boss@example.com", app::domain::Role::CorporateAdmin, None).await;
+    let lead = app.user("lead@example.com", app::domain::Role::TeamLead, Some(paint)).await;
+    let found_in = async |q: &str, department: i32| -> Vec<i32> {
+        let filter = app::users::dto::UserFilter { q: q.into(), department: department.to_string(), ..Default::default() };
+        let page = app::users::service::list_users(db, &boss, app.clock.now(), &filter, app::dto::PageAt::First).await.unwrap();
+        page.items.iter().map(|u| u.id).collect()
+    };
+    let move_to = async |department: i32| {
+        let sql = app::ssr::raw::statement(db, "UPDATE users SET department_id = $1 WHERE id = $2", vec![department.into(), lead.into()]);
+        db.execute_raw(sql).await.unwrap();
+    };
+
+    undo_after(db, "m20261201_000013_search_terms_list").await;
+    move_to(hall).await;
+    assert_eq!(found_in("lead@", hall).await, vec![lead], "keyed by (term, user_id) again, the terms and their trigger are there");
+
+    Migrator::up(db, None).await.unwrap();
+    assert_eq!(found_in("lead@example.com", hall).await, vec![lead], "the terms were kept");
+    move_to(paint).await;
+    assert_eq!(found_in("lead@example.com", paint).await, vec![lead], "the trigger follows the move");
+    assert!(found_in("lead@example.com", hall).await.is_empty());
+}

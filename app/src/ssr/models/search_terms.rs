@@ -99,6 +99,33 @@ pub fn people_with_term(word: &str) -> Select<search_term::Entity> {
         .filter(Expr::cust(term_range("user_search_terms", word)))
 }
 
+/// The people whose term is exactly `term`, one row each (a person's terms are unique), in the
+/// key's order after the term: by name, then id. A page of them is a walk along the key from a
+/// given name that stops after the page, however many people share the term (migration
+/// 000014). The term is an SQL literal, as in [`term_range`].
+pub fn people_in_term(term: &str) -> Select<search_term::Entity> {
+    search_term::Entity::find().filter(Expr::cust(format!("user_search_terms.term = {}", literal(term))))
+}
+
+#[derive(FromQueryResult)]
+struct TermBounds {
+    first: Option<String>,
+    last: Option<String>,
+}
+
+/// The term `word` begins, when it begins exactly one ("mül" begins only "muller"); `None`
+/// when it begins none or several ("mar": "maria" and "martinez"). Two seeks of the key: the
+/// smallest and the largest term in the word's range.
+pub async fn only_term(db: &impl ConnectionTrait, word: &str) -> Result<Option<String>, DbErr> {
+    let range = term_range("user_search_terms", word);
+    let sql = format!(
+        "SELECT (SELECT MIN(term) FROM user_search_terms WHERE {range}) AS first, \
+         (SELECT MAX(term) FROM user_search_terms WHERE {range}) AS last"
+    );
+    let bounds = TermBounds::find_by_statement(statement(db, &sql, Vec::new())).one(db).await?;
+    Ok(bounds.and_then(|b| if b.first == b.last { b.first } else { None }))
+}
+
 /// Narrows [`people_with_term`] to the people who also have a term that begins `word`. The
 /// unary `+` keeps SQLite reading the leading word's range and looking each row up in this
 /// word's list: given a bare column it walked this word's people instead, one probe of the
