@@ -31,6 +31,9 @@ pub async fn connect_writer(config: &Config) -> anyhow::Result<DatabaseConnectio
     connect(config, 1).await
 }
 
+/// How long a PostgreSQL connection may sit in the pool before it is pinged on its way out.
+const IDLE_BEFORE_PING: std::time::Duration = std::time::Duration::from_secs(30);
+
 async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(config.database_url.clone());
     options.sqlx_logging(false).max_connections(max_connections);
@@ -48,6 +51,16 @@ async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<Databa
             .pragma("wal_autocheckpoint", "0")
             .pragma("journal_size_limit", app::ssr::checkpoint::LOG_SIZE_LIMIT_BYTES.to_string())
     });
+    // sqlx pings a pooled connection each time it is handed out, so every query paid a second
+    // round trip: on SQLite to the connection's own thread, about a third of a page's context
+    // switches (bench/README.md, "Lists at 100k rows"). A SQLite file is never hung up on, so
+    // it is not pinged; a PostgreSQL connection is pinged only after sitting idle long enough
+    // for the server, a proxy or a firewall to have dropped it.
+    if config.database_url.starts_with("sqlite:") {
+        options.test_before_acquire(false);
+    } else {
+        options.test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
+    }
     if let Some(port) = tcp_nodelay::postgres_port(&config.database_url) {
         options.map_sqlx_postgres_pool_opts(move |pool| {
             pool.after_connect(move |_, _| {
