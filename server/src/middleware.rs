@@ -2,7 +2,7 @@
 
 use app::auth::service::{resolve_session, session_cookie};
 use app::organisation::service::RequestUnits;
-use app::ssr::Viewer;
+use app::ssr::{Viewer, ViewerRow};
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -11,14 +11,18 @@ use http::{HeaderValue, Method, StatusCode, header};
 use url::Url;
 
 /// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
-/// server functions read, and gives the request an empty [`RequestUnits`] to keep the units
+/// server functions read (with the person's row as a [`ViewerRow`]), and gives the request an empty [`RequestUnits`] to keep the units
 /// it reads.
 pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut viewer = Viewer(None);
     if !static_file && let Some(raw) = session_cookie(req.headers(), &state.settings) {
         match resolve_session(&state.db, &raw, state.clock.now()).await {
-            Ok(actor) => viewer = Viewer(actor),
+            Ok(Some((actor, row))) => {
+                viewer = Viewer(Some(actor));
+                req.extensions_mut().insert(ViewerRow(row));
+            }
+            Ok(None) => {}
             Err(err) => {
                 tracing::error!(error = %err, "could not resolve session");
                 return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side. Please try again.")

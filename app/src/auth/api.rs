@@ -55,12 +55,12 @@ pub async fn sign_out(#[server(default)] next: String) -> Result<(), AppError> {
 /// The signed-in person, or `None` when nobody is signed in.
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use crate::ssr::{respond, viewer};
+    use crate::ssr::{respond, viewer_with_row};
     use crate::state::app_state;
     respond(async {
         let state = app_state()?;
-        match viewer()? {
-            Some(actor) => Ok(Some(crate::auth::service::current_user(&state.db, &actor).await?)),
+        match viewer_with_row()? {
+            Some((actor, row)) => Ok(Some(crate::auth::service::current_user(&state.db, &actor, &row).await?)),
             None => Ok(None),
         }
     }.await)

@@ -16,9 +16,25 @@ pub struct CurrentUser {
     pub preferred_language: Option<String>,
 }
 
-impl CurrentUser {
+/// Who is signed in, as every page behind sign-in knows them: the frame shows the name and
+/// role, the admin guards and the start page go by the role. The server knows it without a
+/// query (the session layer resolved it), so no page waits for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInAs {
+    pub id: i32,
+    pub name: String,
+    pub role: Role,
+}
+
+impl SignedInAs {
     /// Where this person lands after signing in.
     pub fn home_path(&self) -> &'static str {
         self.role.home_path()
+    }
+}
+
+impl From<&CurrentUser> for SignedInAs {
+    fn from(user: &CurrentUser) -> Self {
+        SignedInAs { id: user.id, name: user.name.clone(), role: user.role }
     }
 }

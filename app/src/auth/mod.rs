@@ -8,4 +8,4 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
-pub use dto::CurrentUser;
+pub use dto::{CurrentUser, SignedInAs};

@@ -5,7 +5,9 @@ use crate::domain::email::WorkEmail;
 use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::password::{NewPassword, hash_password, verify_password};
 use crate::error::AppError;
-use crate::ssr::entities::{department, location, session, user};
+use crate::organisation::dto::UnitKind;
+use crate::organisation::service::units_of_request;
+use crate::ssr::entities::{session, user};
 use crate::ssr::models::user::{is_active, new_active};
 use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings};
@@ -119,12 +121,13 @@ pub async fn create_session(
     Ok(token)
 }
 
-/// The active user a session cookie belongs to, if the session exists and has not expired.
+/// The active user a session cookie belongs to, if the session exists and has not expired:
+/// the acting identity, and the row it was read from.
 pub async fn resolve_session(
     db: &impl ConnectionTrait,
     raw_token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Actor>, DbErr> {
+) -> Result<Option<(Actor, user::Model)>, DbErr> {
     // One query for session and user: this runs on every request. Expired sessions are
     // removed when their user next signs in.
     let live_session = Query::select()
@@ -138,7 +141,7 @@ pub async fn resolve_session(
         .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
         .one(db)
         .await?;
-    Ok(user.and_then(|u| actor_of(&u)))
+    Ok(user.and_then(|u| Some((actor_of(&u)?, u))))
 }
 
 /// Ends the session a cookie names (whether or not it still exists).
@@ -162,17 +165,15 @@ pub fn actor_of(user: &user::Model) -> Option<Actor> {
     })
 }
 
-/// The signed-in person as shown in the browser, with unit names resolved.
-pub async fn current_user(db: &impl ConnectionTrait, actor: &Actor) -> Result<CurrentUser, DbErr> {
-    let user = user::Entity::find_by_id(actor.user_id).one(db).await?;
-    let location_id = user.as_ref().and_then(|u| u.location_id);
-    let department = match actor.department_id {
-        Some(id) => department::Entity::find_by_id(id).one(db).await?.map(|d| d.name),
-        None => None,
-    };
-    let location = match location_id {
-        Some(id) => location::Entity::find_by_id(id).one(db).await?.map(|l| l.name),
-        None => None,
+/// The signed-in person as shown in the browser, from their row as the session read it, with
+/// unit names from the request's one reading of the units (the page beside it names units too).
+pub async fn current_user(db: &impl ConnectionTrait, actor: &Actor, row: &user::Model) -> Result<CurrentUser, DbErr> {
+    let (department, location) = if actor.department_id.is_some() || row.location_id.is_some() {
+        let units = units_of_request(db).await?;
+        let name = |kind, id: Option<i32>| id.and_then(|id| units.names(kind).remove(&id));
+        (name(UnitKind::Department, actor.department_id), name(UnitKind::Location, row.location_id))
+    } else {
+        (None, None)
     };
     Ok(CurrentUser {
         id: actor.user_id,
@@ -181,9 +182,9 @@ pub async fn current_user(db: &impl ConnectionTrait, actor: &Actor) -> Result<Cu
         role: actor.role,
         department,
         location,
-        job_title: user.as_ref().and_then(|u| u.job_title.clone()),
-        phone: user.as_ref().and_then(|u| u.phone.clone()),
-        preferred_language: user.as_ref().and_then(|u| u.preferred_language.clone()),
+        job_title: row.job_title.clone(),
+        phone: row.phone.clone(),
+        preferred_language: row.preferred_language.clone(),
     })
 }
 

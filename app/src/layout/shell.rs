@@ -1,24 +1,65 @@
-use crate::auth::CurrentUser;
+use crate::auth::SignedInAs;
 use crate::auth::api::get_current_user;
 use crate::auth::components::SignOutButton;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use serde::{Deserialize, Serialize};
 
 /// The signed-in person, provided by [`SignedInLayout`] to every page inside it.
-pub fn use_current_user() -> CurrentUser {
-    expect_context::<CurrentUser>()
+pub fn use_current_user() -> SignedInAs {
+    expect_context::<SignedInAs>()
 }
 
-/// Every page behind sign-in: resolves the session on the server before rendering, sends
-/// anonymous visitors to the sign-in page, and draws the sidebar.
+/// Whether someone is signed in, as the page knows it when it is drawn.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Session {
+    SignedIn(SignedInAs),
+    SignedOut,
+    /// Drawn in the browser after the first page (a link from a page outside sign-in): the
+    /// browser has to ask the server.
+    Unknown,
+}
+
+/// On the server, the person the session layer resolved for this request.
+fn known_session() -> Session {
+    #[cfg(feature = "ssr")]
+    {
+        match crate::ssr::viewer() {
+            Ok(Some(actor)) => Session::SignedIn(SignedInAs { id: actor.user_id, name: actor.name, role: actor.role }),
+            Ok(None) => Session::SignedOut,
+            Err(_) => Session::Unknown,
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    Session::Unknown
+}
+
+/// Every page behind sign-in: sends anonymous visitors to the sign-in page and draws the
+/// sidebar around the page.
+///
+/// The server knows who is signed in without a query, and while the browser hydrates the
+/// page it reads the same value from it ([`SharedValue`]), so the page is drawn straight away
+/// rather than inside a `Suspense` waiting for a resource: Leptos walks a `Suspense`'s
+/// children more than once on the server, and every walk created the page's resources again,
+/// so each page read its data twice (bench/README.md, "Lists at 100k rows").
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
-    let me = Resource::new_blocking(|| (), |_| get_current_user());
+    match SharedValue::new(known_session).into_inner() {
+        Session::SignedIn(user) => view! { <Shell user/> }.into_any(),
+        Session::SignedOut => view! { <Redirect path="/sign-in"/> }.into_any(),
+        Session::Unknown => view! { <AskedLayout/> }.into_any(),
+    }
+}
+
+/// [`SignedInLayout`] drawn in the browser without the server's answer at hand: it asks.
+#[component]
+fn AskedLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_current_user());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(user)) => view! { <Shell user/> }.into_any(),
+                    Ok(Some(user)) => view! { <Shell user=SignedInAs::from(&user)/> }.into_any(),
                     Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
@@ -28,7 +69,7 @@ pub fn SignedInLayout() -> impl IntoView {
 }
 
 #[component]
-fn Shell(user: CurrentUser) -> impl IntoView {
+fn Shell(user: SignedInAs) -> impl IntoView {
     provide_context(user.clone());
     let is_admin = user.role.is_admin();
     let is_corporate = crate::policy::may_manage_units(user.role);

@@ -18,7 +18,7 @@ pub mod transaction;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use request::{
-    Actor, Viewer, client_address, cookie_header, cookie_value, request_extension, require_actor, require_admin, respond,
+    Actor, Viewer, ViewerRow, client_address, cookie_header, cookie_value, request_extension, require_actor, require_admin, respond, viewer_with_row,
     set_cookie, viewer,
 };
 pub use settings::Settings;

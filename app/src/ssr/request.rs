@@ -20,6 +20,11 @@ pub struct Actor {
 #[derive(Clone, Debug, Default)]
 pub struct Viewer(pub Option<Actor>);
 
+/// Request extension the session layer sets beside a signed-in [`Viewer`]: their own row as
+/// it read it, so the page frame shows their profile without reading the row again.
+#[derive(Clone, Debug)]
+pub struct ViewerRow(pub crate::ssr::entities::user::Model);
+
 fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| AppError::internal("server function called without request parts"))
 }
@@ -119,6 +124,14 @@ mod tests {
 /// The signed-in person, or `None`.
 pub fn viewer() -> Result<Option<Actor>, AppError> {
     Ok(parts()?.extensions.get::<Viewer>().and_then(|v| v.0.clone()))
+}
+
+/// The signed-in person and their row, when someone is signed in.
+pub fn viewer_with_row() -> Result<Option<(Actor, crate::ssr::entities::user::Model)>, AppError> {
+    let parts = parts()?;
+    let actor = parts.extensions.get::<Viewer>().and_then(|v| v.0.clone());
+    let row = parts.extensions.get::<ViewerRow>().map(|r| r.0.clone());
+    Ok(actor.zip(row))
 }
 
 pub fn require_actor() -> Result<Actor, AppError> {
