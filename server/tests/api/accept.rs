@@ -195,6 +195,7 @@ async fn completing_sign_up_creates_an_active_user_from_the_invitation_and_signs
     assert_eq!(profile.status(), StatusCode::OK, "the new user is signed in");
     let html = profile.text().await.unwrap();
     assert!(html.contains("Nia Ellis") && html.contains("Plant North") && html.contains("Quality Inspector"));
+    assert!(html.contains("<dt>Department</dt><dd>Quality</dd>"), "the profile names the department");
     // And can sign in again later with the new password.
     let later = client();
     let signed_in = app.call(&later, "sign_in", &[("email", "nia@example.com"), ("password", NEW_PASSWORD)]).await;

@@ -37,6 +37,25 @@ async fn attempts_older_than_a_day_and_expired_sessions_are_swept_and_nothing_el
     assert_eq!(session::Entity::find().count(db).await.unwrap(), 0);
 }
 
+/// What `run` answers once it is not turned away: the server's background task may be
+/// checkpointing at the same moment, and then SQLite answers busy (with -1 for the log's pages)
+/// and the test tries again, up to 50 times.
+async fn unless_busy<F, Fut>(run: F) -> Option<app::ssr::checkpoint::Checkpoint>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<app::ssr::checkpoint::Checkpoint>, sea_orm::DbErr>>,
+{
+    let mut answer = None;
+    for _ in 0..50 {
+        answer = run().await.unwrap();
+        if answer.as_ref().is_none_or(|c| c.busy == 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    answer
+}
+
 #[tokio::test]
 async fn the_background_checkpoint_copies_the_whole_sqlite_log_into_the_database_file() {
     let app = spawn_app().await;
@@ -45,7 +64,7 @@ async fn the_background_checkpoint_copies_the_whole_sqlite_log_into_the_database
         app.invite(&corporate, &format!("p{n}@example.com"), Role::Employee, None).await.unwrap();
     }
 
-    let done = app::ssr::checkpoint::checkpoint(&app.state.db).await.unwrap();
+    let done = unless_busy(|| app::ssr::checkpoint::checkpoint(&app.state.db)).await;
 
     match done {
         None => assert!(crate::helpers::on_postgres(), "only SQLite has a log to copy"),
@@ -68,16 +87,7 @@ async fn cutting_back_the_sqlite_log_empties_it_and_connections_limit_its_size()
         app.invite(&corporate, &format!("p{n}@example.com"), Role::Employee, None).await.unwrap();
     }
 
-    // The background task may be checkpointing at the same moment: then this one is turned
-    // away (busy) and tries again.
-    let mut cut = None;
-    for _ in 0..50 {
-        cut = app::ssr::checkpoint::truncate(&app.state.db).await.unwrap();
-        if cut.as_ref().is_none_or(|c| c.busy == 0) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let cut = unless_busy(|| app::ssr::checkpoint::truncate(&app.state.db)).await;
     let after = app::ssr::checkpoint::checkpoint(&app.state.db).await.unwrap();
 
     match (cut, after) {
