@@ -11,8 +11,8 @@ use http::{HeaderValue, Method, StatusCode, header};
 use url::Url;
 
 /// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
-/// server functions read (with the person's row as a [`ViewerRow`]), and gives the request an empty [`RequestUnits`] to keep the units
-/// it reads.
+/// server functions read (with the person's row as a [`ViewerRow`]), and gives the request an
+/// empty [`RequestUnits`] to keep the units it reads.
 pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let static_file = req.uri().path().starts_with("/pkg/");
     let mut viewer = Viewer(None);

@@ -15,8 +15,8 @@ pub fn use_current_user() -> SignedInAs {
 enum Session {
     SignedIn(SignedInAs),
     SignedOut,
-    /// Drawn in the browser after the first page (a link from a page outside sign-in): the
-    /// browser has to ask the server.
+    /// Drawn in the browser after the first page (after signing in, or by a link from a page
+    /// outside sign-in): the browser has to ask the server.
     Unknown,
 }
 

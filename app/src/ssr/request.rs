@@ -21,7 +21,7 @@ pub struct Actor {
 pub struct Viewer(pub Option<Actor>);
 
 /// Request extension the session layer sets beside a signed-in [`Viewer`]: their own row as
-/// it read it, so the page frame shows their profile without reading the row again.
+/// it read it, so their profile is shown without reading the row again.
 #[derive(Clone, Debug)]
 pub struct ViewerRow(pub crate::ssr::entities::user::Model);
 
