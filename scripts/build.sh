@@ -10,8 +10,18 @@
 # code goes to the browser (bench/README.md, "First load"). The server stays on the default
 # (stable) toolchain. ONBOARD_FRONT_TOOLCHAIN=stable builds the front as before, with panics
 # that abort after formatting their message.
+#
+# Both halves are built with `--cfg erase_components`: Leptos then turns each component's view
+# into one type-erased view (`AnyView`) instead of a type nested as deep as its markup, so the
+# browser gets one copy of the rendering and hydration code where it had one per view shape
+# (bench/README.md, "First load"). The server gets the same flag so that both sides match
+# routes and render views the same way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+erase="--cfg erase_components"
+host=$(rustc -vV | sed -n 's/^host: //p' | tr 'a-z.-' 'A-Z__')
+export "CARGO_TARGET_${host}_RUSTFLAGS=$erase"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$erase"
 front="${ONBOARD_FRONT_TOOLCHAIN:-nightly}"
 if [ "$front" != stable ]; then
   # cargo-leptos starts the front's cargo as plain `cargo` (the toolchain comes from
@@ -20,6 +30,6 @@ if [ "$front" != stable ]; then
   export LEPTOS_BIN_CARGO_COMMAND="cargo +$server"
   export RUSTUP_TOOLCHAIN="$front"
   export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $erase"
 fi
 exec cargo leptos build --release --precompress --split "$@"

@@ -6,7 +6,7 @@
 # commit as the reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_BYTES="${WASM_BROTLI_BUDGET:-358000}"
+BUDGET_BYTES="${WASM_BROTLI_BUDGET:-300000}"
 # The main file is named after the package's output name (onboard.<hash>.wasm); the files the
 # lazy pages were split into (scripts/build.sh, --split) are loaded later and listed apart.
 wasm=$(ls target/site/pkg/onboard.wasm.br target/site/pkg/onboard.*.wasm.br 2>/dev/null | head -n 1 || true)
