@@ -7,24 +7,77 @@
 //!   without case, also after removing digits and symbols from its end ("Password2024!"). The
 //!   file leaves out the 2,437 of them that no password this rule lets through can meet: those
 //!   shorter than 12 characters that end in a digit or symbol are neither a whole password of
-//!   12 or more nor what is left once digits and symbols are cut from its end. The decisions are
-//!   the same, and the browser's copy of the list is a quarter lighter.
+//!   12 or more nor what is left once digits and symbols are cut from its end.
 //! - Not containing the local part of the person's email address, without case, when that
 //!   local part has at least 3 characters.
+//!
+//! The list is not compiled into the browser's program, where it was a tenth of the weight
+//! every page paid for; the browser fetches it from [`common_list_path`] when someone starts
+//! choosing a password, and the server always checks with its own copy.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 /// Shorter local parts ("jo@…") would refuse too many good passwords to be worth checking.
 const MIN_LOCAL_PART_CHARS: usize = 3;
 
-const COMMON: &str = include_str!("../../data/common-passwords.txt");
+/// The list as shipped, one password per line: the server's copy, and what it serves.
+#[cfg(any(feature = "ssr", test))]
+pub const COMMON_LIST: &str = include_str!("../../data/common-passwords.txt");
 
-fn common_passwords() -> &'static HashSet<&'static str> {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| COMMON.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+/// A hash of the list, worked out by the compiler: only this number reaches the browser, and
+/// it names the list's address, so a browser may keep the list for as long as it likes.
+const COMMON_LIST_HASH: u64 = fnv1a(include_bytes!("../../data/common-passwords.txt"));
+
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+/// Where the server serves [`COMMON_LIST`]; a new list gets a new address.
+pub fn common_list_path() -> String {
+    format!("/common-passwords.{COMMON_LIST_HASH:016x}.txt")
+}
+
+/// The common passwords, in lower case.
+#[derive(Debug, Default)]
+pub struct CommonPasswords(HashSet<String>);
+
+impl CommonPasswords {
+    /// One password per line; blank lines are skipped.
+    pub fn parse(text: &str) -> Self {
+        Self(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase).collect())
+    }
+
+    pub fn contains(&self, lower: &str) -> bool {
+        self.0.contains(lower)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+/// The server's copy of the list, read once.
+#[cfg(any(feature = "ssr", test))]
+pub fn common_passwords() -> &'static CommonPasswords {
+    static SET: std::sync::OnceLock<CommonPasswords> = std::sync::OnceLock::new();
+    SET.get_or_init(|| CommonPasswords::parse(COMMON_LIST))
 }
 
 /// Why a password is refused. `Display` is the sentence shown beside the field.
@@ -53,8 +106,20 @@ impl std::fmt::Display for PasswordProblem {
     }
 }
 
-/// Checks `password` for the person whose address is `email` (may be empty).
+/// Checks `password` for the person whose address is `email` (may be empty), with the whole
+/// list: the server's decision.
+#[cfg(any(feature = "ssr", test))]
 pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem> {
+    check_password_with(password, email, Some(common_passwords()))
+}
+
+/// The same rule against `common`, or without the common-password part while the browser has
+/// no list yet (`None`).
+pub fn check_password_with(
+    password: &str,
+    email: &str,
+    common: Option<&CommonPasswords>,
+) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
         return Err(PasswordProblem::TooShort { chars });
@@ -64,8 +129,7 @@ pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem
     }
     let lower = password.to_lowercase();
     let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
-    let common = common_passwords();
-    if common.contains(lower.as_str()) || common.contains(stem) {
+    if common.is_some_and(|common| common.contains(&lower) || common.contains(stem)) {
         return Err(PasswordProblem::Common);
     }
     let local = email.rsplit_once('@').map_or(email, |(local, _)| local).trim().to_lowercase();
@@ -129,10 +193,23 @@ mod tests {
     fn every_listed_password_can_be_met_by_a_password_the_length_rule_lets_through() {
         let unreachable: Vec<&str> = common_passwords()
             .iter()
-            .copied()
             .filter(|p| p.chars().count() < MIN_PASSWORD_CHARS && !p.ends_with(char::is_alphabetic))
             .collect();
         assert_eq!(unreachable, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn without_a_list_every_other_part_of_the_rule_still_holds() {
+        assert_eq!(check_password_with("Password2024!", EMAIL, None), Ok(()));
+        assert_eq!(check_password_with("short", EMAIL, None), Err(PasswordProblem::TooShort { chars: 5 }));
+        assert_eq!(check_password_with("xxjane.doexxxx", EMAIL, None), Err(PasswordProblem::ContainsEmail));
+    }
+
+    #[test]
+    fn the_list_is_served_under_a_name_that_changes_with_its_content() {
+        assert_eq!(COMMON_LIST_HASH, fnv1a(COMMON_LIST.as_bytes()));
+        assert_ne!(fnv1a(b"password"), fnv1a(b"passwore"));
+        assert!(common_list_path().starts_with("/common-passwords.") && common_list_path().ends_with(".txt"));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use crate::helpers::{TestApp, client, spawn_app_configured};
 use app::domain::Role;
+use app::domain::password_policy::{CommonPasswords, common_list_path, common_passwords};
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING};
+use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 
 const WASM: &[u8] = b"\0asm the real file";
 const WASM_BR: &[u8] = b"brotli of the real file";
@@ -48,6 +49,26 @@ async fn hashed_files_go_out_precompressed_and_are_kept_for_a_year_but_a_missing
     assert_eq!(plain.bytes().await.unwrap(), WASM);
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(!header(&missing, CACHE_CONTROL).contains("immutable"), "a missing file must not be cached");
+}
+
+#[tokio::test]
+async fn the_common_password_list_is_served_compressed_at_its_hashed_address_and_kept_for_a_year() {
+    let root = site();
+    let app = app_on(&root, false).await;
+    let browser = client();
+
+    let brotli = browser.get(app.url(&common_list_path())).header(ACCEPT_ENCODING, "br").send().await.unwrap();
+    let plain = browser.get(app.url(&common_list_path())).send().await.unwrap();
+    let old = browser.get(app.url("/common-passwords.0000000000000000.txt")).send().await.unwrap();
+
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(header(&brotli, CONTENT_ENCODING), "br");
+    assert_eq!(header(&brotli, CACHE_CONTROL), "public, max-age=31536000, immutable");
+    assert_eq!(header(&plain, CONTENT_TYPE), "text/plain; charset=utf-8");
+    let served = CommonPasswords::parse(&plain.text().await.unwrap());
+    assert_eq!(served.len(), common_passwords().len());
+    assert!(served.contains("qwertyuiop"));
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

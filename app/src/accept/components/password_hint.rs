@@ -1,5 +1,9 @@
-use crate::domain::password_policy::{MIN_PASSWORD_CHARS, check_password};
+use super::CommonList;
+use crate::domain::password_policy::MIN_PASSWORD_CHARS;
 use leptos::prelude::*;
+
+/// What a password that meets the rest of the rule gets until the list is here.
+pub const CHECKING: &str = "Checking it against the most common passwords…";
 
 /// The live verdict on a new password, by the same rule the server applies.
 #[component]
@@ -8,6 +12,12 @@ pub fn PasswordHint(
     password: ReadSignal<String>,
     #[prop(into)] email: String,
 ) -> impl IntoView {
+    let common = CommonList::new();
+    Effect::new(move |_| {
+        if !password.with(String::is_empty) {
+            common.load();
+        }
+    });
     let verdict = Memo::new(move |_| {
         let password = password.get();
         if password.is_empty() {
@@ -19,7 +29,8 @@ pub fn PasswordHint(
                 ),
             );
         }
-        match check_password(&password, &email) {
+        match common.check(&password, &email) {
+            Ok(()) if !common.loaded() => ("hint", CHECKING.to_owned()),
             Ok(()) => ("hint hint-good", format!("Good: {} characters.", password.chars().count())),
             Err(problem) => ("hint hint-bad", problem.to_string()),
         }

@@ -1,7 +1,7 @@
-use super::{ProfileFields, SetupCodeField};
+use super::password_hint::CHECKING;
+use super::{CommonList, ProfileFields, SetupCodeField};
 use crate::accept::api::{CompleteSetup, setup_page_state};
 use crate::accept::dto::SetupPageInfo;
-use crate::domain::password_policy::check_password;
 use crate::domain::pin_policy::check_pin;
 use crate::error::AppError;
 use crate::layout::SignedInElsewhere;
@@ -45,6 +45,12 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
     let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
     // The server's rule, live: digits only is a PIN, anything else a password.
+    let common = CommonList::new();
+    Effect::new(move |_| {
+        if secret.with(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit())) {
+            common.load();
+        }
+    });
     let hint = Memo::new(move |_| {
         let (secret, number) = (secret.get(), number.get());
         let verdict = if secret.is_empty() {
@@ -52,7 +58,10 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
         } else if secret.chars().all(|c| c.is_ascii_digit()) {
             check_pin(&secret, &number).map_err(|p| p.to_string())
         } else {
-            check_password(&secret, &number).map_err(|p| p.to_string())
+            match common.check(&secret, &number) {
+                Ok(()) if !common.loaded() => return ("hint", CHECKING.to_owned()),
+                verdict => verdict.map_err(|p| p.to_string()),
+            }
         };
         match verdict {
             Ok(()) => ("hint hint-good", "Good.".to_owned()),
