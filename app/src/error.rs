@@ -34,7 +34,7 @@ pub enum AppError {
     #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
     InvitationLinkInvalid,
     #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", crate::when::clock(*retry_at))]
-    RateLimited { limit: u32, retry_at: chrono::DateTime<chrono::Utc> },
+    RateLimited { limit: u32, retry_at: crate::when::Moment },
     /// Too many failed sign-ins for this account or from this device; the same words either
     /// way, and the same for an identifier no account has.
     #[error("Too many failed sign-in attempts. Try again in {}, or ask your administrator.", minutes_text(*minutes))]

@@ -1,5 +1,5 @@
 use crate::domain::Role;
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 
 /// What the invitee sees of their invitation: all of it comes from the invitation, none of it
@@ -12,7 +12,7 @@ pub struct InvitationDetails {
     pub role: Role,
     pub department: Option<String>,
     pub location: Option<String>,
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Moment,
 }
 
 /// What the invitation page shows.

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of event the audit log records.
@@ -122,7 +122,7 @@ impl AuditEventType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub id: i32,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: Moment,
     /// The event's label ("Invitation sent", "Create").
     pub event: String,
     pub actor: Option<String>,

@@ -2,7 +2,7 @@
 
 use crate::dto::thousands;
 use crate::invitations::dto::Handout;
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -137,7 +137,7 @@ impl PreviewPage {
 pub enum ImportState {
     Sending,
     /// The hourly limit is used up: the next `count` rows go at `at`.
-    Waiting { at: DateTime<Utc>, count: u32 },
+    Waiting { at: Moment, count: u32 },
     Finished,
     Cancelled,
 }
@@ -186,7 +186,7 @@ pub struct ImportProgress {
     pub id: i32,
     pub file_name: String,
     pub started_by: String,
-    pub started_at: DateTime<Utc>,
+    pub started_at: Moment,
     pub state: ImportState,
     pub counts: ImportCounts,
     /// Shop-floor workers sent and not yet set up: "Print handouts (N ready)".
@@ -212,7 +212,7 @@ pub struct ImportSummary {
     pub id: i32,
     pub file_name: String,
     pub started_by: String,
-    pub started_at: DateTime<Utc>,
+    pub started_at: Moment,
     pub total_rows: u32,
     pub state: String,
 }

@@ -1,5 +1,5 @@
 use crate::domain::Role;
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,8 +77,8 @@ pub struct InvitationRow {
     pub department: Option<String>,
     pub location: Option<String>,
     pub invited_by: String,
-    pub sent_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
+    pub sent_at: Moment,
+    pub expires_at: Moment,
     pub status: InvitationStatus,
     /// `None` when no email was ever queued (shop-floor handouts).
     pub delivery: Option<Delivery>,
@@ -99,5 +99,5 @@ pub struct Handout {
     pub setup_link: String,
     /// `setup_link` as a QR code, an inline SVG drawn on the server.
     pub qr_svg: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: Moment,
 }

@@ -1,7 +1,7 @@
 use crate::audit::dto::AuditRow;
 use crate::domain::Role;
 use crate::organisation::dto::Unit;
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 
 /// Whether a person may sign in at all.
@@ -58,10 +58,10 @@ pub struct PersonDetails {
     pub location: Option<String>,
     pub status: PersonStatus,
     /// When a sign-in lock on the account ends, if one holds now.
-    pub locked_until: Option<DateTime<Utc>>,
-    pub joined: DateTime<Utc>,
+    pub locked_until: Option<Moment>,
+    pub joined: Moment,
     pub invited_by: Option<String>,
-    pub last_sign_in: Option<DateTime<Utc>>,
+    pub last_sign_in: Option<Moment>,
     /// The version this read saw; a save sends it back.
     pub version: i32,
     pub recent_events: Vec<AuditRow>,

@@ -158,7 +158,7 @@ async fn seventy_five_rows_at_a_limit_of_thirty_go_thirty_now_thirty_an_hour_lat
     drive(&app, id).await;
     let first = progress(&app.state.db, &admin, &app.state.settings, id, app.clock.now()).await.unwrap();
     assert_eq!((first.counts.sent, first.counts.waiting), (30, 45));
-    assert_eq!(first.state, ImportState::Waiting { at: started + Duration::hours(1), count: 30 });
+    assert_eq!(first.state, ImportState::Waiting { at: (started + Duration::hours(1)).into(), count: 30 });
 
     app.clock.advance(Duration::minutes(59));
     drive(&app, id).await;

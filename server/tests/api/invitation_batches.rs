@@ -79,7 +79,7 @@ async fn a_batch_bigger_than_what_is_left_of_the_hour_sends_exactly_what_is_left
     let answers = write_email_invites(&app.state.db, 30, batch).await;
 
     assert_eq!(shape(&answers), ["sent", "sent", "sent", "sent", "sent", "limited", "limited", "limited"]);
-    assert_eq!(answers[7], Err(AppError::RateLimited { limit: 30, retry_at: first_sent + Duration::hours(1) }));
+    assert_eq!(answers[7], Err(AppError::RateLimited { limit: 30, retry_at: (first_sent + Duration::hours(1)).into() }));
 }
 
 #[tokio::test]

@@ -172,7 +172,7 @@ async fn the_31st_invitation_in_an_hour_is_refused_until_the_window_slides() {
     }
 
     let refused = app.invite(&corporate, "p30@example.com", Role::Employee, None).await;
-    assert_eq!(refused, Err(AppError::RateLimited { limit: 30, retry_at: first_sent + Duration::hours(1) }));
+    assert_eq!(refused, Err(AppError::RateLimited { limit: 30, retry_at: (first_sent + Duration::hours(1)).into() }));
     assert!(refused.unwrap_err().to_string().contains("up to 30 invitations per hour"));
 
     // 30 minutes after the first one: still 30 in the window.

@@ -35,7 +35,7 @@ async fn a_handout_carries_a_grouped_code_and_link_and_only_its_hash_is_stored()
     assert_eq!(handout.setup_code.len(), 14);
     let code = handout.setup_code.replace('-', "");
     assert_eq!(handout.setup_link, format!("http://onboard.test/setup/{code}"));
-    assert_eq!(handout.expires_at, app.clock.now() + chrono::Duration::hours(72));
+    assert_eq!(handout.expires_at, (app.clock.now() + chrono::Duration::hours(72)).into());
     assert!(handout.qr_svg.starts_with("<svg") && handout.qr_svg.contains("<path"), "{}", handout.qr_svg);
     let stored = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((stored.kind.as_str(), stored.status.as_str()), ("shop_floor", "pending"));

@@ -29,7 +29,7 @@ async fn resend_issues_a_new_handout_and_the_old_code_stops_working() {
 
     assert_ne!(second.setup_code, first.setup_code);
     assert_eq!((second.name.as_str(), second.employee_number.as_str()), ("Ola Nowak", "E-4577"));
-    assert_eq!(second.expires_at, app.clock.now() + Duration::hours(72));
+    assert_eq!(second.expires_at, (app.clock.now() + Duration::hours(72)).into());
     assert!(second.qr_svg.starts_with("<svg") && second.setup_link.ends_with(&second.setup_code.replace('-', "")));
     let old = setup(&app, "10.0.0.1", form("E-4577", &first.setup_code, "482139")).await;
     assert_eq!(old, Err(AppError::SetupCodeInvalid));

@@ -72,7 +72,7 @@ pub async fn open_invitation(
         role,
         department: inv.department_name.clone(),
         location: inv.location_name.clone(),
-        expires_at: inv.expires_at,
+        expires_at: inv.expires_at.into(),
     };
     Ok((inv, details))
 }

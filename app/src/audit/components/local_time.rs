@@ -1,18 +1,15 @@
-use chrono::{DateTime, Utc};
+use crate::when::Moment;
 use leptos::prelude::*;
 
 /// A moment, rendered in UTC on the server and shown in the viewer's own time zone once the
 /// page is running in the browser.
 #[component]
-pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
-    let iso = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+pub fn LocalTime(at: Moment) -> impl IntoView {
+    let iso = crate::when::iso(at);
     let utc_text = crate::when::short(at);
     let text = RwSignal::new(utc_text.clone());
     #[cfg(feature = "hydrate")]
-    {
-        let iso = iso.clone();
-        Effect::new(move |_| text.set(in_browser_zone(&iso)));
-    }
+    Effect::new(move |_| text.set(in_browser_zone(at)));
     view! { <time datetime=iso title=utc_text>{move || text.get()}</time> }
 }
 
@@ -23,8 +20,8 @@ pub fn browser_offset_minutes() -> i32 {
 }
 
 #[cfg(feature = "hydrate")]
-fn in_browser_zone(iso: &str) -> String {
-    let date = js_sys::Date::new(&js_sys::JsString::from(iso).into());
+fn in_browser_zone(at: Moment) -> String {
+    let date = js_sys::Date::new(&(at.unix_seconds() as f64 * 1000.0).into());
     let offset = -(date.get_timezone_offset() as i32);
     let sign = if offset < 0 { '-' } else { '+' };
     format!(

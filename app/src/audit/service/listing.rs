@@ -155,7 +155,7 @@ async fn rows_of(db: &impl ConnectionTrait, events: &[audit_event::Model]) -> Re
             let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
             AuditRow {
                 id: event.id,
-                occurred_at: event.occurred_at,
+                occurred_at: event.occurred_at.into(),
                 event: AuditEventType::parse(&event.event_type)
                     .map_or_else(|| event.event_type.clone(), |t| t.label().to_owned()),
                 actor: event.actor_user_id.and_then(|id| names.get(&id).cloned()),

@@ -84,7 +84,7 @@ pub async fn progress(
         import::State::Cancelled => ImportState::Cancelled,
         import::State::Running if job.next_run_at > now => {
             let free = remaining_this_hour(db, job.admin_id, job.next_run_at, settings.invite_rate_limit).await?;
-            ImportState::Waiting { at: job.next_run_at, count: free.min(counts.waiting) }
+            ImportState::Waiting { at: job.next_run_at.into(), count: free.min(counts.waiting) }
         }
         import::State::Running => ImportState::Sending,
     };
@@ -92,7 +92,7 @@ pub async fn progress(
         id,
         file_name: job.file_name.clone(),
         started_by: name_of(db, job.admin_id).await?,
-        started_at: job.created_at,
+        started_at: job.created_at.into(),
         can_cancel: !state.is_over(),
         state,
         counts,
@@ -160,7 +160,7 @@ pub async fn list_imports(db: &impl ConnectionTrait, actor: &Actor, at: PageAt) 
                 id: job.id,
                 file_name: job.file_name,
                 started_by: names.get(&job.admin_id).cloned().unwrap_or_default(),
-                started_at: job.created_at,
+                started_at: job.created_at.into(),
                 total_rows: job.total_rows as u32,
                 state: match job.state {
                     import::State::Running => "Running",

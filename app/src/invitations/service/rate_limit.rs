@@ -91,7 +91,7 @@ pub async fn reserve_attempts(
             let back = history.times.get(&(last + 1 - i64::from(limit))).copied();
             match back {
                 Some(at) if at > now - window() => {
-                    answers[i] = Err(AppError::RateLimited { limit, retry_at: at + window() });
+                    answers[i] = Err(AppError::RateLimited { limit, retry_at: (at + window()).into() });
                 }
                 _ => {
                     // Never before the admin's latest, so numbering and time agree even when a

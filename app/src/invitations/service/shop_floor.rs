@@ -78,7 +78,7 @@ fn handout(settings: &Settings, worker: Worker, code: Code<'_>) -> Result<Handou
         setup_code: code.code.display(),
         qr_svg: qr_svg(&setup_link)?,
         setup_link,
-        expires_at: code.expires_at,
+        expires_at: code.expires_at.into(),
     })
 }
 

@@ -344,7 +344,7 @@ pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settin
         setup_code: code.display(),
         qr_svg: qr_svg(&setup_link)?,
         setup_link,
-        expires_at,
+        expires_at: expires_at.into(),
     })
 }
 
