@@ -116,7 +116,8 @@ def demangle_legacy(name):
 def crate_of(name):
     """The crate a Rust symbol belongs to: for a trait impl (`<T as krate::Trait>`), the first
     crate its path names."""
-    v0 = re.match(r"_R[A-Za-z]*?C[s]?[0-9A-Za-z]*_(\d+)", name)
+    # v0 mangling (`_R...`, what nightly emits): the first crate root, `Cs<disambiguator>_<len><name>`.
+    v0 = re.search(r"Cs[0-9A-Za-z]*_(\d+)", name) if name.startswith("_R") else None
     if v0:
         start = v0.end()
         return name[start:start + int(v0.group(1))]

@@ -9,7 +9,10 @@
 # panics that stop at once (-Cpanic=immediate-abort): no panic message, location or formatting
 # code goes to the browser (bench/README.md, "First load"). The server stays on the default
 # (stable) toolchain. ONBOARD_FRONT_TOOLCHAIN=stable builds the front as before, with panics
-# that abort after formatting their message.
+# that abort after formatting their message. The same build drops what only diagnostics read:
+# `-Zfmt-debug=none` makes every `{:?}` print nothing (so the browser's code must never build a
+# value it uses from `Debug`: `UnitKind::form_value` is written out for that reason), and
+# `-Zlocation-detail=none` leaves out source file names and lines.
 #
 # Both halves are built with `--cfg erase_components`: Leptos then turns each component's view
 # into one type-erased view (`AnyView`) instead of a type nested as deep as its markup, so the
@@ -30,6 +33,6 @@ if [ "$front" != stable ]; then
   export LEPTOS_BIN_CARGO_COMMAND="cargo +$server"
   export RUSTUP_TOOLCHAIN="$front"
   export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
-  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort $erase"
+  export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none $erase"
 fi
 exec cargo leptos build --release --precompress --split "$@"

@@ -8,6 +8,15 @@ pub enum UnitKind {
 }
 
 impl UnitKind {
+    /// The kind as a form sends it: serde's name for the variant. Written out, not taken from
+    /// `Debug`, which the browser's build prints as nothing (`scripts/build.sh`).
+    pub fn form_value(self) -> &'static str {
+        match self {
+            UnitKind::Department => "Department",
+            UnitKind::Location => "Location",
+        }
+    }
+
     pub fn singular(self) -> &'static str {
         match self {
             UnitKind::Department => "department",
@@ -88,5 +97,13 @@ mod tests {
         assert_eq!(DepartmentId::parse_optional(" 7 "), Ok(Some(DepartmentId(7))));
         assert_eq!(LocationId::parse_optional(""), Ok(None));
         assert!(LocationId::parse_optional("north").unwrap_err().for_field("location").is_some());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_kind_is_sent_by_the_name_the_server_reads() {
+        for kind in [UnitKind::Department, UnitKind::Location] {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.form_value()));
+        }
     }
 }

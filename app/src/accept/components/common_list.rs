@@ -33,7 +33,7 @@ impl CommonList {
             match fetch_list().await {
                 Ok(list) => self.list.set(Some(Arc::new(list))),
                 Err(err) => {
-                    leptos::logging::warn!("the common-password list could not be fetched: {err:?}");
+                    leptos::logging::warn!("the common-password list could not be fetched: {}", err.as_string().unwrap_or_default());
                     self.asked.set_value(false);
                 }
             }

@@ -44,7 +44,7 @@ pub fn UnitsPanel(kind: UnitKind) -> impl IntoView {
             </Transition>
             <p class="form-error" role="alert">{action_error}</p>
             <ActionForm action=add attr:class="inline-form">
-                <input type="hidden" name="kind" value=format!("{kind:?}")/>
+                <input type="hidden" name="kind" value=kind.form_value()/>
                 <label for=input_id.clone()>{format!("New {}", kind.singular())}</label>
                 <input id=input_id name="name" required maxlength="120"/>
                 <button type="submit" class="button-secondary">{format!("Add {}", kind.singular())}</button>
