@@ -3,7 +3,6 @@
 //! The browser only ever sees the sentence in `Display`; causes (database text, I/O) go to the
 //! server log where the error is created, never over the wire.
 
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +104,7 @@ fn minutes_text(minutes: i64) -> String {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::wire::TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -23,6 +23,7 @@ pub mod ssr;
 pub mod state;
 pub mod users;
 pub mod when;
+pub mod wire;
 
 use accept::components::{AcceptPage, SetupPage};
 use auth::components::SignInPage;

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// What the invitation page shows for the token this browser holds.
-#[server(endpoint = "invitation_details")]
+#[server(endpoint = "invitation_details", output = crate::wire::Json)]
 pub async fn invitation_details() -> Result<InvitationPage, AppError> {
     use crate::accept::service;
     use crate::ssr::{respond, viewer};
@@ -23,7 +23,7 @@ pub async fn invitation_details() -> Result<InvitationPage, AppError> {
 /// Completes sign-up: sets the password and profile, signs the new user in and sends them to
 /// their profile. A submission with fields the form does not have (anything outside
 /// [`ACCEPT_FIELDS`](super::dto::ACCEPT_FIELDS)) is refused by the server before it gets here.
-#[server(endpoint = "accept_invitation")]
+#[server(endpoint = "accept_invitation", output = crate::wire::Json)]
 pub async fn accept_invitation(
     #[server(default)] password: String,
     #[server(default)] password_confirmation: String,
@@ -46,7 +46,7 @@ pub async fn accept_invitation(
 }
 
 /// What the shop-floor setup page shows.
-#[server(endpoint = "setup_page_state")]
+#[server(endpoint = "setup_page_state", output = crate::wire::Json)]
 pub async fn setup_page_state() -> Result<SetupPageInfo, AppError> {
     use crate::ssr::{respond, viewer};
     use crate::state::app_state;
@@ -62,7 +62,7 @@ pub async fn setup_page_state() -> Result<SetupPageInfo, AppError> {
 
 /// Completes a shop-floor worker's sign-up from their handout, signs them in and sends them to
 /// their profile. An empty `setup_code` means the one a QR link left in this browser.
-#[server(endpoint = "complete_setup")]
+#[server(endpoint = "complete_setup", output = crate::wire::Json)]
 pub async fn complete_setup(
     #[server(default)] employee_number: String,
     #[server(default)] setup_code: String,

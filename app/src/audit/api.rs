@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Audit events the signed-in admin may see, newest first.
-#[server(endpoint = "list_audit_events")]
+#[server(endpoint = "list_audit_events", output = crate::wire::Json)]
 pub async fn list_audit_events(
     #[server(default)] after: Option<i32>,
     #[server(default)] before: Option<i32>,

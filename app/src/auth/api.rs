@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Signs in and answers with the path to go to.
-#[server(endpoint = "sign_in")]
+#[server(endpoint = "sign_in", output = crate::wire::Json)]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
     use crate::auth::{service, throttle};
     use crate::ssr::{client_address, respond, set_cookie};
@@ -34,7 +34,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 pub const SIGN_OUT_RETURNS: [&str; 2] = ["/invitation", "/setup"];
 
 /// Ends the current session, then goes to `next` if it is one of [`SIGN_OUT_RETURNS`].
-#[server(endpoint = "sign_out")]
+#[server(endpoint = "sign_out", output = crate::wire::Json)]
 pub async fn sign_out(#[server(default)] next: String) -> Result<(), AppError> {
     use crate::auth::service;
     use crate::ssr::{respond, set_cookie};
@@ -53,7 +53,7 @@ pub async fn sign_out(#[server(default)] next: String) -> Result<(), AppError> {
 }
 
 /// The signed-in person, or `None` when nobody is signed in.
-#[server(endpoint = "get_current_user")]
+#[server(endpoint = "get_current_user", output = crate::wire::Json)]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::ssr::{respond, viewer_with_row};
     use crate::state::app_state;

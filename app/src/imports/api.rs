@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 /// What importing the uploaded file (field `file`) would do; writes nothing.
-#[server(endpoint = "preview_import", input = MultipartFormData)]
+#[server(endpoint = "preview_import", input = MultipartFormData, output = crate::wire::Json)]
 pub async fn preview_import(data: MultipartData) -> Result<ImportPreview, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -23,7 +23,7 @@ pub async fn preview_import(data: MultipartData) -> Result<ImportPreview, AppErr
 
 /// Starts importing the uploaded file (field `file`), previewed with field `digest`; answers
 /// the import's id.
-#[server(endpoint = "start_import", input = MultipartFormData)]
+#[server(endpoint = "start_import", input = MultipartFormData, output = crate::wire::Json)]
 pub async fn start_import(data: MultipartData) -> Result<i32, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -36,7 +36,7 @@ pub async fn start_import(data: MultipartData) -> Result<i32, AppError> {
 }
 
 /// An import's state and counts.
-#[server(endpoint = "import_progress")]
+#[server(endpoint = "import_progress", output = crate::wire::Json)]
 pub async fn fetch_import_progress(id: i32) -> Result<ImportProgress, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -48,7 +48,7 @@ pub async fn fetch_import_progress(id: i32) -> Result<ImportProgress, AppError> 
 }
 
 /// A page of an import's rows after row number `after`, and where the next page starts.
-#[server(endpoint = "import_rows")]
+#[server(endpoint = "import_rows", output = crate::wire::Json)]
 pub async fn import_rows(id: i32, #[server(default)] after: i32) -> Result<(Vec<ImportRowView>, Option<i32>), AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -60,7 +60,7 @@ pub async fn import_rows(id: i32, #[server(default)] after: i32) -> Result<(Vec<
 }
 
 /// Cancels the rows of an import that have not gone yet.
-#[server(endpoint = "cancel_import")]
+#[server(endpoint = "cancel_import", output = crate::wire::Json)]
 pub async fn cancel_import(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -72,7 +72,7 @@ pub async fn cancel_import(id: i32) -> Result<(), AppError> {
 }
 
 /// Makes new setup codes for an import's shop-floor workers and answers the sheet's cards.
-#[server(endpoint = "print_handouts")]
+#[server(endpoint = "print_handouts", output = crate::wire::Json)]
 pub async fn print_handouts(id: i32) -> Result<Vec<HandoutCard>, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -84,7 +84,7 @@ pub async fn print_handouts(id: i32) -> Result<Vec<HandoutCard>, AppError> {
 }
 
 /// Users → Imports, newest first.
-#[server(endpoint = "list_imports")]
+#[server(endpoint = "list_imports", output = crate::wire::Json)]
 pub async fn list_imports(
     #[server(default)] after: Option<i32>,
     #[server(default)] before: Option<i32>,

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Invitations the signed-in admin may see, newest first; `status` is "" for all.
-#[server(endpoint = "list_invitations")]
+#[server(endpoint = "list_invitations", output = crate::wire::Json)]
 pub async fn list_invitations(
     #[server(default)] after: Option<i32>,
     #[server(default)] before: Option<i32>,
@@ -25,7 +25,7 @@ pub async fn list_invitations(
 }
 
 /// What the Invite dialog offers this admin, and how many invitations they have left.
-#[server(endpoint = "invite_options")]
+#[server(endpoint = "invite_options", output = crate::wire::Json)]
 pub async fn invite_options() -> Result<InviteChoices, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -37,7 +37,7 @@ pub async fn invite_options() -> Result<InviteChoices, AppError> {
 }
 
 /// Sends an email invitation; answers the address it went to.
-#[server(endpoint = "send_invitation")]
+#[server(endpoint = "send_invitation", output = crate::wire::Json)]
 pub async fn send_invitation(
     email: String,
     #[server(default)] role: String,
@@ -59,7 +59,7 @@ pub async fn send_invitation(
 }
 
 /// Invites a shop-floor worker (no email) and answers their one-time handout.
-#[server(endpoint = "invite_shop_floor")]
+#[server(endpoint = "invite_shop_floor", output = crate::wire::Json)]
 pub async fn invite_shop_floor(
     #[server(default)] first_name: String,
     #[server(default)] last_name: String,
@@ -81,7 +81,7 @@ pub async fn invite_shop_floor(
 }
 
 /// Resends an invitation not yet accepted; a shop-floor one answers its new handout.
-#[server(endpoint = "resend_invitation")]
+#[server(endpoint = "resend_invitation", output = crate::wire::Json)]
 pub async fn resend_invitation(id: i32) -> Result<Option<Handout>, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -93,7 +93,7 @@ pub async fn resend_invitation(id: i32) -> Result<Option<Handout>, AppError> {
 }
 
 /// Revokes an invitation not yet accepted.
-#[server(endpoint = "revoke_invitation")]
+#[server(endpoint = "revoke_invitation", output = crate::wire::Json)]
 pub async fn revoke_invitation(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// Departments or locations. Every admin may list the active ones (the Invite dialog offers
 /// them); the Corporate Admin also sees archived ones.
-#[server(endpoint = "list_units")]
+#[server(endpoint = "list_units", output = crate::wire::Json)]
 pub async fn list_units(kind: UnitKind) -> Result<Vec<Unit>, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -16,7 +16,7 @@ pub async fn list_units(kind: UnitKind) -> Result<Vec<Unit>, AppError> {
     }.await)
 }
 
-#[server(endpoint = "add_unit")]
+#[server(endpoint = "add_unit", output = crate::wire::Json)]
 pub async fn add_unit(kind: UnitKind, name: String) -> Result<Unit, AppError> {
     use crate::ssr::{require_actor, respond};
     use crate::state::app_state;
@@ -27,7 +27,7 @@ pub async fn add_unit(kind: UnitKind, name: String) -> Result<Unit, AppError> {
     }.await)
 }
 
-#[server(endpoint = "rename_unit")]
+#[server(endpoint = "rename_unit", output = crate::wire::Json)]
 pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), AppError> {
     use crate::ssr::{require_actor, respond};
     use crate::state::app_state;
@@ -38,7 +38,7 @@ pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), Ap
     }.await)
 }
 
-#[server(endpoint = "set_unit_archived")]
+#[server(endpoint = "set_unit_archived", output = crate::wire::Json)]
 pub async fn set_unit_archived(kind: UnitKind, id: i32, archived: bool) -> Result<(), AppError> {
     use crate::ssr::{require_actor, respond};
     use crate::state::app_state;

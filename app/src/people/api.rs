@@ -5,7 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Person `id` as the signed-in admin may see them.
-#[server(endpoint = "person_details")]
+#[server(endpoint = "person_details", output = crate::wire::Json)]
 pub async fn fetch_person(id: i32) -> Result<PersonDetails, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -17,7 +17,7 @@ pub async fn fetch_person(id: i32) -> Result<PersonDetails, AppError> {
 }
 
 /// Saves a person's role, department and location, if nobody changed them since `version`.
-#[server(endpoint = "change_assignment")]
+#[server(endpoint = "change_assignment", output = crate::wire::Json)]
 pub async fn change_assignment(
     id: i32,
     version: i32,
@@ -41,7 +41,7 @@ pub async fn change_assignment(
 
 /// One of the person page's Access buttons (`PersonAction::as_str`): deactivate, reactivate,
 /// send a password reset, reset a PIN (answering the handout, shown once) or unlock.
-#[server(endpoint = "person_action")]
+#[server(endpoint = "person_action", output = crate::wire::Json)]
 pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, AppError> {
     use super::dto::PersonAction;
     use super::service;
@@ -66,7 +66,7 @@ pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, 
 }
 
 /// "Forgot password?": always the same answer.
-#[server(endpoint = "forgot_password")]
+#[server(endpoint = "forgot_password", output = crate::wire::Json)]
 pub async fn forgot_password(#[server(default)] email: String) -> Result<(), AppError> {
     use crate::ssr::{client_address, respond};
     use crate::state::app_state;
@@ -78,7 +78,7 @@ pub async fn forgot_password(#[server(default)] email: String) -> Result<(), App
 }
 
 /// Whose password the reset link in this browser is for.
-#[server(endpoint = "reset_link_details")]
+#[server(endpoint = "reset_link_details", output = crate::wire::Json)]
 pub async fn reset_link_details() -> Result<String, AppError> {
     use crate::ssr::respond;
     use crate::state::app_state;
@@ -91,7 +91,7 @@ pub async fn reset_link_details() -> Result<String, AppError> {
 }
 
 /// Sets a new password from the reset link, signs in, and goes home.
-#[server(endpoint = "reset_password")]
+#[server(endpoint = "reset_password", output = crate::wire::Json)]
 pub async fn reset_password(#[server(default)] password: String, #[server(default)] password_confirmation: String) -> Result<String, AppError> {
     use crate::ssr::respond;
     use crate::state::app_state;
@@ -108,7 +108,7 @@ pub async fn reset_password(#[server(default)] password: String, #[server(defaul
 
 /// Sets a new PIN from a PIN-reset handout, signs in, and goes home. An empty `setup_code`
 /// means the one a QR link left in this browser.
-#[server(endpoint = "complete_pin_reset")]
+#[server(endpoint = "complete_pin_reset", output = crate::wire::Json)]
 pub async fn complete_pin_reset(
     #[server(default)] employee_number: String,
     #[server(default)] setup_code: String,

@@ -4,7 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// People the signed-in admin may see, matching `filter`, one page at a time.
-#[server(endpoint = "list_users")]
+#[server(endpoint = "list_users", output = crate::wire::Json)]
 pub async fn list_users(
     #[server(default)] after: Option<i32>,
     #[server(default)] before: Option<i32>,
@@ -21,7 +21,7 @@ pub async fn list_users(
 }
 
 /// What the Users tab's filters offer the signed-in admin.
-#[server(endpoint = "user_filter_choices")]
+#[server(endpoint = "user_filter_choices", output = crate::wire::Json)]
 pub async fn filter_options() -> Result<UserFilterChoices, AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
@@ -33,7 +33,7 @@ pub async fn filter_options() -> Result<UserFilterChoices, AppError> {
 }
 
 /// Lifts the sign-in locks on a person the signed-in admin administers.
-#[server(endpoint = "unlock_sign_in")]
+#[server(endpoint = "unlock_sign_in", output = crate::wire::Json)]
 pub async fn unlock_sign_in(id: i32) -> Result<(), AppError> {
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
