@@ -12,7 +12,9 @@
 # that abort after formatting their message. The same build drops what only diagnostics read:
 # `-Zfmt-debug=none` makes every `{:?}` print nothing (so the browser's code must never build a
 # value it uses from `Debug`: `UnitKind::form_value` is written out for that reason), and
-# `-Zlocation-detail=none` leaves out source file names and lines.
+# `-Zlocation-detail=none` leaves out source file names and lines. The standard library is
+# built with its `optimize_for_size` feature: smaller sorts and searches, slower on large
+# slices, which the browser never holds (a page shows at most a hundred rows).
 #
 # Both halves are built with `--cfg erase_components`: Leptos then turns each component's view
 # into one type-erased view (`AnyView`) instead of a type nested as deep as its markup, so the
@@ -33,6 +35,7 @@ if [ "$front" != stable ]; then
   export LEPTOS_BIN_CARGO_COMMAND="cargo +$server"
   export RUSTUP_TOOLCHAIN="$front"
   export CARGO_UNSTABLE_BUILD_STD="std,panic_abort"
+  export CARGO_UNSTABLE_BUILD_STD_FEATURES="optimize_for_size"
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none $erase"
 fi
 exec cargo leptos build --release --precompress --split "$@"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Fails when the browser's WASM, as it goes over the wire (brotli), has grown past its budget.
 # Run after scripts/build.sh (cargo leptos build --release --precompress --split). The budget
-# is the size measured when it was last set plus a little room; bench/README.md ("First load")
-# has what the file holds and how the budget was chosen. Raise it only on purpose, in the same
-# commit as the reason.
+# is issue 16's target, 250,000 bytes (the file was 249,066 when it was set); bench/README.md
+# ("First load") has what the file holds and what was done to meet it. New browser code for
+# admin pages belongs in a lazy page (app/src/lazy_pages.rs). Raise the budget only on
+# purpose, in the same commit as the reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUDGET_BYTES="${WASM_BROTLI_BUDGET:-300000}"
+BUDGET_BYTES="${WASM_BROTLI_BUDGET:-250000}"
 # The main file is named after the package's output name (onboard.<hash>.wasm); the files the
 # lazy pages were split into (scripts/build.sh, --split) are loaded later and listed apart.
 wasm=$(ls target/site/pkg/onboard.wasm.br target/site/pkg/onboard.*.wasm.br 2>/dev/null | head -n 1 || true)
