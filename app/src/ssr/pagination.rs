@@ -109,6 +109,9 @@ where
         Some(total) => std::cmp::Ord::min(total, COUNT_CAP + 1),
         None => capped_count(db, query, order.id).await?,
     };
+    // One line per page read, for an operator chasing a slow list (RUST_LOG=app=debug); a
+    // page drawn on the server must say it once (server/tests/api/lists.rs).
+    tracing::debug!(list = sea_orm::EntityName::table_name(&E::default()), rows = rows.len(), total, "list page read");
     Ok(Page { items: rows, previous, next, total })
 }
 

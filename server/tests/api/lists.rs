@@ -104,3 +104,46 @@ async fn counts_stop_one_past_the_cap_and_say_more_than() {
     assert_eq!(page.items.len(), PAGE_SIZE as usize);
     assert!(page.next.is_some());
 }
+
+/// The lists the server reads (`fetch_page`'s "list page read" event), in order. A
+/// `#[tokio::test]` runs the server's tasks on the test's own thread, so a subscriber set for
+/// this thread sees every page the server draws.
+#[derive(Clone, Default)]
+struct ListReads(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ListReads {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        struct List(Option<String>);
+        impl tracing::field::Visit for List {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                if field.name() == "list" {
+                    self.0 = Some(value.to_owned());
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut list = List(None);
+        event.record(&mut list);
+        if let Some(list) = list.0 {
+            self.0.lock().unwrap().push(list);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_list_page_drawn_by_the_server_reads_its_rows_once() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let reads = ListReads::default();
+    let _on_this_thread = tracing::subscriber::set_default(tracing_subscriber::registry().with(reads.clone()));
+    let app = spawn_app().await;
+    let client = app.signed_in_as(Role::CorporateAdmin, None).await;
+
+    for (path, list) in [("/users", "users"), ("/users/invitations", "invitations"), ("/audit-log", "audit_events")] {
+        reads.0.lock().unwrap().clear();
+        let page = app.page(&client, path).await;
+        assert_eq!(page.status(), reqwest::StatusCode::OK, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("</html>"), "{path} was drawn to its end");
+        assert_eq!(*reads.0.lock().unwrap(), vec![list.to_owned()], "{path} read its list once");
+    }
+}
