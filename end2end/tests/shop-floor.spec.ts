@@ -89,3 +89,22 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await expect(person).toContainText("Shop-floor");
   await expect(person).toContainText("Employee");
 });
+
+test("the setup hint does not wait forever for the common-password list, and uses it once it arrives", async ({ page }) => {
+  // The browser fetches the list at the first keystroke of a password (not a PIN). While it
+  // cannot, the hint gives the rest of the rule's verdict; the next keystroke asks again.
+  let reachable = false;
+  await page.route("**/common-passwords.*.txt", (route) => (reachable ? route.continue() : route.abort()));
+  await page.goto("/setup");
+  const secret = page.locator("#setup-secret");
+  const hint = page.locator("#setup-secret-hint");
+  await expect(async () => {
+    await secret.fill("");
+    await secret.fill("password1234");
+    await expect(hint).toHaveText("Good.", { timeout: 1_000 });
+  }).toPass();
+
+  reachable = true;
+  await secret.fill("password12345");
+  await expect(hint).toContainText("one of the most common passwords");
+});

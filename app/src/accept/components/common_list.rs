@@ -1,7 +1,8 @@
 //! The common-password list in the browser. It is not part of the browser's program (it was a
 //! tenth of what every page downloaded): it is fetched once, when someone first uses a new
 //! password field, from an address named by its hash, which the browser keeps for a year. A
-//! hint given before it arrives is redone when it does; the server checks with its own copy
+//! hint given before it arrives is redone when it does. When the fetch fails, hints stop
+//! waiting for it and the next keystroke asks again; the server checks with its own copy
 //! whatever the browser said.
 
 use crate::domain::password_policy::{CommonPasswords, PasswordProblem, check_password_with};
@@ -12,13 +13,15 @@ use std::sync::Arc;
 #[derive(Clone, Copy)]
 pub struct CommonList {
     list: RwSignal<Option<Arc<CommonPasswords>>>,
+    /// The last fetch failed: hints give the rest of the rule's verdict meanwhile.
+    failed: RwSignal<bool>,
     /// A fetch has started and not failed: one is enough.
     asked: StoredValue<bool>,
 }
 
 impl CommonList {
     pub fn new() -> Self {
-        Self { list: RwSignal::new(None), asked: StoredValue::new(false) }
+        Self { list: RwSignal::new(None), failed: RwSignal::new(false), asked: StoredValue::new(false) }
     }
 
     /// Starts fetching the list unless it is on its way or here. A failed fetch is tried again
@@ -33,6 +36,7 @@ impl CommonList {
             match fetch_list().await {
                 Ok(list) => self.list.set(Some(Arc::new(list))),
                 Err(err) => {
+                    self.failed.set(true);
                     leptos::logging::warn!("the common-password list could not be fetched: {}", err.as_string().unwrap_or_default());
                     self.asked.set_value(false);
                 }
@@ -40,9 +44,9 @@ impl CommonList {
         });
     }
 
-    /// Whether the list has arrived (tracked).
-    pub fn loaded(self) -> bool {
-        self.list.with(Option::is_some)
+    /// Whether a hint can be final: the list has arrived, or the last fetch failed (tracked).
+    pub fn settled(self) -> bool {
+        self.list.with(Option::is_some) || self.failed.get()
     }
 
     /// The password rule with as much of the list as is here (tracked: it is checked again when

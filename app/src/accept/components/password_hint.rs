@@ -30,7 +30,7 @@ pub fn PasswordHint(
             );
         }
         match common.check(&password, &email) {
-            Ok(()) if !common.loaded() => ("hint", CHECKING.to_owned()),
+            Ok(()) if !common.settled() => ("hint", CHECKING.to_owned()),
             Ok(()) => ("hint hint-good", format!("Good: {} characters.", password.chars().count())),
             Err(problem) => ("hint hint-bad", problem.to_string()),
         }

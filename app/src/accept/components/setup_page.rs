@@ -59,7 +59,7 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
             check_pin(&secret, &number).map_err(|p| p.to_string())
         } else {
             match common.check(&secret, &number) {
-                Ok(()) if !common.loaded() => return ("hint", CHECKING.to_owned()),
+                Ok(()) if !common.settled() => return ("hint", CHECKING.to_owned()),
                 verdict => verdict.map_err(|p| p.to_string()),
             }
         };
