@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { mailTo, signInAsAdmin } from "./helpers";
+import { fillUntil, mailTo, signInAsAdmin } from "./helpers";
 
 test("an invitee accepts from the real mail, lands signed in, and the admin sees it everywhere", async ({ page, browser }) => {
   // The admin invites a Team Lead into Quality at Plant North.
@@ -29,11 +29,8 @@ test("an invitee accepts from the real mail, lands signed in, and the admin sees
   // The live hint follows the server's rule as the password is typed.
   const password = invitee.getByLabel("Password", { exact: true });
   const hint = invitee.locator("#accept-password-hint");
-  await expect(async () => {
-    await password.fill("");
-    await password.fill("short");
-    await expect(hint).toHaveText("Use at least 12 characters (5 so far).", { timeout: 1_000 });
-  }).toPass();
+  await fillUntil(password, "short", () =>
+    expect(hint).toHaveText("Use at least 12 characters (5 so far).", { timeout: 1_000 }));
   await password.fill("password1234");
   await expect(hint).toContainText("one of the most common passwords");
   await password.fill("I am jo.joiner, hello");

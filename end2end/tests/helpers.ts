@@ -1,7 +1,17 @@
-import { type Browser, expect, type Page } from "@playwright/test";
+import { type Browser, expect, type Locator, type Page } from "@playwright/test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, MAIL_DIR } from "../global-setup";
+
+/** Types `value` into `field` again and again until `check` passes: until the page is
+ * hydrated, typing changes nothing the page shows. `check` should wait only briefly. */
+export async function fillUntil(field: Locator, value: string, check: () => Promise<void>) {
+  await expect(async () => {
+    await field.fill("");
+    await field.fill(value);
+    await check();
+  }).toPass();
+}
 
 /** Signs in through the real form, after hydration. */
 export async function signInAsAdmin(page: Page) {

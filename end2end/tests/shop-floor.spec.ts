@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInAsAdmin } from "./helpers";
+import { fillUntil, signInAsAdmin } from "./helpers";
 
 test("the admin creates a shop-floor worker, who sets up with the handout and signs in with a PIN", async ({ page, baseURL, browser }) => {
   await signInAsAdmin(page);
@@ -61,11 +61,8 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await terminal.getByLabel("First name").fill("Ola");
   await terminal.getByLabel("Last name").fill("Nowak");
   const secret = terminal.getByLabel("PIN or password", { exact: true });
-  await expect(async () => {
-    await secret.fill("");
-    await secret.fill("123456");
-    await expect(terminal.locator("#setup-secret-hint")).toContainText("too easy to guess", { timeout: 1_000 });
-  }).toPass();
+  await fillUntil(secret, "123456", () =>
+    expect(terminal.locator("#setup-secret-hint")).toContainText("too easy to guess", { timeout: 1_000 }));
   await secret.fill("482139");
   await expect(terminal.locator("#setup-secret-hint")).toHaveText("Good.");
   await terminal.getByLabel("Repeat PIN or password").fill("482139");
@@ -98,11 +95,7 @@ test("the setup hint does not wait forever for the common-password list, and use
   await page.goto("/setup");
   const secret = page.locator("#setup-secret");
   const hint = page.locator("#setup-secret-hint");
-  await expect(async () => {
-    await secret.fill("");
-    await secret.fill("password1234");
-    await expect(hint).toHaveText("Good.", { timeout: 1_000 });
-  }).toPass();
+  await fillUntil(secret, "password1234", () => expect(hint).toHaveText("Good.", { timeout: 1_000 }));
 
   reachable = true;
   await secret.fill("password12345");
