@@ -27,6 +27,8 @@ pub const PUBLIC_URL: &str = "http://onboard.test";
 
 pub struct TestApp {
     pub address: String,
+    /// The database the server was given, for a test that needs a connection of its own.
+    pub database_url: String,
     pub state: AppState,
     pub clock: ManualClock,
     pub data_dir: tempfile::TempDir,
@@ -73,7 +75,7 @@ pub async fn spawn_app_configured(extra: &[(&str, &str)], adjust: impl FnOnce(&m
     let data_dir = tempfile::tempdir().unwrap();
     let (database_url, _) = fresh_database(data_dir.path()).await;
     let mut vars: HashMap<String, String> = HashMap::from([
-        ("DATABASE_URL".into(), database_url),
+        ("DATABASE_URL".into(), database_url.clone()),
         ("DATA_DIR".into(), data_dir.path().display().to_string()),
         ("PUBLIC_URL".into(), PUBLIC_URL.into()),
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
@@ -89,7 +91,7 @@ pub async fn spawn_app_configured(extra: &[(&str, &str)], adjust: impl FnOnce(&m
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, state, clock, data_dir }
+    TestApp { address, database_url, state, clock, data_dir }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.

@@ -1,11 +1,11 @@
-use crate::helpers::{eventually, spawn_app};
+use crate::helpers::{TestApp, eventually, spawn_app};
 use app::mail::outbox::Status;
 use app::mail::templates::{InvitationEmail, MailContent};
 use app::ssr::Clock;
 use app::ssr::entities::outbox;
 use chrono::Utc;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
 
 async fn insert_invitation(db: &impl ConnectionTrait, email: &str, status: &str, token: &str) -> Result<(), sea_orm::DbErr> {
     let backend = db.get_database_backend();
@@ -19,6 +19,17 @@ async fn insert_invitation(db: &impl ConnectionTrait, email: &str, status: &str,
         _ => vec![email.into(), email.into(), token.into(), status.into(), now.into(), now.into()],
     };
     db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.map(|_| ())
+}
+
+/// One connection of its own for a test that runs migrations down and up. On SQLite each
+/// pooled connection keeps its own copy of the schema and reloads it only when a statement
+/// names something that copy lacks: a column dropped through one connection still "exists" for
+/// an `ALTER TABLE ... ADD COLUMN` prepared on another, which then fails with "duplicate column
+/// name". The server's own pool only reads and writes rows, which SQLite re-checks.
+async fn schema_connection(app: &TestApp) -> DatabaseConnection {
+    let mut options = ConnectOptions::new(app.database_url.clone());
+    options.max_connections(1).sqlx_logging(false);
+    Database::connect(options).await.unwrap()
 }
 
 /// Undoes migration `name` and every one after it.
@@ -47,11 +58,12 @@ async fn undo_after(db: &sea_orm::DatabaseConnection, name: &str) {
 #[tokio::test]
 async fn migrations_run_down_and_up_again_cleanly() {
     let app = spawn_app().await;
+    let db = &schema_connection(&app).await;
 
-    Migrator::down(&app.state.db, None).await.unwrap();
-    Migrator::up(&app.state.db, None).await.unwrap();
+    Migrator::down(db, None).await.unwrap();
+    Migrator::up(db, None).await.unwrap();
 
-    let status = Migrator::get_pending_migrations(&app.state.db).await.unwrap();
+    let status = Migrator::get_pending_migrations(db).await.unwrap();
     assert!(status.is_empty());
 }
 
@@ -72,7 +84,7 @@ async fn only_one_pending_invitation_per_email_is_allowed_but_old_ones_do_not_bl
 #[tokio::test]
 async fn attempts_recorded_before_numbering_are_numbered_per_admin_in_time_order() {
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &schema_connection(&app).await;
     let first = app.user("first@example.com", app::domain::Role::CorporateAdmin, None).await;
     let second = app.user("second@example.com", app::domain::Role::CorporateAdmin, None).await;
     undo_back_to(db, "m20261124_000007_invite_attempt_sequence").await;
@@ -109,7 +121,7 @@ async fn queue_rendered_the_old_way(db: &impl ConnectionTrait, to: &str, status:
 #[tokio::test]
 async fn mail_queued_before_the_outbox_kept_content_is_still_sent_as_it_was_rendered() {
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &schema_connection(&app).await;
     undo_back_to(db, "m20261124_000008_outbox_content").await;
     // Not due yet, so the running worker leaves it alone while the schema is the old one.
     let due = app.clock.now() + chrono::Duration::hours(1);
@@ -138,7 +150,7 @@ async fn mail_queued_before_the_outbox_kept_content_is_still_sent_as_it_was_rend
 #[tokio::test]
 async fn migrating_the_outbox_down_refuses_while_mail_waits_to_be_rendered() {
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &schema_connection(&app).await;
     let content = MailContent::Invitation(InvitationEmail {
         inviter: "Erin".into(),
         organisation: "Acme".into(),
@@ -163,7 +175,7 @@ async fn migrating_the_outbox_down_refuses_while_mail_waits_to_be_rendered() {
 #[tokio::test]
 async fn search_terms_stored_before_they_carried_the_persons_columns_are_kept_and_filled_in() {
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &schema_connection(&app).await;
     let paint = app.department("Paint shop").await;
     let boss = app.actor("boss@example.com", app::domain::Role::CorporateAdmin, None).await;
     let lead = app.user("lead@example.com", app::domain::Role::TeamLead, Some(paint)).await;
@@ -181,7 +193,7 @@ async fn search_terms_stored_before_they_carried_the_persons_columns_are_kept_an
 #[tokio::test]
 async fn search_terms_keyed_in_name_order_keep_every_term_and_follow_each_change_both_ways() {
     let app = spawn_app().await;
-    let db = &app.state.db;
+    let db = &schema_connection(&app).await;
     let (paint, hall) = (app.department("Paint shop").await, app.department("Hall").await);
     let boss = app.actor("boss@example.com", app::domain::Role::CorporateAdmin, None).await;
     let lead = app.user("lead@example.com", app::domain::Role::TeamLead, Some(paint)).await;
