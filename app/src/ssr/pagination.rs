@@ -7,7 +7,7 @@
 //! comes from the same reading as the page ([`Counting::WithPage`]).
 
 use crate::dto::{COUNT_CAP, PAGE_SIZE, Page, PageAt};
-use sea_orm::sea_query::{Alias, Asterisk, CommonTableExpression, Expr, Query, WithClause};
+use sea_orm::sea_query::{Alias, Asterisk, CommonTableExpression, Expr, Query, SelectStatement, WithClause};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, ExprTrait, FromQueryResult, ModelTrait, Order, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Select, Value,
@@ -49,8 +49,8 @@ impl<E: EntityTrait> ListOrder<E> {
 /// How a page's count is found.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Counting {
-    /// By a query of its own that stops at the cap: a list read along an index, where the
-    /// page stops after 26 rows and the count after 10,001.
+    /// By a subquery of its own that stops at the cap: a list read along an index, where the
+    /// page stops after 26 rows and the count after 1,001.
     Apart,
     /// In the page's own query, from one reading of the matching rows: for a query whose
     /// matches are found all at once and sorted (a search: every person in a word's range is
@@ -105,10 +105,8 @@ where
     };
     let previous = if has_previous { rows.first().and_then(id_of) } else { None };
     let next = if has_next { rows.last().and_then(id_of) } else { None };
-    let total = match total {
-        Some(total) => std::cmp::Ord::min(total, COUNT_CAP + 1),
-        None => capped_count(db, query, order.id).await?,
-    };
+    // No row came back only when the first page is empty: the list has no rows at all.
+    let total = std::cmp::Ord::min(total.unwrap_or(0), COUNT_CAP + 1);
     // One line per page read, for an operator chasing a slow list (RUST_LOG=app=debug); a
     // page drawn on the server must say it once (server/tests/api/lists.rs).
     tracing::debug!(list = sea_orm::EntityName::table_name(&E::default()), rows = rows.len(), total, "list page read");
@@ -116,8 +114,10 @@ where
 }
 
 /// Up to one page and a row of `query` in `order`, beyond `boundary` (a row's key and id, and
-/// whether the page lies before it) when given; with `Counting::WithPage`, also how many rows
-/// `query` has (`None` when no row came back to carry it).
+/// whether the page lies before it) when given, and how many rows `query` has (`None` when no
+/// row came back to carry it), read in one statement: a second one cost a round trip to the
+/// database's thread, about a tenth of a page's time on SQLite (bench/README.md, "Lists at
+/// 100k rows").
 async fn read_rows<E>(
     db: &impl ConnectionTrait,
     query: &Select<E>,
@@ -131,29 +131,39 @@ where
 {
     let reverse = boundary.as_ref().is_some_and(|(_, _, before)| *before);
     let beyond = boundary.map(|(key, id, before)| order.beyond(key, id, before));
-    if counting == Counting::Apart {
-        let mut page = query.clone();
-        if let Some(beyond) = beyond {
-            page = page.filter(beyond);
+    let page = match counting {
+        // The page along the index, with the capped count beside it as a subquery that does
+        // not depend on the row, which both databases evaluate once.
+        Counting::Apart => {
+            let mut page = query.clone();
+            if let Some(beyond) = beyond {
+                page = page.filter(beyond);
+            }
+            let mut page = order.sort(page, reverse).limit(PAGE_SIZE + 1).into_query();
+            page.expr_as(Expr::SubQuery(None, Box::new(capped_count(query.clone(), order.id).into())), "page_total");
+            page
         }
-        return Ok((order.sort(page, reverse).limit(PAGE_SIZE + 1).all(db).await?, None));
-    }
-    // The matching rows once, as `matched`, read under the entity's own table name so that
-    // the order's and the boundary's columns name them as they name the table; the count is
-    // of the same rows (both databases materialise a CTE used twice).
-    let table = E::default().table_name().to_owned();
-    let matched = CommonTableExpression::new().query(query.clone().into_query()).table_name("matched").to_owned();
-    let mut page = Query::select();
-    page.column(Asterisk)
-        .expr_as(Expr::cust("(SELECT COUNT(*) FROM matched)"), "page_total")
-        .from_as("matched", Alias::new(table.clone()))
-        .limit(PAGE_SIZE + 1)
-        .with_cte(WithClause::new().cte(matched).to_owned());
-    if let Some(beyond) = beyond {
-        page.cond_where(beyond);
-    }
-    let direction = order.direction(reverse);
-    page.order_by((Alias::new(table.clone()), order.key), direction.clone()).order_by((Alias::new(table), order.id), direction);
+        // The matching rows once, as `matched`, read under the entity's own table name so that
+        // the order's and the boundary's columns name them as they name the table; the count
+        // is of the same rows (both databases materialise a CTE used twice).
+        Counting::WithPage => {
+            let table = E::default().table_name().to_owned();
+            let matched = CommonTableExpression::new().query(query.clone().into_query()).table_name("matched").to_owned();
+            let mut page = Query::select();
+            page.column(Asterisk)
+                .expr_as(Expr::cust("(SELECT COUNT(*) FROM matched)"), "page_total")
+                .from_as("matched", Alias::new(table.clone()))
+                .limit(PAGE_SIZE + 1)
+                .with_cte(WithClause::new().cte(matched).to_owned());
+            if let Some(beyond) = beyond {
+                page.cond_where(beyond);
+            }
+            let direction = order.direction(reverse);
+            page.order_by((Alias::new(table.clone()), order.key), direction.clone())
+                .order_by((Alias::new(table), order.id), direction);
+            page.to_owned()
+        }
+    };
     let found = db.query_all(&page).await?;
     let total = match found.first() {
         Some(row) => Some(u64::try_from(row.try_get::<i64>("", "page_total")?).unwrap_or(0)),
@@ -163,14 +173,8 @@ where
     Ok((rows, total))
 }
 
-/// How many rows `query` has, counting no further than one past [`COUNT_CAP`].
-async fn capped_count<E: EntityTrait>(db: &impl ConnectionTrait, query: Select<E>, id: E::Column) -> Result<u64, DbErr> {
+/// A statement counting the rows of `query`, no further than one past [`COUNT_CAP`].
+fn capped_count<E: EntityTrait>(query: Select<E>, id: E::Column) -> SelectStatement {
     let rows = query.select_only().column(id).limit(COUNT_CAP + 1).into_query();
-    let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(rows, Alias::new("capped")).to_owned();
-    let found = db.query_one(&count).await?;
-    let n: i64 = match found {
-        Some(row) => row.try_get_by_index(0)?,
-        None => 0,
-    };
-    Ok(u64::try_from(n).unwrap_or(0))
+    Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(rows, Alias::new("capped")).to_owned()
 }

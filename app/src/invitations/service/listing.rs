@@ -13,32 +13,40 @@ use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{shown_as, status_at};
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
 /// The delivery state of each invitation's newest email, and which invitations have had their
 /// reminder sent. Read by invitation (an index), with the newest picked here: asked to order by
-/// id, PostgreSQL may walk the whole outbox in id order instead.
+/// id, PostgreSQL may walk the whole outbox in id order instead. Only the four columns this
+/// needs are read: a whole outbox row (its times, its address, its error) cost about as much to
+/// decode as the invitation it belongs to (bench/README.md, "Lists at 100k rows").
 async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<(HashMap<i32, Delivery>, HashSet<i32>), sea_orm::DbErr> {
-    let rows = outbox::Entity::find().filter(outbox::Column::InvitationId.is_in(ids)).all(db).await?;
-    let mut newest: HashMap<i32, outbox::Model> = HashMap::new();
+    let rows: Vec<(i32, Option<i32>, outbox::Status, bool)> = outbox::Entity::find()
+        .select_only()
+        .columns([outbox::Column::Id, outbox::Column::InvitationId, outbox::Column::Status, outbox::Column::Reminder])
+        .filter(outbox::Column::InvitationId.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut newest: HashMap<i32, (i32, outbox::Status)> = HashMap::new();
     let mut reminded = HashSet::new();
-    for row in rows {
-        let Some(invitation) = row.invitation_id else { continue };
-        if row.reminder {
-            if row.status == outbox::Status::Sent {
+    for (id, invitation, status, reminder) in rows {
+        let Some(invitation) = invitation else { continue };
+        if reminder {
+            if status == outbox::Status::Sent {
                 reminded.insert(invitation);
             }
             continue;
         }
-        if newest.get(&invitation).is_none_or(|kept| kept.id < row.id) {
-            newest.insert(invitation, row);
+        if newest.get(&invitation).is_none_or(|(kept, _)| *kept < id) {
+            newest.insert(invitation, (id, status));
         }
     }
     let delivery = newest
         .into_iter()
-        .map(|(invitation, row)| {
-            let state = match row.status {
+        .map(|(invitation, (_, status))| {
+            let state = match status {
                 outbox::Status::Sent => Delivery::Sent,
                 outbox::Status::Retrying => Delivery::Retrying,
                 outbox::Status::Failed => Delivery::Failed,
