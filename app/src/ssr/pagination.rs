@@ -161,7 +161,7 @@ where
             let direction = order.direction(reverse);
             page.order_by((Alias::new(table.clone()), order.key), direction.clone())
                 .order_by((Alias::new(table), order.id), direction);
-            page.to_owned()
+            page
         }
     };
     let found = db.query_all(&page).await?;
