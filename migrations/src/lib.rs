@@ -16,6 +16,7 @@ mod m20261201_000011_people_lifecycle;
 mod m20261201_000012_imports;
 mod m20261201_000013_search_terms_list;
 mod m20261205_000014_search_terms_name_order;
+mod m20261206_000015_invitation_expiry_index;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_imports::Migration),
             Box::new(m20261201_000013_search_terms_list::Migration),
             Box::new(m20261205_000014_search_terms_name_order::Migration),
+            Box::new(m20261206_000015_invitation_expiry_index::Migration),
         ]
     }
 }

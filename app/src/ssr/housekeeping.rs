@@ -1,7 +1,9 @@
-//! Removes rows that no rule reads any more: attempts older than every window that counts them,
-//! and expired sessions. Safe to run on several server instances at once.
+//! Removes rows that no rule reads any more (attempts older than every window that counts them,
+//! expired sessions) and marks invitations that have run out as expired, so the Invitations
+//! tab's Expired filter reads one index. Safe to run on several server instances at once.
 
 use super::Clock;
+use super::models::invitation::expire_due;
 use super::raw::statement;
 use chrono::Duration;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
@@ -12,9 +14,11 @@ use std::sync::Arc;
 const KEEP_ATTEMPTS: Duration = Duration::days(1);
 const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Deletes what has expired as of the clock's now; answers how many rows went.
-pub async fn sweep(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<u64, DbErr> {
+/// Deletes what has expired as of the clock's now and marks run-out invitations expired;
+/// answers how many rows went and how many invitations it marked.
+pub async fn sweep(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<(u64, u64), DbErr> {
     let now = clock.now();
+    let marked = expire_due(db, now).await?;
     let old = now - KEEP_ATTEMPTS;
     let sweeps = [
         ("DELETE FROM invite_attempts WHERE attempted_at < $1", old),
@@ -26,15 +30,15 @@ pub async fn sweep(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<u64, 
     for (sql, before) in sweeps {
         removed += db.execute_raw(statement(db, sql, vec![before.into()])).await?.rows_affected();
     }
-    Ok(removed)
+    Ok((removed, marked))
 }
 
 /// Runs [`sweep`] every ten minutes until the process ends.
 pub async fn run(db: DatabaseConnection, clock: Arc<dyn Clock>) {
     loop {
         match sweep(&db, clock.as_ref()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(rows = n, "housekeeping removed stale rows"),
+            Ok((0, 0)) => {}
+            Ok((removed, marked)) => tracing::debug!(removed, expired_invitations = marked, "housekeeping swept"),
             Err(err) => tracing::warn!(error = %err, "housekeeping could not reach the database"),
         }
         tokio::time::sleep(EVERY).await;

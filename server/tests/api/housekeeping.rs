@@ -1,13 +1,16 @@
-//! The periodic sweep of rows no rule reads any more.
+//! The periodic sweep of rows no rule reads any more and of invitations that have run out.
 
 use crate::helpers::spawn_app;
 use app::domain::Role;
-use app::ssr::entities::session;
+use app::dto::PageAt;
+use app::invitations::dto::InvitationStatus;
+use app::invitations::service::list_invitations;
+use app::ssr::entities::{invitation, session};
 use app::ssr::housekeeping::sweep;
 use app::ssr::raw::statement;
 use app::ssr::Clock;
 use chrono::Duration;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 #[tokio::test]
 async fn attempts_older_than_a_day_and_expired_sessions_are_swept_and_nothing_else() {
@@ -28,13 +31,83 @@ async fn attempts_older_than_a_day_and_expired_sessions_are_swept_and_nothing_el
         }
     }
 
-    let first = sweep(db, &app.clock).await.unwrap();
+    let (first, _) = sweep(db, &app.clock).await.unwrap();
     app.clock.advance(Duration::hours(13));
-    let second = sweep(db, &app.clock).await.unwrap();
+    let (second, _) = sweep(db, &app.clock).await.unwrap();
 
     assert_eq!(first, 3, "one old row from each attempts table; the live session stays");
     assert_eq!(second, 1, "the session, now past its 12 hours");
     assert_eq!(session::Entity::find().count(db).await.unwrap(), 0);
+}
+
+/// The stored status of every invitation, by invitee.
+async fn stored_statuses(db: &impl ConnectionTrait) -> Vec<(String, invitation::Status)> {
+    let rows = invitation::Entity::find().order_by_asc(invitation::Column::Id).all(db).await.unwrap();
+    rows.into_iter().map(|i| (i.email.unwrap_or_default(), i.status)).collect()
+}
+
+#[tokio::test]
+async fn invitations_that_have_run_out_are_marked_expired_and_open_ones_are_left() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&corporate, "old@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(Duration::hours(73));
+    app.invite(&corporate, "new@example.com", Role::Employee, None).await.unwrap();
+
+    let (_, marked) = sweep(db, &app.clock).await.unwrap();
+    let (_, again) = sweep(db, &app.clock).await.unwrap();
+
+    assert_eq!((marked, again), (1, 0));
+    let expected = vec![("old@example.com".to_owned(), invitation::Status::Expired), ("new@example.com".to_owned(), invitation::Status::Pending)];
+    assert_eq!(stored_statuses(db).await, expected);
+}
+
+#[tokio::test]
+async fn the_expired_filter_marks_what_ran_out_since_the_last_sweep_and_shows_exactly_those() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let quality = app.department("Quality").await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let quality_admin = app.actor("qa@example.com", Role::QualityAdmin, Some(quality)).await;
+    app.invite(&corporate, "hr.person@example.com", Role::Employee, None).await.unwrap();
+    app.invite(&corporate, "qa.person@example.com", Role::Employee, Some(quality)).await.unwrap();
+    app.clock.advance(Duration::hours(73));
+    app.invite(&corporate, "open@example.com", Role::Employee, Some(quality)).await.unwrap();
+
+    let expired = list_invitations(db, &quality_admin, app.clock.now(), Some(InvitationStatus::Expired), PageAt::First).await.unwrap();
+    let pending = list_invitations(db, &quality_admin, app.clock.now(), Some(InvitationStatus::Pending), PageAt::First).await.unwrap();
+
+    let invitees = |page: &app::dto::Page<app::invitations::dto::InvitationRow>| page.items.iter().map(|i| i.invitee.clone()).collect::<Vec<_>>();
+    assert_eq!(invitees(&expired), vec!["qa.person@example.com"], "only their department's is shown");
+    assert_eq!(expired.total, 1);
+    assert_eq!(invitees(&pending), vec!["open@example.com"]);
+    let statuses = stored_statuses(db).await;
+    assert!(statuses.iter().take(2).all(|(_, s)| *s == invitation::Status::Expired), "both run out, both marked: {statuses:?}");
+}
+
+#[tokio::test]
+async fn a_backlog_of_run_out_invitations_is_marked_in_bounded_batches_to_the_last_one() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let model = app.invite(&corporate, "model@example.com", Role::Employee, None).await.unwrap();
+    // 1,100 more pending invitations like the first, each for its own address: more than two
+    // of the sweep's batches.
+    let copies = "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1100) \
+        INSERT INTO invitations (kind, email, email_canonical, role, invited_by, token_hash, status, created_at, expires_at, failed_attempts) \
+        SELECT i.kind, 'p' || n.k || '@example.com', 'p' || n.k || '@example.com', i.role, i.invited_by, \
+               substr(i.token_hash, 1, 58) || '-' || n.k, i.status, i.created_at, i.expires_at, 0 \
+        FROM n, invitations i WHERE i.id = $1";
+    db.execute_raw(statement(db, copies, vec![model.into()])).await.unwrap();
+    app.clock.advance(Duration::hours(73));
+    app.invite(&corporate, "open@example.com", Role::Employee, None).await.unwrap();
+
+    let (_, marked) = sweep(db, &app.clock).await.unwrap();
+
+    assert_eq!(marked, 1101);
+    let pending = invitation::Entity::find().filter(invitation::Column::Status.eq(invitation::Status::Pending)).count(db).await.unwrap();
+    assert_eq!(pending, 1, "only the open invitation is still pending");
 }
 
 /// What `run` answers once it is not turned away: the server's background task may be

@@ -34,7 +34,8 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 /// The stored status. A pending invitation past `expires_at` is shown as Expired, and stored
-/// as `Expired` once something needs its address or number again.
+/// as `Expired` by the next housekeeping sweep, a look at the Expired filter, or anything that
+/// needs its address or number again, whichever comes first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Status {
