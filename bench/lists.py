@@ -112,19 +112,20 @@ def main():
         server.execute("UPDATE invitations SET expires_at = created_at WHERE status = 'pending' AND id % 10 = 0")
         report["ran_out"] = int(server.query("SELECT COUNT(*) FROM invitations WHERE status = 'pending' AND expires_at = created_at")[0][0])
         started = time.time()
-        status, _, _ = server.request("GET", "/users/invitations?status=expired", cookie=cookie)
+        status, _, _ = server.request("GET", "/users/invitations?status=Expired", cookie=cookie)
         report["first_expired_ms"] = round((time.time() - started) * 1000, 1)
         assert status == 200, status
         report["marked_expired"] = int(server.query("SELECT COUNT(*) FROM invitations WHERE status = 'expired'")[0][0])
+        assert report["marked_expired"] >= report["ran_out"], "the first look at Expired did not mark what ran out"
         deep = int(ROWS * 0.9)
         deep_invitation = server.query(f"SELECT id FROM invitations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
         deep_user = server.query(f"SELECT id FROM users WHERE status = 'active' ORDER BY name, id LIMIT 1 OFFSET {deep}")[0][0]
         deep_event = server.query(f"SELECT id FROM audit_events ORDER BY occurred_at DESC, id DESC LIMIT 1 OFFSET {deep}")[0][0]
         paths = [
             "/users/invitations",
-            "/users/invitations?status=pending",
-            "/users/invitations?status=expired",
-            "/users/invitations?status=accepted",
+            "/users/invitations?status=Pending",
+            "/users/invitations?status=Expired",
+            "/users/invitations?status=Accepted",
             f"/users/invitations?after={deep_invitation}",
             "/users",
             f"/users?after={deep_user}",

@@ -113,7 +113,7 @@ def run_load(server, sink, admin_cookie, tally, stop):
             stop.wait(0.5)
 
     def reader():
-        pages = ["/users", "/users/invitations", "/users/invitations?status=pending", "/audit-log"]
+        pages = ["/users", "/users/invitations", "/users/invitations?status=Pending", "/audit-log"]
         n = 0
         while not stop.is_set():
             page = pages[n % len(pages)]
