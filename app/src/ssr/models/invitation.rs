@@ -42,7 +42,7 @@ pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> InvitationStatus {
 
 /// The rows [`status_at`] shows as `status`, for Expired only after [`expire_due`] at `now`:
 /// "marked expired, or pending and run out" cannot be read along any one index, and walked
-/// the pending invitations still open to find none (bench/README.md, "The Expired filter").
+/// the pending invitations still open to find none (bench/README.md, "2026-12-06: the Expired filter").
 pub fn shown_as(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
     match status {
         InvitationStatus::Pending => Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.gt(now)),
