@@ -271,6 +271,34 @@ async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_even
     assert_eq!((unlocked.len(), unlocked[0].actor_user_id, unlocked[0].subject_id), (1, Some(corporate.user_id), Some(row.id)));
 }
 
+/// Unlock is a form: clicked before the Users page has hydrated, the browser posts it the plain
+/// way and is sent back to the page it came from, with the person unlocked.
+#[tokio::test]
+async fn unlock_posted_as_a_plain_form_unlocks_and_goes_back_to_the_users_page() {
+    let app = spawn_app().await;
+    let admin = app.signed_in_as(Role::CorporateAdmin, None).await;
+    worker(&app, "E-4577").await;
+    lock_out(&app, "E-4577").await;
+    let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap()
+        .items.into_iter().find(|u| u.locked).unwrap().id;
+
+    let users_page = app.url("/users?status=all");
+    let posted = admin
+        .post(app.url("/api/unlock_sign_in"))
+        .header("Sec-Fetch-Site", "same-origin")
+        .header("Accept", "text/html,application/xhtml+xml")
+        .header("Referer", &users_page)
+        .form(&[("id", id.to_string())])
+        .send()
+        .await
+        .unwrap();
+
+    assert!(posted.status().is_redirection(), "a plain form post is answered with a redirect, not {}", posted.status());
+    assert_eq!(posted.headers()["location"], users_page.as_str(), "back to the page the form was on");
+    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
+}
+
 #[tokio::test]
 async fn a_department_admin_cannot_unlock_someone_in_another_department_nor_can_a_team_lead() {
     let app = spawn_app().await;

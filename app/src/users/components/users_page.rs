@@ -134,9 +134,13 @@ fn UserRowView(user: UserRow, unlock: ServerAction<UnlockSignIn>) -> impl IntoVi
             <td>{user.department.unwrap_or_else(dash)}</td>
             <td>{user.location.unwrap_or_else(dash)}</td>
             <td class="row-actions">
+                // A form, so Unlock works before the page has hydrated too: the plain post comes
+                // back to this page, already unlocked.
                 {user.locked.then(|| view! {
-                    <button type="button" class="button-quiet" aria-label=format!("Unlock sign-in for {who}")
-                        on:click=move |_| { unlock.dispatch(UnlockSignIn { id }); }>"Unlock"</button>
+                    <ActionForm action=unlock>
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <button type="submit" class="button-quiet" aria-label=format!("Unlock sign-in for {who}")>"Unlock"</button>
+                    </ActionForm>
                 })}
             </td>
         </tr>
