@@ -3,7 +3,8 @@
 //! A page is the `PAGE_SIZE` rows just after (or before) a given row in the list's order,
 //! found by that row's sort key, so with an index ending in the list's order (migration
 //! 000010) the database walks straight to it: the first page and the thousandth cost the
-//! same, and nothing is sorted or skipped. The count stops at `COUNT_CAP`; for a search it
+//! same, and nothing is sorted or skipped. The row's key is read by a subquery of the page's
+//! own statement, so a page after a row is one statement, like the first page. The count stops at `COUNT_CAP`; for a search it
 //! comes from the same reading as the page ([`Counting::WithPage`]).
 
 use crate::dto::{COUNT_CAP, PAGE_SIZE, Page, PageAt};
@@ -33,14 +34,27 @@ impl<E: EntityTrait> ListOrder<E> {
         if self.descending != reverse { Order::Desc } else { Order::Asc }
     }
 
-    /// The rows beyond the row (`key`, `id`) in this order, or before it when `reverse`. The
-    /// first term repeats what the second implies so that both databases start the index
-    /// walk at the row instead of filtering from the list's start.
-    fn beyond(&self, key: Value, id: i32, reverse: bool) -> Condition {
+    /// The sort key of row `id` of `query`, as a subquery of the page's statement, so that a
+    /// page after a row costs one statement, as the first page does. It is NULL when the row is
+    /// not in `query` (gone, filtered out, or outside the reader's scope), and then nothing lies
+    /// beyond it.
+    fn key_of(&self, query: &Select<E>, id: i32) -> Expr {
+        let row = query.clone().select_only().column(self.key).filter(self.id.eq(id)).limit(1).into_query();
+        Expr::SubQuery(None, Box::new(row.into()))
+    }
+
+    /// The rows beyond row `id`, whose sort key is `key`, in this order, or before it when
+    /// `reverse`. The first term repeats what the second implies so that both databases start
+    /// the index walk at the row instead of filtering from the list's start; both evaluate
+    /// `key`, a subquery that does not depend on the row, once, before the walk.
+    fn beyond(&self, key: Expr, id: i32, reverse: bool) -> Condition {
+        let column = Expr::col(self.key.as_column_ref());
         let (from, strictly) = if self.descending != reverse {
-            (self.key.lte(key.clone()), Condition::any().add(self.key.lt(key.clone())).add(self.key.eq(key).and(self.id.lt(id))))
+            let strictly = Condition::any().add(column.clone().lt(key.clone())).add(column.clone().eq(key.clone()).and(self.id.lt(id)));
+            (column.lte(key), strictly)
         } else {
-            (self.key.gte(key.clone()), Condition::any().add(self.key.gt(key.clone())).add(self.key.eq(key).and(self.id.gt(id))))
+            let strictly = Condition::any().add(column.clone().gt(key.clone())).add(column.clone().eq(key.clone()).and(self.id.gt(id)));
+            (column.gte(key), strictly)
         };
         Condition::all().add(from).add(strictly)
     }
@@ -74,15 +88,13 @@ where
 {
     let boundary = match at {
         PageAt::First => None,
-        PageAt::After(id) | PageAt::Before(id) => {
-            let row = query.clone().filter(order.id.eq(id)).one(db).await?;
-            row.map(|row| (row.get(order.key), id, matches!(at, PageAt::Before(_))))
-        }
+        PageAt::After(id) => Some((id, false)),
+        PageAt::Before(id) => Some((id, true)),
     };
-    let before = boundary.as_ref().map(|(_, _, before)| *before);
     let (mut rows, mut total) = read_rows(db, &query, &order, boundary, counting).await?;
-    let mut from = before;
-    // Nothing beyond that row any more (the rows after it went): show the first page.
+    let mut from = boundary.map(|(_, before)| before);
+    // Nothing beyond that row (it is not in the list, or the rows after it went): show the
+    // first page.
     if from.is_some() && rows.is_empty() {
         (rows, total) = read_rows(db, &query, &order, None, counting).await?;
         from = None;
@@ -113,8 +125,8 @@ where
     Ok(Page { items: rows, previous, next, total })
 }
 
-/// Up to one page and a row of `query` in `order`, beyond `boundary` (a row's key and id, and
-/// whether the page lies before it) when given, and how many rows `query` has (`None` when no
+/// Up to one page and a row of `query` in `order`, beyond `boundary` (a row's id, and whether
+/// the page lies before it) when given, and how many rows `query` has (`None` when no
 /// row came back to carry it), read in one statement: a second one cost a round trip to the
 /// database's thread, about a tenth of a page's time on SQLite (bench/README.md, "Lists at
 /// 100k rows").
@@ -122,15 +134,15 @@ async fn read_rows<E>(
     db: &impl ConnectionTrait,
     query: &Select<E>,
     order: &ListOrder<E>,
-    boundary: Option<(Value, i32, bool)>,
+    boundary: Option<(i32, bool)>,
     counting: Counting,
 ) -> Result<(Vec<E::Model>, Option<u64>), DbErr>
 where
     E: EntityTrait,
     E::Model: FromQueryResult + Sized + Send + Sync,
 {
-    let reverse = boundary.as_ref().is_some_and(|(_, _, before)| *before);
-    let beyond = boundary.map(|(key, id, before)| order.beyond(key, id, before));
+    let reverse = boundary.is_some_and(|(_, before)| before);
+    let beyond = boundary.map(|(id, before)| order.beyond(order.key_of(query, id), id, before));
     let page = match counting {
         // The page along the index, with the capped count beside it as a subquery that does
         // not depend on the row, which both databases evaluate once.
