@@ -8,7 +8,7 @@ use crate::ssr::entities::invitation::{ActiveModel, Column, Entity, Model, Statu
 use crate::ssr::raw::statement;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 
 /// "Pending" as SQL, written out as it stands in the partial unique indexes on
 /// `email_canonical` and `employee_number_canonical`. Bound as a value, it would hide those
@@ -91,14 +91,25 @@ const EXPIRE_BATCH: u64 = 500;
 /// no write, so on SQLite it never queues behind the one writer. Each row is checked again as
 /// it is updated: one renewed or accepted meanwhile is left as it now is.
 pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let due = format!("{IS_PENDING} AND expires_at <= $1");
-    let any = format!("SELECT 1 FROM invitations WHERE {due} LIMIT 1");
+    // Read in expiry order, so that no plan but a walk of the partial index from its start
+    // fits. Without it PostgreSQL's generic plan for a prepared statement (the one sqlx
+    // settles on) was a scan of the whole table hoping to meet a due row early, and with
+    // none due it read every row: 78 ms a look at Expired at 110k invitations
+    // (bench/README.md, "The Expired filter on PostgreSQL"). SQLite without statistics (it
+    // has none unless someone runs ANALYZE) would rather walk every pending row by status and
+    // sort them, so it is told the index.
+    let pending_by_expiry = match db.get_database_backend() {
+        DbBackend::Sqlite => "invitations INDEXED BY idx_invitations_pending_expiry",
+        _ => "invitations",
+    };
+    let due = format!("FROM {pending_by_expiry} WHERE {IS_PENDING} AND expires_at <= $1 ORDER BY expires_at, id");
+    let any = format!("SELECT id {due} LIMIT 1");
     if db.query_one_raw(statement(db, &any, vec![now.into()])).await?.is_none() {
         return Ok(0);
     }
     let sql = format!(
-        "UPDATE invitations SET status = 'expired' WHERE {due} AND id IN \
-         (SELECT id FROM invitations WHERE {due} ORDER BY expires_at, id LIMIT {EXPIRE_BATCH})"
+        "UPDATE invitations SET status = 'expired' WHERE {IS_PENDING} AND expires_at <= $1 AND id IN \
+         (SELECT id {due} LIMIT {EXPIRE_BATCH})"
     );
     let mut marked = 0;
     loop {
