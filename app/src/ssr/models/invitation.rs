@@ -91,13 +91,13 @@ const EXPIRE_BATCH: u64 = 500;
 /// no write, so on SQLite it never queues behind the one writer. Each row is checked again as
 /// it is updated: one renewed or accepted meanwhile is left as it now is.
 pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    // Read in expiry order, so that no plan but a walk of the partial index from its start
-    // fits. Without it PostgreSQL's generic plan for a prepared statement (the one sqlx
-    // settles on) was a scan of the whole table hoping to meet a due row early, and with
-    // none due it read every row: 78 ms a look at Expired at 110k invitations
-    // (bench/README.md, "The Expired filter on PostgreSQL"). SQLite without statistics (it
-    // has none unless someone runs ANALYZE) would rather walk every pending row by status and
-    // sort them, so it is told the index.
+    // Read in expiry order, so that the only plan without a sort is a walk of the partial
+    // index from its start. Without the order, PostgreSQL's generic plan for the prepared
+    // statement was a scan of the whole table that hoped to meet a due row early; with none
+    // due it read every row, 78 ms a look at Expired at 110k invitations (bench/README.md,
+    // "2026-12-06, later: the Expired filter on PostgreSQL"). SQLite has no statistics unless
+    // someone runs ANALYZE, and without them it would rather read every pending row by status
+    // and sort them, so it is told the index.
     let pending_by_expiry = match db.get_database_backend() {
         DbBackend::Sqlite => "invitations INDEXED BY idx_invitations_pending_expiry",
         _ => "invitations",
