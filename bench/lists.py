@@ -11,8 +11,8 @@ data included), is read by wrk at concurrency 8 for BENCH_DURATION: the first pa
 filter, the Expired filter (after a tenth of the invitations ran out at once: the first look,
 which marks them, is timed on its own), a filter that matches nothing, and a page 90% of the
 way down: once while the outbox is still handing the backlog of mail to the SMTP server (which
-shares the CPUs), and once more after it has drained. Reports requests/s, p50/p99, the server's CPU per request and its
-memory, and how much mail was waiting. The tables are analysed after the fill, as PostgreSQL's
+shares the CPUs), and once more after it has drained. Reports requests/s, p50/p99, the
+server's CPU per request and its memory, and how much mail was waiting. The tables are analysed after the fill, as PostgreSQL's
 autovacuum would have done by then (its statistics still say "empty" straight after).
 
 Bounded, 127.0.0.1 only; SQLite unless BENCH_DATABASE_URL is set (bench/lists.sh runs both).

@@ -4,8 +4,9 @@
 //! found by that row's sort key, so with an index ending in the list's order (migration
 //! 000010) the database walks straight to it: the first page and the thousandth cost the
 //! same, and nothing is sorted or skipped. The row's key is read by a subquery of the page's
-//! own statement, so a page after a row is one statement, like the first page. The count stops at `COUNT_CAP`; for a search it
-//! comes from the same reading as the page ([`Counting::WithPage`]).
+//! own statement, so a page after a row is one statement, like the first page. The count
+//! stops at `COUNT_CAP`; for a search it comes from the same reading as the page
+//! ([`Counting::WithPage`]).
 
 use crate::dto::{COUNT_CAP, PAGE_SIZE, Page, PageAt};
 use sea_orm::sea_query::{Alias, Asterisk, CommonTableExpression, Expr, Query, SelectStatement, WithClause};

@@ -95,22 +95,20 @@ pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
     // index from its start. Without the order, PostgreSQL's generic plan for the prepared
     // statement was a scan of the whole table that hoped to meet a due row early; with none
     // due it read every row, 78 ms a look at Expired at 110k invitations (bench/README.md,
-    // "2026-12-06, later: the Expired filter on PostgreSQL"). SQLite has no statistics unless
-    // someone runs ANALYZE, and without them it would rather read every pending row by status
-    // and sort them, so it is told the index.
+    // "2026-12-06, later: the Expired filter on PostgreSQL"). SQLite without statistics (a
+    // new file, or one housekeeping has not analysed yet) would rather read every pending row
+    // by status and sort them, so it is told the index.
     let pending_by_expiry = match db.get_database_backend() {
         DbBackend::Sqlite => "invitations INDEXED BY idx_invitations_pending_expiry",
         _ => "invitations",
     };
-    let due = format!("FROM {pending_by_expiry} WHERE {IS_PENDING} AND expires_at <= $1 ORDER BY expires_at, id");
+    let due_now = format!("{IS_PENDING} AND expires_at <= $1");
+    let due = format!("FROM {pending_by_expiry} WHERE {due_now} ORDER BY expires_at, id");
     let any = format!("SELECT id {due} LIMIT 1");
     if db.query_one_raw(statement(db, &any, vec![now.into()])).await?.is_none() {
         return Ok(0);
     }
-    let sql = format!(
-        "UPDATE invitations SET status = 'expired' WHERE {IS_PENDING} AND expires_at <= $1 AND id IN \
-         (SELECT id {due} LIMIT {EXPIRE_BATCH})"
-    );
+    let sql = format!("UPDATE invitations SET status = 'expired' WHERE {due_now} AND id IN (SELECT id {due} LIMIT {EXPIRE_BATCH})");
     let mut marked = 0;
     loop {
         let done = db.execute_raw(statement(db, &sql, vec![now.into()])).await?.rows_affected();
