@@ -65,9 +65,9 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   ]);
   expect(download.suggestedFilename()).toBe("plant-north-result.csv");
   const result = readFileSync((await download.path())!, "utf8");
-  expect(result).toContain("2,marta.import@example.com,Invited by email,,Pending");
-  expect(result).toContain("4,IMP-401,Shop-floor invitation made,,Pending");
-  expect(result).toContain("6,not-an-address,Not imported");
+  expect(result).toContain('"2","marta.import@example.com","Invited by email","","Pending"');
+  expect(result).toContain('"4","IMP-401","Shop-floor invitation made","","Pending"');
+  expect(result).toContain('"6","not-an-address","Not imported');
   expect(result).not.toContain("/invitation/");
 
   await progress.getByRole("button", { name: "Print handouts (2 ready)" }).click();

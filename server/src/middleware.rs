@@ -147,21 +147,64 @@ pub async fn refuse_unknown_fields(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
-/// The server functions that take a file upload: anything but a multipart body with a boundary
-/// is refused here, before the framework reads it.
+/// The server functions that take a file upload: anything but a multipart body with a valid
+/// boundary is refused here, before the framework reads it, and the body may not pass
+/// [`MAX_UPLOAD_REQUEST`].
 const UPLOAD_PATHS: [&str; 2] = ["/api/preview_import", "/api/start_import"];
 
-/// Refuses an upload whose body is not `multipart/form-data` with a boundary (400).
-pub async fn require_multipart(req: Request, next: Next) -> Response {
+/// The largest upload request: the largest file, and room for the parts' headers and the
+/// digest. The framework streams a multipart body to the server function without the body
+/// limit every other request has, so this is where it is bounded.
+pub const MAX_UPLOAD_REQUEST: usize = app::imports::service::sheet::MAX_BYTES + 64 * 1024;
+
+fn refusal(status: StatusCode, message: &str) -> Response {
+    let body = serde_json::to_string(&app::error::AppError::Invalid(message.to_owned())).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Whether `content_type` is `multipart/form-data` with a boundary the multipart reader
+/// accepts (1 to 70 characters, RFC 2046): a malformed one made the framework panic.
+fn is_upload_form(content_type: &str) -> bool {
+    multer::parse_boundary(content_type).is_ok_and(|b| (1..=70).contains(&b.len()))
+}
+
+/// Refuses an upload that is not `multipart/form-data` with a valid boundary (400) or that is
+/// larger than [`MAX_UPLOAD_REQUEST`] (413, at once when it says so, else when it gets there).
+pub async fn guard_upload(req: Request, next: Next) -> Response {
     if !UPLOAD_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let is_multipart = content_type.to_ascii_lowercase().starts_with("multipart/form-data") && content_type.contains("boundary=");
-    if req.method() == Method::POST && is_multipart {
-        return next.run(req).await;
+    if req.method() != Method::POST || !is_upload_form(content_type) {
+        return refusal(StatusCode::BAD_REQUEST, "Upload the file as a form (multipart/form-data).");
     }
-    let error = app::error::AppError::Invalid("Upload the file as a form (multipart/form-data).".into());
-    let body = serde_json::to_string(&error).unwrap_or_default();
-    (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_UPLOAD_REQUEST as u64) {
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, "The file is larger than 5 MB: split it into smaller files.");
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, MAX_UPLOAD_REQUEST));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_upload_form;
+
+    #[test]
+    fn only_a_multipart_form_with_a_valid_boundary_is_an_upload() {
+        assert!(is_upload_form("multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW"));
+        assert!(is_upload_form("multipart/form-data; boundary=\"quoted boundary\""));
+        for refused in [
+            "multipart/form-data; xboundary=1",
+            "multipart/form-data",
+            "multipart/form-data; boundary=",
+            "multipart/mixed; boundary=abc",
+            "text/plain; boundary=abc",
+            "multipart/form-data; boundary=\"unterminated",
+        ] {
+            assert!(!is_upload_form(refused), "{refused}");
+        }
+        assert!(!is_upload_form(&format!("multipart/form-data; boundary={}", "a".repeat(71))));
+    }
 }

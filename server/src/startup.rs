@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::{import_files, invitation_link, mail_capture};
 use crate::middleware::{
-    error_status, refuse_cross_site, refuse_unknown_fields, require_multipart, resolve_viewer, secret_headers,
+    error_status, guard_upload, refuse_cross_site, refuse_unknown_fields, resolve_viewer, secret_headers,
 };
 use app::invitations::service::InvitationWriter;
 use app::mail::outbox::OutboxSignal;
@@ -150,7 +150,7 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(axum::middleware::from_fn(secret_headers))
         .layer(axum::middleware::from_fn(refuse_unknown_fields))
-        .layer(axum::middleware::from_fn(require_multipart))
+        .layer(axum::middleware::from_fn(guard_upload))
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))

@@ -40,7 +40,7 @@ async fn written(app: &TestApp) -> Vec<i64> {
     counts
 }
 
-async fn start_file(app: &TestApp, actor: &Actor, text: &str) -> i32 {
+pub(crate) async fn start_file(app: &TestApp, actor: &Actor, text: &str) -> i32 {
     let file = upload(text);
     start(&app.state.db, actor, app.clock.now(), &file, &file.digest()).await.expect("the import starts")
 }
@@ -48,7 +48,7 @@ async fn start_file(app: &TestApp, actor: &Actor, text: &str) -> i32 {
 /// Takes import `id` as far as it can go at the test clock's time, on this test's own instance
 /// or on the app's worker, whichever claims it: done when nobody holds it and it is over or
 /// waiting for a later time.
-async fn drive(app: &TestApp, id: i32) {
+pub(crate) async fn drive(app: &TestApp, id: i32) {
     crate::helpers::eventually("the import to settle", async || {
         let (db, settings) = (&app.state.db, &app.state.settings);
         run_due(db, settings, &app.clock, &app.state.outbox, "test-instance").await.unwrap();
@@ -112,7 +112,7 @@ async fn the_preview_gives_each_row_its_outcome_and_writes_nothing() {
     }
     assert_eq!(preview.rows.len(), 11, "the empty last row is left out");
     assert_eq!(preview.to_send(), 2);
-    assert!(preview.csv.starts_with("row,outcome,reason\n2,Will be invited by email,\n"), "{}", preview.csv);
+    assert!(preview.csv.starts_with("\"row\",\"outcome\",\"reason\"\n\"2\",\"Will be invited by email\",\"\"\n"), "{}", preview.csv);
 }
 
 #[tokio::test]
@@ -188,7 +188,7 @@ async fn seventy_five_rows_at_a_limit_of_thirty_go_thirty_now_thirty_an_hour_lat
     assert_eq!(events, vec!["import.started".to_owned(), "import.finished".to_owned()]);
     let (name, csv) = result_csv(&app.state.db, &admin, id, app.clock.now()).await.unwrap();
     assert_eq!(name, "staff-result.csv");
-    assert!(csv.contains("\n2,person1@example.com,Invited by email,,Pending\n"), "{csv}");
+    assert!(csv.contains("\n\"2\",\"person1@example.com\",\"Invited by email\",\"\",\"Pending\"\n"), "{csv}");
     assert!(!csv.contains("invitation/"), "the result never holds a link");
 }
 
@@ -309,8 +309,8 @@ async fn rules_are_checked_again_when_each_row_is_sent() {
     drive(&app, id).await;
 
     let (_, csv) = result_csv(&app.state.db, &admin, id, app.clock.now()).await.unwrap();
-    assert!(csv.contains("2,someone@example.com,Failed,location: Choose a location from the list.,"), "{csv}");
-    assert!(csv.contains(&format!("3,snapped@example.com,Failed,{},", AppError::InvitationUnavailable)), "{csv}");
+    assert!(csv.contains("\"2\",\"someone@example.com\",\"Failed\",\"location: Choose a location from the list.\","), "{csv}");
+    assert!(csv.contains(&format!("\"3\",\"snapped@example.com\",\"Failed\",\"{}\",", AppError::InvitationUnavailable)), "{csv}");
 }
 
 #[tokio::test]
@@ -407,8 +407,8 @@ async fn the_server_functions_preview_and_start_an_upload_and_the_files_download
     assert_eq!(template.status(), StatusCode::OK);
     assert!(template.headers()[reqwest::header::CONTENT_DISPOSITION].to_str().unwrap().contains("attachment"));
     let text = template.text().await.unwrap();
-    assert!(text.starts_with("\u{feff}email,first_name,last_name,employee_number,role,department,location\n"), "{text}");
-    assert!(text.contains("Team Lead,Quality,Plant 2"), "{text}");
+    assert!(text.starts_with("\u{feff}\"email\",\"first_name\",\"last_name\",\"employee_number\",\"role\",\"department\",\"location\"\n"), "{text}");
+    assert!(text.contains("\"Team Lead\",\"Quality\",\"Plant 2\""), "{text}");
     let result = browser.get(app.url(&format!("/users/imports/{id}/result.csv"))).send().await.unwrap();
     assert_eq!(result.status(), StatusCode::OK);
     let stranger = client().get(app.url(&format!("/users/imports/{id}/result.csv"))).send().await.unwrap();

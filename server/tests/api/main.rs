@@ -10,6 +10,7 @@ mod audit_log;
 mod cli;
 mod cross_site;
 mod database;
+mod hostile_uploads;
 mod housekeeping;
 mod imports;
 mod invitation_actions;

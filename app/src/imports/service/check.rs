@@ -66,11 +66,11 @@ impl Units {
             return Ok(None);
         }
         let what = kind.singular();
-        let key = UnitName::parse(name).map_err(|_| format!("{what}: \"{name}\" is not a {what} name."))?.key();
+        let key = UnitName::parse(name).map_err(|_| format!("{what}: {} is not a {what} name.", quoted(name)))?.key();
         match self.0.get(&key) {
             Some(unit) if unit.archived => Err(format!("{what}: {} is archived.", unit.name)),
             Some(unit) => Ok(Some(unit)),
-            None => Err(format!("{what}: there is no {what} called \"{name}\".")),
+            None => Err(format!("{what}: there is no {what} called {}.", quoted(name))),
         }
     }
 }
@@ -85,8 +85,21 @@ fn role_named(text: &str) -> Result<Role, String> {
     Role::ALL
         .into_iter()
         .find(|r| r.label().to_lowercase() == folded || r.as_str() == folded.replace(' ', "_"))
-        .ok_or_else(|| format!("role: there is no role called \"{}\". Use Quality Admin, HR Admin, Team Lead or Employee.", text.trim()))
+        .ok_or_else(|| format!("role: there is no role called {}. Use Quality Admin, HR Admin, Team Lead or Employee.", quoted(text.trim())))
 }
+
+/// A cell's text quoted in a reason: at most [`QUOTED_CHARS`] characters of it, so a reason
+/// stays a sentence however long the cell.
+fn quoted(text: &str) -> String {
+    let mut shown: String = text.chars().take(QUOTED_CHARS).collect();
+    if text.chars().nth(QUOTED_CHARS).is_some() {
+        shown.push('…');
+    }
+    format!("\"{shown}\"")
+}
+
+/// The most characters of a cell a reason quotes.
+const QUOTED_CHARS: usize = 40;
 
 /// The message of a field error, prefixed with the field's column name.
 fn field_message(column: Column, err: AppError) -> String {
@@ -250,5 +263,7 @@ mod tests {
         assert_eq!(role_named("quality_admin"), Ok(Role::QualityAdmin));
         assert_eq!(role_named(""), Ok(Role::Employee));
         assert!(role_named("Boss").unwrap_err().contains("no role called \"Boss\""));
+        let long = role_named(&"Chief ".repeat(100)).unwrap_err();
+        assert!(long.contains(&format!("no role called \"{}…\"", &"Chief ".repeat(100)[..40])), "{long}");
     }
 }

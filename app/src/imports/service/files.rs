@@ -16,14 +16,30 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
-/// `value` made safe to open in a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage
-/// return would make it a formula, so it gets a leading apostrophe.
+/// Characters that make a spreadsheet program read a cell, or a piece of one, as a formula
+/// (the full-width forms too, which some locales of Excel read the same way).
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'];
+
+/// `value` made safe to open in a spreadsheet: every piece of it between separators (`,`, `;`
+/// or a tab, whichever list separator the reader's Excel uses) that would start a formula gets
+/// a leading apostrophe, so `a;=1+1` stays text in Excel with `;` as its separator too.
 fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
+    let mut safe = String::with_capacity(value.len() + 1);
+    let mut piece_start = true;
+    for c in value.chars() {
+        if piece_start && FORMULA_STARTS.contains(&c) {
+            safe.push('\'');
+        }
+        safe.push(c);
+        piece_start = matches!(c, ',' | ';' | '\t') || (piece_start && c == ' ');
+    }
+    safe
 }
 
+/// The rows as CSV, every field quoted: a field is never split at a separator the writer did
+/// not expect.
 fn write(rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
     for row in rows {
         // Writing to memory cannot fail but for a bug in the writer.
         if let Err(err) = writer.write_record(row.iter().map(|v| cell(v))) {
@@ -81,4 +97,26 @@ pub async fn result_csv(db: &impl ConnectionTrait, actor: &Actor, id: i32, now: 
     });
     let stem = job.file_name.rsplit_once('.').map_or(job.file_name.as_str(), |(stem, _)| stem);
     Ok((format!("{stem}-result.csv"), write(std::iter::once(header).chain(lines))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, write};
+
+    #[test]
+    fn a_formula_is_neutralised_at_the_start_of_every_piece_a_spreadsheet_could_split_off() {
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("a;=1+1;"), "a;'=1+1;");
+        assert_eq!(cell("a,+SUM(A1)"), "a,'+SUM(A1)");
+        assert_eq!(cell("a\t@cmd"), "a\t'@cmd");
+        assert_eq!(cell("a; -2+3"), "a; '-2+3");
+        assert_eq!(cell("\u{FF1D}1+1"), "'\u{FF1D}1+1");
+        assert_eq!(cell("Anne-Marie O'Neill, Plant 2"), "Anne-Marie O'Neill, Plant 2");
+    }
+
+    #[test]
+    fn every_field_is_quoted() {
+        let csv = write([vec!["row".to_owned(), "a;=1+1;".to_owned(), String::new()]]);
+        assert_eq!(csv, "\"row\",\"a;'=1+1;\",\"\"\n");
+    }
 }

@@ -24,6 +24,6 @@ pub use files::{result_csv, template_csv};
 pub use handouts::print_handouts;
 pub use job::{cancel, lease, run_due};
 pub use progress::{ROWS_PER_PAGE, count_rows, list_imports, progress, rows};
-pub use rows::{Settled, settle};
+pub use rows::{MAX_REASON_CHARS, Settled, settle};
 pub use start::{Upload, preview, read_upload, start};
 pub use worker::{instance_name, run};

@@ -15,6 +15,20 @@ pub enum Settled<'a> {
     Failed(&'a str),
 }
 
+/// The most characters a row's stored reason holds (the column's width).
+pub const MAX_REASON_CHARS: usize = 400;
+
+/// `reason` as a row stores it: cut to [`MAX_REASON_CHARS`], ending in "…" when cut. A reason
+/// may quote what a file said, and PostgreSQL refuses a value wider than its column.
+pub fn stored_reason(reason: &str) -> String {
+    if reason.chars().count() <= MAX_REASON_CHARS {
+        return reason.to_owned();
+    }
+    let mut cut: String = reason.chars().take(MAX_REASON_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// Settles queued row `id` inside `txn`. A row that is no longer queued (another instance
 /// settled it, or the import was cancelled) is an error, so the whole transaction, with the
 /// invitation it would have written, rolls back.
@@ -25,7 +39,7 @@ pub async fn settle(txn: &impl ConnectionTrait, id: i32, settled: Settled<'_>, n
             .col_expr(Column::State, Expr::value(State::Sent))
             .col_expr(Column::InvitationId, Expr::value(invitation)),
         Settled::Failed(reason) => {
-            update.col_expr(Column::State, Expr::value(State::Failed)).col_expr(Column::Reason, Expr::value(reason))
+            update.col_expr(Column::State, Expr::value(State::Failed)).col_expr(Column::Reason, Expr::value(stored_reason(reason)))
         }
     };
     let done = update.filter(Column::Id.eq(id)).filter(Column::State.eq(State::Queued)).exec(txn).await?;
@@ -33,4 +47,18 @@ pub async fn settle(txn: &impl ConnectionTrait, id: i32, settled: Settled<'_>, n
         return Err(DbErr::Custom(format!("import row {id} is no longer waiting to be sent")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_REASON_CHARS, stored_reason};
+
+    #[test]
+    fn a_reason_is_stored_whole_up_to_the_columns_width_and_cut_with_an_ellipsis_past_it() {
+        let fits = "é".repeat(MAX_REASON_CHARS);
+        assert_eq!(stored_reason(&fits), fits);
+        let cut = stored_reason(&"é".repeat(MAX_REASON_CHARS + 1));
+        assert_eq!(cut.chars().count(), MAX_REASON_CHARS);
+        assert!(cut.ends_with('…'));
+    }
 }

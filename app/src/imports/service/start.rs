@@ -3,8 +3,10 @@
 
 use super::check::{Checked, check_rows};
 use super::files::preview_csv;
+use super::rows::stored_reason;
 use super::sheet::{self, MAX_BYTES};
 use crate::audit::dto::AuditEventType;
+use crate::domain::person_name::is_invisible_format;
 use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::error::AppError;
 use crate::imports::dto::{ImportPreview, RowOutcome};
@@ -23,18 +25,40 @@ pub struct Upload {
 }
 
 impl Upload {
-    /// The name to show: the last part of what the browser sent, without control characters,
-    /// at most 200 characters.
+    /// The name to show: the last part of what the browser sent, without the characters no
+    /// name may hold (control characters, and the invisible and text-direction characters that
+    /// could make the Imports list or the Audit log read other than what is stored), spaces
+    /// made single, at most 200 characters.
     pub fn shown_name(&self) -> String {
         let base = self.file_name.rsplit(['/', '\\']).next().unwrap_or_default();
-        let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-        if clean.trim().is_empty() { "upload".to_owned() } else { clean.trim().to_owned() }
+        let visible: String = base.chars().filter(|c| !c.is_control() && !is_invisible_format(*c)).collect();
+        let clean: String = visible.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+        if clean.is_empty() { "upload".to_owned() } else { clean.trim_end().to_owned() }
     }
 
     /// The SHA-256 of the file, in hex.
     pub fn digest(&self) -> String {
         Sha256::digest(&self.bytes).iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// Files read at once by this process: reading is CPU work, so it runs on the blocking pool,
+/// at most half the cores' worth at a time, and pages keep the rest however many files arrive.
+fn readers() -> &'static tokio::sync::Semaphore {
+    static READERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    READERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        tokio::sync::Semaphore::new((cores / 2).max(1))
+    })
+}
+
+/// `upload` read into a sheet, off the async workers and behind [`readers`].
+async fn read_sheet(upload: &Upload) -> Result<sheet::Sheet, AppError> {
+    let _turn = readers().acquire().await.map_err(|_| AppError::internal("the file readers were closed"))?;
+    let bytes = upload.bytes.clone();
+    let read = tokio::task::spawn_blocking(move || sheet::read(&bytes)).await;
+    let sheet = read.map_err(|e| AppError::internal(format!("reading an uploaded file failed: {e}")))?;
+    sheet.map_err(|problem| AppError::Invalid(problem.0))
 }
 
 /// The file's rows, read and checked for `actor` at `now`, and the header names that are not
@@ -46,7 +70,7 @@ async fn read_and_check(
     now: DateTime<Utc>,
 ) -> Result<(Vec<String>, Vec<Checked>), AppError> {
     let scope = Scope::of(actor)?;
-    let sheet = sheet::read(&upload.bytes).map_err(|problem| AppError::Invalid(problem.0))?;
+    let sheet = read_sheet(upload).await?;
     Ok((sheet.unknown_columns, check_rows(db, scope, &sheet.rows, now).await?))
 }
 
@@ -160,35 +184,70 @@ fn row_of(import_id: i32, checked: Checked) -> import_row::ActiveModel {
             kind: Set(import_row::Kind::Refused),
             role: Set(String::new()),
             state: Set(import_row::State::Skipped),
-            reason: Set(Some(format!("{}{}", view.outcome.label(), view.reason.map(|r| format!(": {r}")).unwrap_or_default()))),
+            reason: Set(Some(stored_reason(&format!(
+                "{}{}",
+                view.outcome.label(),
+                view.reason.map(|r| format!(": {r}")).unwrap_or_default()
+            )))),
             ..base
         },
     }
 }
 
+/// The most a small field (the digest, 64 hex characters) may hold.
+const MAX_FIELD_BYTES: usize = 128;
+
 /// The file (field `file`) and the previewed digest (field `digest`, if any) of a multipart
-/// upload, read a piece at a time so a file over 5 MB is refused without being held.
+/// upload, read a piece at a time so nothing over its limit is held: the file up to 5 MB, the
+/// digest up to [`MAX_FIELD_BYTES`]. A field named twice, or any other field, refuses the
+/// upload: nothing the form does not send is read to its end.
 pub async fn read_upload(data: leptos::server_fn::codec::MultipartData) -> Result<(Upload, String), AppError> {
     let mut form = data.into_inner().ok_or_else(|| AppError::internal("a multipart upload arrived without its body"))?;
     let unreadable = |e: &dyn std::fmt::Display| AppError::Invalid(format!("The upload could not be read ({e}). Try again."));
-    let (mut upload, mut digest) = (None, String::new());
+    let (mut upload, mut digest) = (None, None);
     while let Some(mut field) = form.next_field().await.map_err(|e| unreadable(&e))? {
-        match field.name() {
-            Some("file") => {
-                let file_name = field.file_name().unwrap_or_default().to_owned();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
-                    if bytes.len() + chunk.len() > MAX_BYTES {
-                        return Err(AppError::Invalid("The file is larger than 5 MB: split it into smaller files.".into()));
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                upload = Some(Upload { file_name, bytes });
+        let name = field.name().unwrap_or_default().to_owned();
+        let limit = match name.as_str() {
+            "file" if upload.is_none() => MAX_BYTES,
+            "digest" if digest.is_none() => MAX_FIELD_BYTES,
+            "file" | "digest" => return Err(AppError::Invalid(format!("The upload has the field `{name}` twice."))),
+            _ => return Err(AppError::Invalid("The upload has a field the import form does not send.".into())),
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(AppError::Invalid(match name.as_str() {
+                    "file" => "The file is larger than 5 MB: split it into smaller files.".into(),
+                    _ => format!("The upload's `{name}` field is too long."),
+                }));
             }
-            Some("digest") => digest = field.text().await.map_err(|e| unreadable(&e))?.chars().take(64).collect(),
-            _ => {}
+            bytes.extend_from_slice(&chunk);
+        }
+        if name == "file" {
+            upload = Some(Upload { file_name: field.file_name().unwrap_or_default().to_owned(), bytes });
+        } else {
+            digest = Some(String::from_utf8_lossy(&bytes).into_owned());
         }
     }
     let upload = upload.filter(|u| !u.file_name.is_empty() || !u.bytes.is_empty());
-    Ok((upload.ok_or_else(|| AppError::field("file", "Choose a CSV or XLSX file."))?, digest))
+    Ok((upload.ok_or_else(|| AppError::field("file", "Choose a CSV or XLSX file."))?, digest.unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Upload;
+
+    fn shown(name: &str) -> String {
+        Upload { file_name: name.to_owned(), bytes: Vec::new() }.shown_name()
+    }
+
+    #[test]
+    fn a_file_name_is_shown_without_its_folders_or_any_character_a_name_may_not_hold() {
+        assert_eq!(shown("C:\\HR\\staff.csv"), "staff.csv");
+        assert_eq!(shown("/tmp/new\tstaff\n.csv"), "newstaff.csv");
+        assert_eq!(shown("invoice\u{202E}vsc.exe"), "invoicevsc.exe");
+        assert_eq!(shown("st\u{200B}aff\u{2066}  list\u{2069}.csv"), "staff list.csv");
+        assert_eq!(shown("\u{FEFF}\u{200F}"), "upload");
+        assert_eq!(shown(&"é".repeat(300)).chars().count(), 200);
+    }
 }

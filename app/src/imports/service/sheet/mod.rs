@@ -1,17 +1,28 @@
 //! Reading an uploaded spreadsheet into rows of named fields, with the `csv` and `calamine`
-//! crates: CSV (comma, semicolon or tab, detected; UTF-8 with or without a byte-order mark,
-//! UTF-16 with one, or Windows-1252 as Excel saves it; quoted fields; CRLF or LF) and XLSX.
-//! A file-level problem is one sentence and nothing else happens.
+//! crates: CSV (`text`: comma, semicolon or tab, detected; UTF-8 with or without a byte-order
+//! mark, UTF-16 with one, or Windows-1252 as Excel saves it; quoted fields; CRLF or LF) and
+//! XLSX (`workbook`). A file-level problem is one sentence and nothing else happens.
+//!
+//! A file is hostile until read: nothing here is sized by what a file says about itself. Cells
+//! are kept sparsely (only those with text, each at most [`MAX_CELL_CHARS`]), a cell beyond
+//! [`MAX_SHEET_ROWS`] rows or [`MAX_COLUMNS`] columns refuses the file before it is kept, and
+//! a workbook is measured by what it really unpacks to.
 
-use std::io::Cursor;
+mod text;
+mod workbook;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// The most rows (besides the header) accepted.
 pub const MAX_ROWS: usize = 5_000;
-/// What an XLSX file may unpack to: a small file that unpacks to gigabytes is refused before
-/// it is read.
-const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
+/// The widest sheet read (column IV, the old Excel limit): no import column lies further right.
+pub const MAX_COLUMNS: u32 = 256;
+/// The furthest row a cell may be in: the header and [`MAX_ROWS`] rows, with room for a
+/// thousand blank rows among them.
+pub const MAX_SHEET_ROWS: u32 = MAX_ROWS as u32 + 1 + 1000;
+/// The most characters kept of one cell: every column an import reads allows far fewer, so a
+/// longer value is still refused by its column's rule, and no more of it is held.
+pub const MAX_CELL_CHARS: usize = 1_000;
 
 /// The columns an import understands, in the template's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -97,6 +108,33 @@ fn problem(text: impl Into<String>) -> FileProblem {
     FileProblem(text.into())
 }
 
+fn too_many_rows() -> FileProblem {
+    problem("The file has more than 5,000 rows: split it into smaller files.")
+}
+
+/// The refusal of a cell outside the part of a sheet an import reads, named as a spreadsheet
+/// program shows it (`row` and `column` count from 0).
+fn beyond_limits(row: u32, column: u32) -> FileProblem {
+    problem(format!(
+        "The sheet has something in cell {}{}, further than an import reads (5,000 rows, columns A to IV). \
+         Delete what is there, or copy the rows to a new sheet.",
+        column_letters(column),
+        u64::from(row) + 1
+    ))
+}
+
+/// A column's letters as a spreadsheet program shows them (0 is A, 26 is AA).
+pub fn column_letters(column: u32) -> String {
+    let mut n = u64::from(column) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rest = (n - 1) % 26;
+        letters.push(b'A' + rest as u8);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().map(|b| *b as char).collect()
+}
+
 /// Reads `bytes` as XLSX (a zip file) or CSV.
 pub fn read(bytes: &[u8]) -> Result<Sheet, FileProblem> {
     if bytes.len() > MAX_BYTES {
@@ -105,21 +143,27 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, FileProblem> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(problem("The file is empty."));
     }
-    let cells = if bytes.starts_with(b"PK\x03\x04") { xlsx_cells(bytes)? } else { csv_cells(bytes)? };
+    let cells = if bytes.starts_with(b"PK\x03\x04") { workbook::cells(bytes)? } else { text::cells(bytes)? };
     sheet_of(cells)
 }
 
-/// Raw cells, row by row, with each row's number.
-type Cells = Vec<(u32, Vec<String>)>;
+/// The cells that hold something, row by row in file order, each row with its number and
+/// its cells by column (counted from 0), in column order.
+type Cells = Vec<(u32, Vec<(u32, String)>)>;
+
+/// What is kept of a cell's text: at most [`MAX_CELL_CHARS`] characters.
+fn kept(text: &str) -> String {
+    text.chars().take(MAX_CELL_CHARS).collect()
+}
 
 fn sheet_of(cells: Cells) -> Result<Sheet, FileProblem> {
-    let mut rows = cells.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let mut rows = cells.into_iter().filter(|(_, cells)| cells.iter().any(|(_, c)| !c.trim().is_empty()));
     let Some((_, header)) = rows.next() else {
         return Err(problem("The file has no rows."));
     };
     let mut sheet = Sheet::default();
     let mut positions = Vec::new();
-    for (at, name) in header.iter().enumerate() {
+    for (at, name) in &header {
         let name = name.trim().trim_start_matches('\u{feff}');
         match Column::from_header(name) {
             Some(column) if sheet.columns.contains(&column) => {
@@ -127,7 +171,7 @@ fn sheet_of(cells: Cells) -> Result<Sheet, FileProblem> {
             }
             Some(column) => {
                 sheet.columns.push(column);
-                positions.push((at, column));
+                positions.push((*at, column));
             }
             None if name.is_empty() => {}
             None => sheet.unknown_columns.push(name.to_owned()),
@@ -150,139 +194,17 @@ fn sheet_of(cells: Cells) -> Result<Sheet, FileProblem> {
     }
     for (number, cells) in rows {
         if sheet.rows.len() == MAX_ROWS {
-            return Err(problem("The file has more than 5,000 rows: split it into smaller files."));
+            return Err(too_many_rows());
         }
         let mut row = SheetRow { number, ..Default::default() };
         for (at, column) in &positions {
-            if let Some(value) = cells.get(*at) {
+            if let Some((_, value)) = cells.iter().find(|(c, _)| c == at) {
                 row.fields[*column as usize] = value.trim().to_owned();
             }
         }
         sheet.rows.push(row);
     }
     Ok(sheet)
-}
-
-/// The text of a CSV file: UTF-8 (a byte-order mark dropped), UTF-16 with its byte-order
-/// mark, or else Windows-1252, which is what Excel writes for "CSV" on most Windows machines.
-/// A file with NUL or other control bytes in it is not a spreadsheet at all.
-fn decode(bytes: &[u8]) -> Result<String, FileProblem> {
-    let (text, _, _) = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let encoding = encoding_rs::Encoding::for_bom(bytes).map(|(e, _)| e).unwrap_or(encoding_rs::UTF_16LE);
-        encoding.decode(bytes)
-    } else if let Ok(text) = std::str::from_utf8(bytes) {
-        (std::borrow::Cow::Borrowed(text.trim_start_matches('\u{feff}')), encoding_rs::UTF_8, false)
-    } else {
-        encoding_rs::WINDOWS_1252.decode(bytes)
-    };
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-        return Err(problem("This is not a CSV or XLSX file. Save the spreadsheet as CSV or as an Excel workbook (.xlsx)."));
-    }
-    Ok(text.into_owned())
-}
-
-/// Comma, semicolon or tab: whichever the first line (outside quotes) has most of.
-fn delimiter(text: &str) -> u8 {
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for c in text.bytes() {
-        match c {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            _ if !quoted => {
-                if let Some(entry) = counts.iter_mut().find(|(d, _)| *d == c) {
-                    entry.1 += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    counts.iter().max_by_key(|(d, n)| (*n, *d == b',')).map_or(b',', |(d, _)| *d)
-}
-
-fn csv_cells(bytes: &[u8]) -> Result<Cells, FileProblem> {
-    let text = decode(bytes)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&text))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let (mut cells, mut filled) = (Vec::new(), 0usize);
-    // A spreadsheet shows a blank line as an empty row and a quoted line break inside its
-    // cell: a row's number is its first line less the line breaks inside the rows before it.
-    // The line a record starts on is counted from its byte offset: the reader's own line count
-    // does not follow CRLF endings or blank lines.
-    let (mut inner_breaks, mut scanned, mut breaks_before) = (0u64, 0usize, 0u64);
-    for record in reader.records() {
-        let record = record.map_err(|e| problem(format!("The file cannot be read as CSV: {e}.")))?;
-        // A record's position can be where the line endings before it (blank lines too) begin.
-        let mut start = record.position().map_or(scanned, |p| p.byte() as usize).clamp(scanned, text.len());
-        while text.as_bytes().get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-            start += 1;
-        }
-        breaks_before += text.as_bytes()[scanned..start].iter().filter(|b| **b == b'\n').count() as u64;
-        scanned = start;
-        let line = breaks_before + 1;
-        filled += usize::from(record.iter().any(|v| !v.trim().is_empty()));
-        if filled > MAX_ROWS + 1 {
-            // The header and 5,000 rows are all a file may hold; reading on is wasted.
-            return Err(problem("The file has more than 5,000 rows: split it into smaller files."));
-        }
-        let number = u32::try_from(line.saturating_sub(inner_breaks)).unwrap_or(u32::MAX);
-        inner_breaks += record.iter().map(|v| v.matches('\n').count() as u64).sum::<u64>();
-        cells.push((number, record.iter().map(str::to_owned).collect()));
-    }
-    Ok(cells)
-}
-
-fn xlsx_cells(bytes: &[u8]) -> Result<Cells, FileProblem> {
-    use calamine::{Reader, Xlsx};
-    let not_xlsx = || problem("This file is not an Excel workbook (.xlsx) that can be read. Save it again as .xlsx or as CSV.");
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let mut unpacked = 0u64;
-    for i in 0..archive.len() {
-        let entry = archive.by_index(i).map_err(|_| not_xlsx())?;
-        unpacked = unpacked.saturating_add(entry.size());
-    }
-    if unpacked > MAX_UNPACKED {
-        return Err(problem("The workbook unpacks to more than 200 MB: save the sheet as CSV instead."));
-    }
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(_)) => return Err(not_xlsx()),
-        None => return Err(problem("The workbook has no sheets.")),
-    };
-    if range.height() > MAX_ROWS + 1 + 1000 {
-        return Err(problem("The file has more than 5,000 rows: split it into smaller files."));
-    }
-    let first_row = range.start().map_or(0, |(row, _)| row);
-    let first_column = range.start().map_or(0, |(_, column)| column as usize);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(at, row)| {
-            // A sheet that starts right of column A keeps its columns where the header has them.
-            let mut cells = vec![String::new(); first_column];
-            cells.extend(row.iter().map(cell_text));
-            (first_row + at as u32 + 1, cells)
-        })
-        .collect())
-}
-
-/// A cell as text: whole numbers without a decimal point (an employee number typed as a
-/// number), dates as ISO dates.
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(d) => d.to_string(),
-        Data::Error(_) | Data::Empty => String::new(),
-    }
 }
 
 #[cfg(test)]
@@ -374,16 +296,31 @@ mod tests {
     }
 
     #[test]
-    fn the_delimiter_is_the_one_the_header_uses_most() {
-        assert_eq!(delimiter("a;b;c\n1,5;2;3"), b';');
-        assert_eq!(delimiter("a,b,c"), b',');
-        assert_eq!(delimiter("a\tb\tc"), b'\t');
-        assert_eq!(delimiter("\"a;b\",c"), b',');
+    fn a_filled_cell_right_of_column_iv_refuses_the_file_and_empty_ones_do_not() {
+        let far = format!("email{}x\na@example.com\n", ",".repeat(MAX_COLUMNS as usize));
+        assert!(refusal(far.as_bytes()).contains("cell IW1"), "{}", refusal(far.as_bytes()));
+        let wide_but_empty = format!("email{}\na@example.com\n", ",".repeat(10_000));
+        assert_eq!(rows(&wide_but_empty).len(), 1);
+    }
+
+    #[test]
+    fn a_long_cell_is_kept_only_as_far_as_any_column_could_use() {
+        let text = format!("email,first_name\na@example.com,{}\n", "é".repeat(50_000));
+        assert_eq!(rows(&text)[0].get(Column::FirstName).chars().count(), MAX_CELL_CHARS);
+    }
+
+    #[test]
+    fn columns_are_lettered_as_a_spreadsheet_names_them() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(255), "IV");
+        assert_eq!(column_letters(16_383), "XFD");
     }
 
     #[test]
     fn an_xlsx_file_made_by_a_spreadsheet_program_is_read() {
-        let bytes = include_bytes!("../../../tests/fixtures/import.xlsx");
+        let bytes = include_bytes!("../../../../tests/fixtures/import.xlsx");
         let sheet = read(bytes).expect("the workbook is read");
         assert_eq!(sheet.rows.len(), 3);
         assert_eq!(sheet.rows[0].get(Column::Email), "lena.fischer@example.com");
