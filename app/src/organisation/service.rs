@@ -55,11 +55,19 @@ pub struct Units {
 impl Units {
     /// The units of `kind`, archived ones only when asked for.
     pub fn of(&self, kind: UnitKind, include_archived: bool) -> Vec<Unit> {
-        let all = match kind {
+        self.all(kind).iter().filter(|u| include_archived || !u.archived).cloned().collect()
+    }
+
+    /// The unit of `kind` with this id, archived or not.
+    pub fn find(&self, kind: UnitKind, id: i32) -> Option<&Unit> {
+        self.all(kind).iter().find(|u| u.id == id)
+    }
+
+    fn all(&self, kind: UnitKind) -> &[Unit] {
+        match kind {
             UnitKind::Department => &self.departments,
             UnitKind::Location => &self.locations,
-        };
-        all.iter().filter(|u| include_archived || !u.archived).cloned().collect()
+        }
     }
 
     /// The names of the units of `kind` by id.

@@ -12,6 +12,7 @@ mod cross_site;
 mod database;
 mod hostile_uploads;
 mod housekeeping;
+mod import_authority;
 mod imports;
 mod invitation_actions;
 mod invitation_batches;

@@ -1,5 +1,7 @@
-//! What an import's page and Users → Imports show. An import is seen by the admin who started
-//! it and by the Corporate Admin; to anyone else it does not exist (404, as for no import).
+//! What an import's page and Users → Imports show. An import is seen by the Corporate Admin,
+//! and by the admin who started it while they still administer the department it was started
+//! in (moved to another department or demoted, they no longer see it); to anyone else it does
+//! not exist (404, as for no import).
 
 use crate::dto::{Page, PageAt};
 use crate::error::AppError;
@@ -23,7 +25,7 @@ pub async fn find_visible(db: &impl ConnectionTrait, actor: &Actor, id: i32) -> 
     let scope = Scope::of(actor)?;
     let found = import::Entity::find_by_id(id).one(db).await?;
     found
-        .filter(|job| scope == Scope::Organisation || job.admin_id == actor.user_id)
+        .filter(|job| scope == Scope::Organisation || (job.admin_id == actor.user_id && scope.covers(job.department_id)))
         .ok_or_else(|| AppError::NotFound("That import".to_owned()))
 }
 
@@ -56,11 +58,14 @@ struct Count {
     n: i64,
 }
 
-/// Shop-floor workers of import `id` who were sent and have not set up yet.
+/// Shop-floor workers of import `id` who were sent, have not set up yet, and may get a new code
+/// (their department and location are not archived: `reissue_codes` leaves those out).
 pub async fn handouts_ready(db: &impl ConnectionTrait, id: i32) -> Result<u32, DbErr> {
     let sql = "SELECT COUNT(*) AS n FROM import_rows r JOIN invitations i ON i.id = r.invitation_id \
                WHERE r.import_id = $1 AND r.kind = 'shop_floor' AND r.state = 'sent' \
-                 AND i.status IN ('pending', 'expired')";
+                 AND i.status IN ('pending', 'expired') \
+                 AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = i.department_id AND d.archived_at IS NOT NULL) \
+                 AND NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = i.location_id AND l.archived_at IS NOT NULL)";
     let found = Count::find_by_statement(statement(db, sql, vec![id.into()])).one(db).await?;
     Ok(found.map_or(0, |c| c.n as u32))
 }
@@ -148,8 +153,8 @@ pub async fn rows(
 pub async fn list_imports(db: &impl ConnectionTrait, actor: &Actor, at: PageAt) -> Result<Page<ImportSummary>, AppError> {
     let scope = Scope::of(actor)?;
     let mut query = import::Entity::find();
-    if scope != Scope::Organisation {
-        query = query.filter(import::Column::AdminId.eq(actor.user_id));
+    if let Some(own) = scope.department() {
+        query = query.filter(import::Column::AdminId.eq(actor.user_id)).filter(import::Column::DepartmentId.eq(own));
     }
     let order = ListOrder { key: import::Column::Id, id: import::Column::Id, descending: true };
     let page = fetch_page(db, query, order, at, Counting::Apart).await?;

@@ -59,7 +59,7 @@ pub async fn resend(
     let txn = begin_write(db).await?;
     let inv = find_open_in_scope(&txn, actor, Action::Resend, id, now).await?;
     let assignment = assignment_of(&txn, &inv).await?;
-    if assignment.department.iter().chain(&assignment.location).any(|unit| unit.archived) {
+    if assignment.in_archived_unit() {
         return Err(AppError::Invalid(
             "This invitation's department or location has been archived. Invite the person again into current units."
                 .into(),

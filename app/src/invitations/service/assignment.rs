@@ -6,7 +6,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::{DepartmentId, LocationId, Unit, UnitKind};
-use crate::organisation::service::{units_of_request, find_unit};
+use crate::organisation::service::{Units, find_unit, units_of_request};
 use crate::policy::{InviteKind, Scope, check_department, check_role};
 use crate::ssr::entities::invitation;
 use crate::ssr::{Actor, Settings};
@@ -27,6 +27,12 @@ impl Assignment {
 
     pub fn location_id(&self) -> Option<i32> {
         self.location.as_ref().map(|l| l.id)
+    }
+
+    /// Whether its department or location has been archived: an invitation into one is not
+    /// renewed (Resend, a new handout), only made again into current units.
+    pub fn in_archived_unit(&self) -> bool {
+        self.department.iter().chain(&self.location).any(|unit| unit.archived)
     }
 }
 
@@ -67,17 +73,15 @@ async fn active_unit(db: &impl ConnectionTrait, kind: UnitKind, id: i32) -> Resu
 
 /// The role and units a stored invitation carries, as they are now (archived or not).
 pub async fn assignment_of(db: &impl ConnectionTrait, inv: &invitation::Model) -> Result<Assignment, AppError> {
+    assignment_in(&*units_of_request(db).await?, inv)
+}
+
+/// [`assignment_of`] from units already read: for many invitations at once.
+pub fn assignment_in(units: &Units, inv: &invitation::Model) -> Result<Assignment, AppError> {
     let role = Role::parse(&inv.role)
         .ok_or_else(|| AppError::internal(format!("invitation {} has an unknown role {:?}", inv.id, inv.role)))?;
-    let department = match inv.department_id {
-        Some(d) => find_unit(db, UnitKind::Department, d).await?,
-        None => None,
-    };
-    let location = match inv.location_id {
-        Some(l) => find_unit(db, UnitKind::Location, l).await?,
-        None => None,
-    };
-    Ok(Assignment { role, department, location })
+    let find = |kind, id: Option<i32>| id.and_then(|id| units.find(kind, id).cloned());
+    Ok(Assignment { role, department: find(UnitKind::Department, inv.department_id), location: find(UnitKind::Location, inv.location_id) })
 }
 
 /// What the Invite dialog offers `actor`: active departments (only their own, fixed, for a

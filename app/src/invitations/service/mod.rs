@@ -27,7 +27,9 @@ mod writer;
 pub use actions::{resend, revoke};
 pub use assignment::invite_options;
 pub use listing::list_invitations;
-pub use rate_limit::{next_free_at, remaining_this_hour};
+pub use rate_limit::{next_free_at, remaining_this_hour, reserve_attempt};
 pub use send::{EmailInvite, PreparedInvite, prepare_email_invite, write_email_invites};
-pub use shop_floor::{ShopFloorInvite, invite_shop_floor, invite_shop_floor_from_import, qr_svg, reissue_codes};
+pub use shop_floor::{
+    IssuedCode, ShopFloorInvite, draw_handouts, invite_shop_floor, invite_shop_floor_from_import, qr_svg, reissue_codes,
+};
 pub use writer::{InvitationWriter, send_email_invitation};

@@ -1,7 +1,7 @@
 //! Inviting a shop-floor worker who has no email: a pending account and a one-time setup code
 //! on a printable handout, under the same rules and hourly limit as email invitations.
 
-use super::assignment::{Assignment, check_assignment};
+use super::assignment::{Assignment, assignment_in, check_assignment};
 use super::availability::{IdentityKind, is_free};
 use super::rate_limit::reserve_attempt;
 use super::records::{insert_pending, invitation_event};
@@ -14,7 +14,8 @@ use crate::error::AppError;
 use crate::imports::service::{Settled, settle};
 use crate::invitations::dto::Handout;
 use crate::organisation::dto::{DepartmentId, LocationId};
-use crate::policy::{InviteKind, Scope};
+use crate::organisation::service::units_of_request;
+use crate::policy::{Action, InviteKind, Scope, Target};
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::hash_token;
 use crate::ssr::{Actor, Settings, begin_write};
@@ -191,22 +192,38 @@ pub async fn invite_shop_floor_from_import(
     Ok(id)
 }
 
-/// New setup codes for these shop-floor invitations (pending or run out, not accepted or
-/// revoked), inside `txn`: each old code stops working, each expiry starts again, and the
-/// handouts are the only place the new codes appear. An invitation accepted or revoked
-/// meanwhile, or whose number someone else now holds, is left out.
+/// A new setup code given to a worker, before its handout is drawn.
+pub struct IssuedCode {
+    worker: Worker,
+    code: SetupCode,
+    expires_at: DateTime<Utc>,
+}
+
+/// New setup codes for these shop-floor invitations, inside `txn`, under Resend's rules: each
+/// must be one `actor` may resend (in their scope, for a role they may act on), pending or run
+/// out (not accepted or revoked), into units that are not archived, and its number held by no
+/// one else; any other is left as it is. Each old code stops working and each expiry starts
+/// again. The codes are drawn into handouts by [`draw_handouts`], after the commit.
 pub async fn reissue_codes(
     txn: &impl ConnectionTrait,
+    actor: &Actor,
     settings: &Settings,
     invitations: &[invitation::Model],
     now: DateTime<Utc>,
-) -> Result<Vec<Handout>, AppError> {
-    let mut handouts = Vec::with_capacity(invitations.len());
+) -> Result<Vec<IssuedCode>, AppError> {
+    let scope = Scope::of(actor)?;
+    let units = units_of_request(txn).await?;
+    let mut issued = Vec::with_capacity(invitations.len());
     let expires_at = now + settings.invite_ttl;
     for inv in invitations {
         let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.as_deref()) else {
             continue;
         };
+        let assignment = assignment_in(&units, inv)?;
+        let target = Target { department: inv.department_id, role: assignment.role };
+        if !scope.permits(Action::Resend, target) || assignment.in_archived_unit() {
+            continue;
+        }
         if !is_free(txn, IdentityKind::EmployeeNumber, canonical, now, Some(inv.id)).await? {
             continue;
         }
@@ -220,9 +237,15 @@ pub async fn reissue_codes(
             Err(err) => return Err(err),
         }
         let worker = Worker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
-        handouts.push(handout(settings, worker, Code { code: &code, expires_at })?);
+        issued.push(IssuedCode { worker, code, expires_at });
     }
-    Ok(handouts)
+    Ok(issued)
+}
+
+/// The handouts of codes [`reissue_codes`] gave out. Drawing QR codes is CPU work: a caller
+/// with many runs this off the async workers.
+pub fn draw_handouts(settings: &Settings, issued: Vec<IssuedCode>) -> Result<Vec<Handout>, AppError> {
+    issued.into_iter().map(|i| handout(settings, i.worker, Code { code: &i.code, expires_at: i.expires_at })).collect()
 }
 
 /// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit

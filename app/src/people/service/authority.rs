@@ -1,13 +1,14 @@
 //! Authority follows the role: an admin who is demoted, moved to another department or
 //! deactivated no longer stands behind the invitations they sent into what they no longer
-//! administer. Those still pending are revoked in the same transaction as the change.
+//! administer. Those not accepted or revoked yet (pending, or run out and still renewable) are
+//! revoked in the same transaction as the change.
 
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::mail::outbox;
 use crate::policy::Scope;
 use crate::ssr::entities::invitation;
-use crate::ssr::models::invitation::{open_condition, revoke};
+use crate::ssr::models::invitation::revoke;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -40,9 +41,10 @@ pub async fn revoke_lost_authority(
     actor_id: i32,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
+    // Run-out invitations too: Resend and a handout sheet can renew them.
     let open = invitation::Entity::find()
         .filter(invitation::Column::InvitedBy.eq(inviter_id))
-        .filter(open_condition(now))
+        .filter(invitation::Column::Status.is_in([invitation::Status::Pending, invitation::Status::Expired]))
         .all(txn)
         .await?;
     let mut revoked = 0;
