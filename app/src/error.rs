@@ -32,6 +32,9 @@ pub enum AppError {
     /// gone) gets this one answer, so the page never tells which.
     #[error("This invitation link is no longer valid. Ask your administrator for a new invitation.")]
     InvitationLinkInvalid,
+    /// Another hourly limit reached; the sentence says which and when to try again.
+    #[error("{0}")]
+    Limited(String),
     #[error("You can send up to {limit} invitations per hour. You can send the next one after {} UTC.", crate::when::clock(*retry_at))]
     RateLimited { limit: u32, retry_at: crate::when::Moment },
     /// Too many failed sign-ins for this account or from this device; the same words either
@@ -91,7 +94,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable | AppError::Stale => 409,
             AppError::InvitationLinkInvalid | AppError::ResetLinkInvalid => 410,
-            AppError::RateLimited { .. } | AppError::SignInLocked { .. } => 429,
+            AppError::RateLimited { .. } | AppError::SignInLocked { .. } | AppError::Limited(_) => 429,
             AppError::NotFound(_) => 404,
             AppError::Internal => 500,
             AppError::Busy => 503,

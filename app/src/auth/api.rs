@@ -16,11 +16,8 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
         let now = state.clock.now();
         let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
         let actor = service::actor_of(&user).ok_or_else(|| AppError::internal(format!("user {} cannot act", user.id)))?;
-        // On a shared terminal, the previous person's session ends here, not only in this browser.
         let parts: http::request::Parts = expect_context();
-        if let Some(previous) = service::session_cookie(&parts.headers, &state.settings) {
-            service::end_session(&state.db, &previous).await?;
-        }
+        service::end_browser_session(&state.db, &parts.headers, &state.settings).await?;
         let token = service::start_session(&state.db, user.id, now, &state.settings).await?;
         set_cookie(service::session_set_cookie(&token, &state.settings))?;
         tracing::info!(user_id = user.id, "signed in");

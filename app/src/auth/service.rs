@@ -144,6 +144,16 @@ pub async fn resolve_session(
     Ok(user.and_then(|u| Some((actor_of(&u)?, u))))
 }
 
+/// Ends the session the browser behind `headers` holds, if any, before someone else signs in on
+/// it: on a shared terminal the previous person's session ends on the server too, not only in
+/// this browser's cookie.
+pub async fn end_browser_session(db: &impl ConnectionTrait, headers: &http::HeaderMap, settings: &Settings) -> Result<(), DbErr> {
+    match session_cookie(headers, settings) {
+        Some(previous) => end_session(db, &previous).await,
+        None => Ok(()),
+    }
+}
+
 /// Ends the session a cookie names (whether or not it still exists).
 pub async fn end_session(db: &impl ConnectionTrait, raw_token: &str) -> Result<(), DbErr> {
     session::Entity::delete_by_id(hash_token(raw_token)).exec(db).await?;

@@ -102,7 +102,7 @@ pub async fn reset_password(#[server(default)] password: String, #[server(defaul
         let (person, session) = super::service::complete_password_reset(
             &state.db, &state.settings, state.clock.now(), &token, password, &password_confirmation,
         ).await?;
-        ssr::signed_in(&person, &session, super::service::reset_clear_cookie(&state.settings))
+        ssr::signed_in(&person, &session, super::service::reset_clear_cookie(&state.settings)).await
     }.await)
 }
 
@@ -129,23 +129,25 @@ pub async fn complete_pin_reset(
         let (person, session) = super::service::complete_pin_reset(
             &state.db, &state.settings, state.clock.now(), &client, &employee_number, &code, secret, &secret_confirmation,
         ).await?;
-        ssr::signed_in(&person, &session, setup_set_cookie(None, &state.settings))
+        ssr::signed_in(&person, &session, setup_set_cookie(None, &state.settings)).await
     }.await)
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::auth::service::session_set_cookie;
+    use crate::auth::service::{end_browser_session, session_set_cookie};
     use crate::error::AppError;
     use crate::ssr::entities::user;
     use crate::ssr::set_cookie;
     use crate::ssr::tokens::SecretToken;
     use crate::state::app_state;
 
-    /// Signs `person` in on this browser, drops the cookie that carried the secret, and sends
-    /// them to where they land after signing in.
-    pub fn signed_in(person: &user::Model, session: &SecretToken, spent_cookie: String) -> Result<String, AppError> {
+    /// Signs `person` in on this browser (ending the session it held, as signing in does), drops
+    /// the cookie that carried the secret, and sends them to where they land after signing in.
+    pub async fn signed_in(person: &user::Model, session: &SecretToken, spent_cookie: String) -> Result<String, AppError> {
         let state = app_state()?;
+        let parts: http::request::Parts = leptos::prelude::expect_context();
+        end_browser_session(&state.db, &parts.headers, &state.settings).await?;
         set_cookie(session_set_cookie(session, &state.settings))?;
         set_cookie(spent_cookie)?;
         let home = crate::domain::Role::parse(&person.role).map_or("/profile", |r| r.home_path());

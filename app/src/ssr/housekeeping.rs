@@ -1,5 +1,5 @@
-//! Removes rows that no rule reads any more (attempts older than every window that counts them,
-//! expired sessions), marks invitations that have run out as expired, so the Invitations tab's
+//! Removes rows that no rule reads any more (attempts and recovery requests older than every
+//! window that counts them, reset links and codes that no longer work, expired sessions), marks invitations that have run out as expired, so the Invitations tab's
 //! Expired filter reads one index, and on SQLite keeps the planner's statistics. Safe to run on
 //! several server instances at once.
 
@@ -25,6 +25,9 @@ pub async fn sweep(db: &impl ConnectionTrait, clock: &dyn Clock) -> Result<(u64,
         ("DELETE FROM invite_attempts WHERE attempted_at < $1", old),
         ("DELETE FROM setup_attempts WHERE attempted_at < $1", old),
         ("DELETE FROM sign_in_failures WHERE failed_at < $1", old),
+        ("DELETE FROM recovery_requests WHERE requested_at < $1", old),
+        // A reset link or code that was used, replaced or ran out a day ago works for no one.
+        ("DELETE FROM access_resets WHERE expires_at < $1 OR used_at < $1", old),
         ("DELETE FROM sessions WHERE expires_at <= $1", now),
     ];
     let mut removed = 0;

@@ -171,3 +171,110 @@ async fn a_pin_reset_code_dies_after_five_wrong_codes_and_a_deactivated_workers_
     let off = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.4", "E-1000", &fresh.setup_code, "731946".into(), "731946").await;
     assert_eq!(off.err(), Some(AppError::SetupCodeInvalid));
 }
+
+#[tokio::test]
+async fn an_admin_sends_one_person_at_most_three_resets_an_hour() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let worker = app.user("worker@example.com", Role::Employee, None).await;
+    let issued = handout(&app, "E-2000").await;
+    let shop_floor = setup(&app, "10.0.0.1", form("E-2000", &issued.setup_code, "482139")).await.unwrap();
+    let state = &app.state;
+    for _ in 0..3 {
+        send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+        reset_pin(&state.db, &boss, &state.settings, app.clock.now(), shop_floor).await.unwrap();
+    }
+    newest_reset_token(&app, "worker@example.com", 3).await;
+    let before = audit_event::Entity::find().count(&state.db).await.unwrap();
+
+    let mailed = send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await;
+    let handed = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), shop_floor).await;
+
+    assert!(matches!(&mailed, Err(AppError::Limited(m)) if m.contains("3 resets in the last hour")), "{mailed:?}");
+    assert!(matches!(handed, Err(AppError::Limited(_))), "a fourth PIN reset is refused too");
+    assert_eq!(audit_event::Entity::find().count(&state.db).await.unwrap(), before, "a refusal writes nothing");
+    let browser = client();
+    app.sign_in(&browser, "boss@example.com").await;
+    let over_http = app.call(&browser, "person_action", &[("id", &worker.to_string()), ("action", "send_password_reset")]).await;
+    assert_eq!(over_http.status(), StatusCode::TOO_MANY_REQUESTS);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(reset_tokens(&app, "worker@example.com").len(), 3, "nothing more was mailed");
+
+    app.clock.advance(Duration::hours(1) + Duration::seconds(1));
+    send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+    reset_pin(&state.db, &boss, &state.settings, app.clock.now(), shop_floor).await.unwrap();
+}
+
+/// Rows of `table`.
+async fn rows_in(app: &TestApp, table: &str) -> i64 {
+    use sea_orm::FromQueryResult;
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let db = &app.state.db;
+    let statement = sea_orm::Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}"));
+    Count::find_by_statement(statement).one(db).await.unwrap().unwrap().n
+}
+
+#[tokio::test]
+async fn fifteen_hundred_anonymous_forgot_password_requests_from_one_client_leave_a_bounded_number_of_rows() {
+    let app = spawn_app().await;
+    app.user("here@example.com", Role::Employee, None).await;
+    let browser = client();
+    let mut flood = tokio::task::JoinSet::new();
+    let wave = std::sync::Arc::new(tokio::sync::Semaphore::new(100));
+    for i in 0..1500 {
+        let (browser, url, wave) = (browser.clone(), app.url("/api/forgot_password"), wave.clone());
+        let email = if i % 3 == 0 { "here@example.com".to_owned() } else { format!("nobody.{i}@example.com") };
+        flood.spawn(async move {
+            let _turn = wave.acquire().await.unwrap();
+            let form = [("email", email)];
+            browser.post(url).header("Sec-Fetch-Site", "same-origin").form(&form).send().await.unwrap().status()
+        });
+    }
+    let answers = flood.join_all().await;
+
+    assert!(answers.iter().all(|s| *s == StatusCode::OK), "every request gets the same answer");
+    // The README's numbers: 20 requests a client an hour, 3 an address.
+    assert_eq!(rows_in(&app, "recovery_requests").await, 2 * 20, "one address and one client row per counted request");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(reset_tokens(&app, "here@example.com").len() <= 3);
+    assert!(rows_in(&app, "access_resets").await <= 3);
+
+    app.clock.advance(Duration::days(1) + Duration::hours(2));
+    app::ssr::housekeeping::sweep(&app.state.db, &app.clock).await.unwrap();
+    assert_eq!(rows_in(&app, "recovery_requests").await, 0, "housekeeping sweeps them");
+    assert_eq!(rows_in(&app, "access_resets").await, 0, "and the links that ran out");
+}
+
+#[tokio::test]
+async fn a_reset_finished_on_a_browser_someone_is_signed_in_on_ends_their_session() {
+    let app = spawn_app().await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let before_them = app.user("before@example.com", Role::Employee, None).await;
+    let worker = app.user("worker@example.com", Role::Employee, None).await;
+    let state = &app.state;
+    let shared = client();
+    app.sign_in(&shared, "before@example.com").await;
+    send_password_reset(&state.db, &boss, &state.settings, &state.outbox, app.clock.now(), worker).await.unwrap();
+    let token = newest_reset_token(&app, "worker@example.com", 1).await;
+    assert_eq!(shared.get(app.url(&format!("/reset/{token}"))).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    let done = app.call(&shared, "reset_password", &[("password", NEW_PASSWORD), ("password_confirmation", NEW_PASSWORD)]).await;
+
+    assert_eq!(done.status(), StatusCode::OK);
+    let left = session::Entity::find().filter(session::Column::UserId.eq(before_them)).count(&state.db).await.unwrap();
+    assert_eq!(left, 0, "the person signed in before on this browser is signed out on the server");
+
+    // The same on a shared terminal where a worker sets a new PIN from their handout.
+    let issued = handout(&app, "E-3000").await;
+    let shop_floor = setup(&app, "10.0.0.1", form("E-3000", &issued.setup_code, "482139")).await.unwrap();
+    let reset = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), shop_floor).await.unwrap();
+    let terminal = client();
+    app.sign_in(&terminal, "before@example.com").await;
+    let form = [("employee_number", "E-3000"), ("setup_code", reset.setup_code.as_str()), ("secret", "731946"), ("secret_confirmation", "731946")];
+    assert_eq!(app.call(&terminal, "complete_pin_reset", &form).await.status(), StatusCode::OK);
+    let left = session::Entity::find().filter(session::Column::UserId.eq(before_them)).count(&state.db).await.unwrap();
+    assert_eq!(left, 0);
+}

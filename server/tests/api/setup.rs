@@ -228,3 +228,26 @@ async fn thirty_simultaneous_wrong_codes_from_one_client_are_counted_exactly_to_
     let recorded = Count::find_by_statement(app::ssr::raw::statement(db, sql, vec!["10.0.0.9".into()])).one(db).await.unwrap().unwrap();
     assert_eq!(recorded.n, MAX_WRONG_CODES_PER_CLIENT);
 }
+
+#[tokio::test]
+async fn simultaneous_wrong_codes_from_many_clients_count_exactly_five_against_the_code() {
+    let app = spawn_app().await;
+    let issued = handout(&app, "E-4577").await;
+
+    let tasks: Vec<_> = (0..40)
+        .map(|n| {
+            let (db, settings, now) = (app.state.db.clone(), app.state.settings.clone(), app.clock.now());
+            let guess = form("E-4577", "0000-0000-0000", "482139");
+            tokio::spawn(async move { complete_setup(&db, &settings, now, &format!("10.0.1.{n}"), guess).await.map(|_| ()) })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), Err(AppError::SetupCodeInvalid));
+    }
+
+    let inv = invitation::Entity::find_by_id(issued.invitation_id).one(&app.state.db).await.unwrap().unwrap();
+    // The README's number: five wrong codes, then the code is dead.
+    assert_eq!((inv.status.as_str(), inv.failed_attempts), ("expired", 5));
+    let right_code = setup(&app, "10.0.2.1", form("E-4577", &issued.setup_code, "482139")).await;
+    assert_eq!(right_code, Err(AppError::SetupCodeInvalid));
+}

@@ -3,7 +3,8 @@
 //!
 //! Wrong codes are limited twice: [`MAX_WRONG_CODES`] per invitation, after which the code is
 //! dead and the admin must issue a new one, and [`MAX_WRONG_CODES_PER_CLIENT`] per client per
-//! hour, across all accounts.
+//! hour, across all accounts. Both are exact under concurrency: a guess takes its places in
+//! both counts before the code is compared, and a right code gives them back.
 
 use super::complete::complete_sign_up;
 use super::link::open_invitation;
@@ -15,7 +16,7 @@ use crate::domain::setup_code::normalise_typed;
 use crate::error::AppError;
 use crate::ssr::{Settings, begin_write};
 use crate::ssr::entities::user;
-use crate::ssr::models::invitation::{count_wrong_code, open_for_number};
+use crate::ssr::models::invitation::{give_back_wrong_code_place, open_for_number, take_wrong_code_place};
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::{SecretToken, hash_token};
 use chrono::{DateTime, Duration, Utc};
@@ -94,18 +95,19 @@ pub async fn complete_setup(
     };
     let pending = open_for_number(db, number.canonical(), now).await?;
     let code = normalise_typed(&form.setup_code);
-    let matches = match (&pending, &code) {
-        (Some(inv), Some(code)) => inv.failed_attempts < MAX_WRONG_CODES && hash_token(code) == inv.token_hash,
-        _ => false,
+    // The guess takes one of the code's wrong-code places before it is compared.
+    let compared = match &pending {
+        Some(inv) => take_wrong_code_place(db, inv.id, MAX_WRONG_CODES).await?,
+        None => false,
     };
-    let (Some(code), true) = (code, matches) else {
-        // The reserved place stays taken: it was a wrong code. It counts against the number's
-        // invitation too, whose code dies at MAX_WRONG_CODES.
-        if let Some(inv) = pending {
-            count_wrong_code(db, inv.id, MAX_WRONG_CODES).await?;
-        }
+    let (Some(inv), Some(code), true) = (&pending, code, compared) else {
+        // Both places stay taken: the client's and the code's, which dies at MAX_WRONG_CODES.
         return Err(AppError::SetupCodeInvalid);
     };
+    if hash_token(&code) != inv.token_hash {
+        return Err(AppError::SetupCodeInvalid);
+    }
+    give_back_wrong_code_place(db, inv.id).await?;
     release_attempt(db, attempt).await?;
     let (inv, details) = open_invitation(db, settings, &code, now).await.map_err(|_| AppError::SetupCodeInvalid)?;
 

@@ -33,10 +33,7 @@ use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings, begin_write, cookie_header};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait, FromQueryResult,
-    QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter};
 
 /// Holds a password-reset token between the link and the form, like the invitation cookie.
 pub const RESET_COOKIE: &str = "onboard_reset";
@@ -45,6 +42,8 @@ const COOKIE_MINUTES: i64 = 60;
 pub const MAX_REQUESTS_PER_ADDRESS: i64 = 3;
 /// "Forgot password?" requests per client per hour, whatever the address.
 pub const MAX_REQUESTS_PER_CLIENT: i64 = 20;
+/// Resets (links or PIN-reset handouts) admins may send one person per hour.
+pub const MAX_ADMIN_RESETS_PER_PERSON: i64 = 3;
 /// Every "Forgot password?" answer takes at least this long, so the time does not tell whether
 /// mail was queued.
 const FORGOT_ANSWER_TIME: std::time::Duration = std::time::Duration::from_millis(300);
@@ -140,6 +139,9 @@ pub async fn send_password_reset(
     if !is_active(&person) {
         return Err(AppError::Invalid("Reactivate this person first.".into()));
     }
+    if person.email.is_some() {
+        count_admin_reset(&txn, &person, now).await?;
+    }
     queue_reset_mail(&txn, settings, &person, Some(actor), now).await?;
     txn.commit().await?;
     outbox.wake();
@@ -147,30 +149,68 @@ pub async fn send_password_reset(
     Ok(())
 }
 
-/// Counts one "Forgot password?" request for `address_key` from `client`, and answers whether
-/// both are still under their hourly limits (serialised per client like the setup limits).
-async fn count_request(db: &DatabaseConnection, address_key: &str, client: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
-    #[derive(FromQueryResult)]
-    struct Counts {
-        by_address: i64,
-        by_client: i64,
-    }
-    let txn = begin_write(db).await?;
-    let client_key = format!("client:{client}");
+/// An hourly count of recovery requests (`recovery_requests`), by key: an address, a client,
+/// or a person an admin sends resets to.
+struct Quota<'a> {
+    key: &'a str,
+    per_hour: i64,
+}
+
+/// Takes one place in each of `quotas` at `now`, in one conditional insert inside `txn`, if
+/// every one of them has room; answers whether it did. Nothing is written when any is full, so
+/// requests past a limit add no rows. Exact: on PostgreSQL each key's requests take turns
+/// (advisory locks, in key order so two never wait for each other), and SQLite's write lock
+/// (`begin_write`) serialises them all.
+async fn take_places(txn: &impl ConnectionTrait, quotas: &[Quota<'_>], now: DateTime<Utc>) -> Result<bool, DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(statement(&txn, "SELECT pg_advisory_xact_lock(5, hashtext($1))", vec![client_key.clone().into()])).await?;
+        let mut keys: Vec<&str> = quotas.iter().map(|q| q.key).collect();
+        keys.sort_unstable();
+        for key in keys {
+            txn.execute_raw(statement(txn, "SELECT pg_advisory_xact_lock(5, hashtext($1))", vec![key.into()])).await?;
+        }
     }
-    let since = now - Duration::hours(1);
-    let counts = "SELECT (SELECT COUNT(*) FROM recovery_requests WHERE key = $1 AND requested_at > $3) AS by_address, \
-        (SELECT COUNT(*) FROM recovery_requests WHERE key = $2 AND requested_at > $3) AS by_client";
-    let before = Counts::find_by_statement(statement(&txn, counts, vec![address_key.into(), client_key.clone().into(), since.into()]))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::internal("counting recovery requests returned no row"))?;
-    let insert = "INSERT INTO recovery_requests (key, requested_at) VALUES ($1, $3), ($2, $3)";
-    txn.execute_raw(statement(&txn, insert, vec![address_key.into(), client_key.into(), now.into()])).await?;
+    // $1 is now, $2 the start of the hour; each quota adds its key ($3, $5, ...) and limit.
+    let mut values: Vec<sea_orm::Value> = vec![now.into(), (now - Duration::hours(1)).into()];
+    let mut room = Vec::new();
+    for quota in quotas {
+        let (key, limit) = (values.len() + 1, values.len() + 2);
+        room.push(format!("(SELECT COUNT(*) FROM recovery_requests WHERE key = ${key} AND requested_at > $2) < ${limit}"));
+        values.push(quota.key.into());
+        values.push(quota.per_hour.into());
+    }
+    let room = room.join(" AND ");
+    let rows: Vec<String> = (0..quotas.len()).map(|i| format!("SELECT ${}, $1 WHERE {room}", 3 + 2 * i)).collect();
+    let sql = format!("INSERT INTO recovery_requests (key, requested_at) {}", rows.join(" UNION ALL "));
+    let inserted = txn.execute_raw(statement(txn, &sql, values)).await?.rows_affected();
+    Ok(inserted == quotas.len() as u64)
+}
+
+/// Counts one "Forgot password?" request for `address_key` from `client` if both are under
+/// their hourly limits; answers whether they were.
+async fn count_request(db: &DatabaseConnection, address_key: &str, client: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let client_key = format!("client:{client}");
+    let quotas = [
+        Quota { key: address_key, per_hour: MAX_REQUESTS_PER_ADDRESS },
+        Quota { key: &client_key, per_hour: MAX_REQUESTS_PER_CLIENT },
+    ];
+    let txn = begin_write(db).await?;
+    let counted = take_places(&txn, &quotas, now).await?;
     txn.commit().await?;
-    Ok(before.by_address < MAX_REQUESTS_PER_ADDRESS && before.by_client < MAX_REQUESTS_PER_CLIENT)
+    Ok(counted)
+}
+
+/// Counts a reset an admin sends to `person` (a link or a PIN-reset handout) inside `txn`, or
+/// refuses it once [`MAX_ADMIN_RESETS_PER_PERSON`] went this hour: an admin cannot flood a
+/// person's mailbox, nor keep their PIN from ever working.
+async fn count_admin_reset(txn: &impl ConnectionTrait, person: &user::Model, now: DateTime<Utc>) -> Result<(), AppError> {
+    let key = format!("person:{}", person.id);
+    if take_places(txn, &[Quota { key: &key, per_hour: MAX_ADMIN_RESETS_PER_PERSON }], now).await? {
+        return Ok(());
+    }
+    Err(AppError::Limited(format!(
+        "{} has been sent {MAX_ADMIN_RESETS_PER_PERSON} resets in the last hour. Try again later.",
+        person.name
+    )))
 }
 
 /// "Forgot password?": if `typed` is the address of an active account and neither limit is
@@ -322,6 +362,7 @@ pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settin
     if !is_active(&person) {
         return Err(AppError::Invalid("Reactivate this person first.".into()));
     }
+    count_admin_reset(&txn, &person, now).await?;
     let code = SetupCode::generate();
     let expires_at = now + settings.invite_ttl;
     insert_reset(&txn, person.id, Kind::Pin, hash_token(code.normalised()), Some(actor.user_id), (now, expires_at)).await?;
@@ -383,20 +424,31 @@ pub async fn complete_pin_reset(
         None => None,
     };
     let code = normalise_typed(typed_code);
-    let matches = match (&reset, &code) {
-        (Some(r), Some(code)) => r.failed_attempts < MAX_WRONG_CODES && hash_token(code) == r.secret_hash,
-        _ => false,
-    };
-    let (Some(reset), Some(person), true) = (reset.clone(), person, matches) else {
-        if let Some(r) = reset {
-            access_reset::Entity::update_many()
+    // The guess takes one of the code's wrong-code places before it is compared, as at setup.
+    let compared = match &reset {
+        Some(r) => {
+            let taken = access_reset::Entity::update_many()
                 .col_expr(access_reset::Column::FailedAttempts, Expr::col(access_reset::Column::FailedAttempts).add(1))
                 .filter(access_reset::Column::Id.eq(r.id))
+                .filter(access_reset::Column::UsedAt.is_null())
+                .filter(access_reset::Column::FailedAttempts.lt(MAX_WRONG_CODES))
                 .exec(db)
                 .await?;
+            taken.rows_affected == 1
         }
+        None => false,
+    };
+    let (Some(reset), Some(person), Some(code), true) = (reset, person, code, compared) else {
         return Err(AppError::SetupCodeInvalid);
     };
+    if hash_token(&code) != reset.secret_hash {
+        return Err(AppError::SetupCodeInvalid);
+    }
+    access_reset::Entity::update_many()
+        .col_expr(access_reset::Column::FailedAttempts, Expr::col(access_reset::Column::FailedAttempts).sub(1))
+        .filter(access_reset::Column::Id.eq(reset.id))
+        .exec(db)
+        .await?;
     release_attempt(db, attempt).await?;
     let secret = parse_secret(secret, confirmation, &number)?;
     let hash = hash_password(&secret).await?;

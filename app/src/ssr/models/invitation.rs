@@ -243,15 +243,27 @@ pub async fn open_for_number(db: &impl ConnectionTrait, canonical: &str, now: Da
         .await
 }
 
-/// Counts a wrong setup code against open invitation `id`; its code dies (the invitation is
-/// marked expired) at `max` wrong codes.
-pub async fn count_wrong_code(db: &impl ConnectionTrait, id: i32, max: i32) -> Result<(), DbErr> {
+/// Takes one of open invitation `id`'s wrong-code places for a guess about to be compared, if
+/// it has one left; answers whether it did. Its code dies (the invitation is marked expired)
+/// when the last place is taken. Taking the place first, in one conditional update, means
+/// simultaneous guesses cannot all be compared against a code with places left: at most `max`
+/// guesses are ever compared.
+pub async fn take_wrong_code_place(db: &impl ConnectionTrait, id: i32, max: i32) -> Result<bool, DbErr> {
     let sql = format!(
         "UPDATE invitations SET failed_attempts = failed_attempts + 1, \
             status = CASE WHEN failed_attempts + 1 >= $1 THEN $2 ELSE status END \
-         WHERE id = $3 AND {IS_PENDING}"
+         WHERE id = $3 AND {IS_PENDING} AND failed_attempts < $1"
     );
     let values = vec![max.into(), Status::Expired.into(), id.into()];
-    db.execute_raw(statement(db, &sql, values)).await?;
+    Ok(db.execute_raw(statement(db, &sql, values)).await?.rows_affected() == 1)
+}
+
+/// Gives back the place [`take_wrong_code_place`] took for a guess that was right (and opens
+/// the code again if that place was its last).
+pub async fn give_back_wrong_code_place(db: &impl ConnectionTrait, id: i32) -> Result<(), DbErr> {
+    let sql = "UPDATE invitations SET failed_attempts = failed_attempts - 1, status = $1 \
+               WHERE id = $2 AND status IN ($1, $3) AND failed_attempts > 0";
+    let values = vec![Status::Pending.into(), id.into(), Status::Expired.into()];
+    db.execute_raw(statement(db, sql, values)).await?;
     Ok(())
 }
