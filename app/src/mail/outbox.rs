@@ -6,12 +6,15 @@
 //! only writer at that moment. A worker that dies mid-send leaves a lease that expires, and the
 //! row is claimed again.
 
-use super::templates::MailContent;
+use super::templates::{MailContent, PendingReminder};
+use crate::ssr::begin_write;
 use crate::ssr::entities::outbox;
+use crate::ssr::models::invitation::rotate_secret;
 use crate::ssr::raw::statement;
+use crate::ssr::tokens::SecretToken;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -197,6 +200,65 @@ pub async fn cancel_closed_reminders(
         .col_expr(outbox::Column::Content, Expr::value(""));
     finish(db, stale.clone(), lease, change).await?;
     Ok(stale.into_iter().collect())
+}
+
+#[derive(FromQueryResult)]
+struct Cancelled {
+    id: i32,
+}
+
+/// What claimed reminder `row` (claimed under `lease`) is to send at `now`: a reminder waiting
+/// without its link ([`MailContent::PendingReminder`]) gets one here. Its invitation is given
+/// a new token, if it still holds the one the reminder was queued with; the reminder keeps
+/// only the new token's hash; and the invitation's other mail that has not gone yet (its first
+/// email, still held back by a relay that was down) is cancelled, since its link has just
+/// died. All in one transaction, while the row is still held under `lease`. Answers the content
+/// to send, with the ids of the messages cancelled; no content when the reminder is no longer
+/// to go (the invitation was resent, accepted or revoked meanwhile: the reminder is cancelled).
+pub async fn give_reminder_its_link(
+    db: &DatabaseConnection,
+    row: &outbox::Model,
+    lease: Lease,
+    now: DateTime<Utc>,
+) -> Result<(Option<String>, Vec<i32>), DbErr> {
+    // A reminder queued by an earlier version carries its link already.
+    let (Ok(MailContent::PendingReminder(waiting)), Some(invitation_id)) =
+        (serde_json::from_str::<MailContent>(&row.content), row.invitation_id)
+    else {
+        return Ok((Some(row.content.clone()), Vec::new()));
+    };
+    let token = SecretToken::generate();
+    let txn = begin_write(db).await?;
+    if !rotate_secret(&txn, invitation_id, &waiting.token_hash, token.hash(), now).await? {
+        let change = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, Expr::value(Status::Cancelled))
+            .col_expr(outbox::Column::Content, Expr::value(""));
+        finish(&txn, vec![row.id], lease, change).await?;
+        txn.commit().await?;
+        return Ok((None, Vec::new()));
+    }
+    let kept = MailContent::PendingReminder(PendingReminder { token_hash: token.hash(), ..waiting.clone() });
+    let held = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Content, Expr::value(kept.to_json()))
+        .filter(outbox::Column::Id.eq(row.id))
+        .filter(outbox::Column::Status.eq(Status::Sending))
+        .filter(outbox::Column::LockedUntil.eq(lease.0))
+        .exec(&txn)
+        .await?;
+    if held.rows_affected != 1 {
+        return Ok((None, Vec::new())); // cancelled meanwhile, or no longer ours: nothing changes
+    }
+    let (queued, retrying, sending, cancelled) =
+        (Status::Queued.as_str(), Status::Retrying.as_str(), Status::Sending.as_str(), Status::Cancelled.as_str());
+    let sql = format!(
+        "UPDATE email_outbox SET status = '{cancelled}', content = '', locked_until = NULL \
+         WHERE invitation_id = $1 AND id <> $2 AND status IN ('{queued}', '{retrying}', '{sending}') RETURNING id"
+    );
+    let others = Cancelled::find_by_statement(statement(&txn, &sql, vec![invitation_id.into(), row.id.into()])).all(&txn).await?;
+    txn.commit().await?;
+    let mut email = waiting.email;
+    email.link.push_str(token.expose());
+    Ok((Some(MailContent::InvitationReminder(email).to_json()), others.into_iter().map(|c| c.id).collect()))
 }
 
 /// A transient failure: try again at `next_attempt_at`.

@@ -46,14 +46,29 @@ pub struct PasswordResetEmail {
     pub link: String,
 }
 
+/// A reminder as it waits in the outbox for its time: the invitation's email with no working
+/// link in it, only the address the link starts with. When the reminder goes, the worker gives
+/// the invitation a new token (if it still holds the one whose hash is here) and puts it in the
+/// link; so until then no working link waits in the outbox, which holds reminders for days.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PendingReminder {
+    /// `link` is the link without its token (`PUBLIC_URL/invitation/`).
+    pub email: InvitationEmail,
+    /// The SHA-256 of the token the invitation held when the reminder was queued (or last
+    /// given a link): a Resend, an acceptance or a revoke since then changes it.
+    pub token_hash: String,
+}
+
 /// An outbox message's content, as stored (JSON, tagged by template) until it is sent. Not
 /// `Debug`: it holds the link.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(tag = "template", rename_all = "snake_case")]
 pub enum MailContent {
     Invitation(InvitationEmail),
-    /// The reminder before an invitation expires, with its current link.
+    /// The reminder before an invitation expires, with its link: what the worker sends.
     InvitationReminder(InvitationEmail),
+    /// The same reminder as it waits, with no working link ([`PendingReminder`]).
+    PendingReminder(PendingReminder),
     PasswordReset(PasswordResetEmail),
     /// Rendered before it was queued: messages queued before rendering moved to send time
     /// (the migration wraps them so), and messages that use no template.
@@ -82,6 +97,10 @@ impl MailContent {
             MailContent::InvitationReminder(email) => invitation(email, "invitation_reminder"),
             MailContent::PasswordReset(email) => password_reset(email),
             MailContent::Rendered(email) => Ok(email.clone()),
+            // The worker gives it its link first; without one it is not a message to send.
+            MailContent::PendingReminder(_) => {
+                Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "a reminder is sent only with its link"))
+            }
         }
     }
 }

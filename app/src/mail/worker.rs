@@ -44,17 +44,36 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
     let attempted = claimed.len();
     let reminders = claimed.iter().filter(|m| m.reminder).map(|m| m.id).collect();
     let closed = outbox::cancel_closed_reminders(db, reminders, lease, clock.now()).await?;
-    let mut waiting = claimed.into_iter().filter(|m| !closed.contains(&m.id));
+    let mut waiting = Vec::with_capacity(claimed.len());
+    let mut cancelled = std::collections::HashSet::new();
+    for mail in claimed.into_iter().filter(|m| !closed.contains(&m.id)) {
+        if !mail.reminder {
+            let content = mail.content.clone();
+            waiting.push((mail, content));
+            continue;
+        }
+        match outbox::give_reminder_its_link(db, &mail, lease, clock.now()).await {
+            Ok((Some(content), others)) => {
+                cancelled.extend(others);
+                waiting.push((mail, content));
+            }
+            Ok((None, _)) => tracing::info!(outbox_id = mail.id, "reminder not sent: its invitation changed"),
+            // Its row stays claimed and is tried again when the lease runs out.
+            Err(err) => tracing::error!(outbox_id = mail.id, error = %err, "could not give a reminder its link"),
+        }
+    }
+    // A message cancelled by a reminder that took over its link is not sent.
+    let mut waiting = waiting.into_iter().filter(|(m, _)| !cancelled.contains(&m.id));
     let mut sending = JoinSet::new();
     let mut sent = Vec::new();
     let mut recorded_at = Instant::now();
     loop {
         while sending.len() < IN_FLIGHT
-            && let Some(mail) = waiting.next()
+            && let Some((mail, content)) = waiting.next()
         {
             let mailer = mailer.clone();
             sending.spawn(async move {
-                let result = send_one(&mailer, &mail).await;
+                let result = send_one(&mailer, &mail, &content).await;
                 (mail, result)
             });
         }
@@ -100,10 +119,10 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
     Ok(attempted)
 }
 
-/// Renders and sends one claimed message.
-async fn send_one(mailer: &Mailer, mail: &outbox_row::Model) -> Result<(), SendError> {
+/// Renders `content` and sends it as claimed message `mail`.
+async fn send_one(mailer: &Mailer, mail: &outbox_row::Model, content: &str) -> Result<(), SendError> {
     // Content that cannot be rendered will not render on a retry either.
-    match MailContent::render_json(&mail.content) {
+    match MailContent::render_json(content) {
         Ok(email) => mailer.send(mail.id, &mail.to_address, &email).await,
         Err(message) => Err(SendError { permanent: true, message }),
     }

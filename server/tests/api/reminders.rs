@@ -9,6 +9,8 @@ use app::invitations::service::{list_invitations, resend, revoke};
 use app::ssr::Clock;
 use chrono::Duration;
 use reqwest::StatusCode;
+use app::ssr::entities::{invitation, outbox};
+use app::ssr::tokens::hash_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// The captured messages now, after giving the outbox worker (which polls every second) time
@@ -21,6 +23,18 @@ async fn mail_after_a_while(app: &TestApp) -> Vec<String> {
         .unwrap_or_default();
     files.sort();
     files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+}
+
+/// The token of the invitation link in `mail`.
+fn link_in(mail: &str) -> String {
+    let after = mail.split("/invitation/").nth(1).expect("the mail has a link");
+    after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// The hash of the token invitation to `email` holds now.
+async fn current_hash(app: &TestApp, email: &str) -> String {
+    let found = invitation::Entity::find().filter(invitation::Column::Email.eq(email)).one(&app.state.db).await.unwrap();
+    found.expect("the invitation").token_hash
 }
 
 fn reminders(mail: &[String]) -> Vec<&String> {
@@ -53,13 +67,17 @@ async fn a_reminder_goes_once_at_its_time_with_the_current_link_and_not_after_ac
     let sent = reminders(&mail);
     assert_eq!(sent.len(), 1, "only the invitation still waiting is reminded");
     assert!(sent[0].starts_with("To: waiting@example.com\n"));
-    assert!(sent[0].contains(&format!("/invitation/{waiting}")), "the invitation's own link");
+    let reminded = link_in(sent[0]);
+    assert_ne!(reminded, waiting, "the reminder carries a new link");
+    assert_eq!(current_hash(&app, "waiting@example.com").await, hash_token(&reminded), "and it is the one that works now");
 
     app.clock.advance(Duration::hours(24));
     let mail = mail_after_a_while(&app).await;
     let sent = reminders(&mail);
     assert_eq!(sent.len(), 2, "the resent invitation's reminder follows its new expiry, and none goes twice");
-    assert!(sent.iter().any(|m| m.starts_with("To: resent@example.com\n") && m.contains(&format!("/invitation/{resent_token}"))));
+    let resent_reminder = sent.iter().find(|m| m.starts_with("To: resent@example.com\n")).expect("the resent invitation is reminded");
+    assert_ne!(link_in(resent_reminder), resent_token);
+    assert_eq!(current_hash(&app, "resent@example.com").await, hash_token(&link_in(resent_reminder)));
 
     let page = list_invitations(&app.state.db, &admin, app.clock.now(), None, PageAt::First).await.unwrap();
     let reminded: Vec<(&str, bool)> = page.items.iter().map(|i| (i.invitee.as_str(), i.reminded)).collect();
@@ -96,4 +114,31 @@ async fn a_reminder_that_could_only_go_after_its_invitation_ran_out_is_not_sent(
         .await
         .unwrap();
     assert_eq!(cancelled.len(), 1);
+}
+
+#[tokio::test]
+async fn with_reminders_on_no_outbox_row_holds_a_working_link_once_the_first_mail_is_sent() {
+    let app = spawn_app_with(&[("INVITE_REMINDER", "24h"), ("INVITE_TTL", "72h")]).await;
+    let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
+    let first = app.invite_for_token(&admin, "waiting@example.com", Role::Employee, None).await;
+
+    let waiting = outbox::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(waiting.len(), 2, "the first mail and its reminder");
+    for row in &waiting {
+        assert!(!row.content.contains(&first), "outbox row {} holds the working link: {}", row.id, row.content);
+        let links: Vec<&str> = row.content.split("/invitation/").skip(1).collect();
+        assert!(links.iter().all(|l| l.starts_with('"')), "no link with a token waits in the outbox: {}", row.content);
+    }
+
+    app.clock.advance(Duration::hours(48) + Duration::minutes(1));
+    let mail = mail_after_a_while(&app).await;
+    let sent = reminders(&mail);
+    assert_eq!(sent.len(), 1);
+    let reminded = link_in(sent[0]);
+    let old = app.follow_link(&first).await;
+    assert_eq!(app.accept(&old, &[]).await.status(), StatusCode::GONE, "the first link died when the reminder went");
+    let new = app.follow_link(&reminded).await;
+    assert_eq!(app.accept(&new, &[]).await.status(), StatusCode::OK, "the reminder's link works");
+    let kept = outbox::Entity::find().all(&app.state.db).await.unwrap();
+    assert!(kept.iter().all(|row| !row.content.contains(&reminded)), "nor does the sent reminder keep its link");
 }

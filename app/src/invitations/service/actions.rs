@@ -119,7 +119,7 @@ async fn resend_email(
     outbox::cancel_unsent(txn, inv.id).await?;
     let content = invitation_mail(settings, &actor.name, assignment, &token, expires_at);
     outbox::enqueue(txn, Some(inv.id), &email, &content, now).await?;
-    if let Some((due, reminder)) = reminder_of(settings, &content, now, expires_at) {
+    if let Some((due, reminder)) = reminder_of(settings, &content, &token.hash(), now, expires_at) {
         outbox::enqueue_many(txn, vec![outbox::reminder_row(inv.id, &email, &reminder, due, now)]).await?;
     }
     let who = serde_json::json!({ "email": email });

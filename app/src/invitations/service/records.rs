@@ -5,7 +5,7 @@ use super::assignment::Assignment;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject};
 use crate::error::AppError;
-use crate::mail::templates::{InvitationEmail, MailContent};
+use crate::mail::templates::{InvitationEmail, MailContent, PendingReminder};
 use crate::ssr::entities::invitation;
 use crate::ssr::models::invitation::pending;
 use crate::ssr::tokens::SecretToken;
@@ -98,13 +98,23 @@ pub fn invitation_event(
     NewAuditEvent { event_type, actor_user_id: Some(actor_id), subject: Subject::Invitation(id), department_id, details }
 }
 
-/// The reminder for an invitation whose email says `mail`, if the operator set
-/// `INVITE_REMINDER` and its time (that long before `expires_at`) is still ahead: when it is
-/// due, and what it says (the invitation's own link).
-pub fn reminder_of(settings: &Settings, mail: &MailContent, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Option<(DateTime<Utc>, MailContent)> {
+/// The reminder for an invitation whose email says `mail` and whose token hashes to
+/// `token_hash`, if the operator set `INVITE_REMINDER` and its time (that long before
+/// `expires_at`) is still ahead: when it is due, and what it says, without a working link (the
+/// worker gives the invitation a new token when the reminder goes).
+pub fn reminder_of(
+    settings: &Settings,
+    mail: &MailContent,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Option<(DateTime<Utc>, MailContent)> {
     let due = expires_at - settings.invite_reminder?;
     match mail {
-        MailContent::Invitation(email) if due > now => Some((due, MailContent::InvitationReminder(email.clone()))),
+        MailContent::Invitation(email) if due > now => {
+            let email = InvitationEmail { link: settings.link("invitation/"), ..email.clone() };
+            Some((due, MailContent::PendingReminder(PendingReminder { email, token_hash: token_hash.to_owned() })))
+        }
         _ => None,
     }
 }

@@ -83,7 +83,7 @@ pub async fn prepare_email_invite(
     let token = SecretToken::generate();
     let expires_at = now + settings.invite_ttl;
     let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
-    let reminder = reminder_of(settings, &mail, now, expires_at);
+    let reminder = reminder_of(settings, &mail, &token.hash(), now, expires_at);
     Ok(PreparedInvite {
         admin_id: actor.user_id,
         email,

@@ -145,6 +145,20 @@ pub async fn renew(
     Ok(renewed.rows_affected == 1)
 }
 
+/// Gives open invitation `id` a new secret in place of the one hashing to `expected`, keeping
+/// its expiry; answers whether it did. Conditional on that secret, so a Resend, an acceptance or
+/// a revoke that came first is never undone.
+pub async fn rotate_secret(db: &impl ConnectionTrait, id: i32, expected: &str, secret_hash: String, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let rotated = Entity::update_many()
+        .col_expr(Column::TokenHash, Expr::value(secret_hash))
+        .filter(Column::Id.eq(id))
+        .filter(Column::TokenHash.eq(expected))
+        .filter(open_condition(now))
+        .exec(db)
+        .await?;
+    Ok(rotated.rows_affected == 1)
+}
+
 /// Revokes invitation `id` if it is still pending or expired; answers whether it did. An
 /// acceptance that commits first wins.
 pub async fn revoke(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> Result<bool, DbErr> {
