@@ -58,6 +58,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Every page: scripts only with this response's nonce, everything else from this origin.
+    #[cfg(feature = "ssr")]
+    ssr::csp::apply_to_page();
     view! {
         <Title text="Onboard"/>
         // Pages wait for their data before the first byte is sent, so access checks can still

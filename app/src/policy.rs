@@ -10,7 +10,9 @@
 //!   role needs a department.
 //! - Departments and locations are managed by the Corporate Admin only.
 //! - Every action on a person or an invitation ([`Action`]) is allowed within the actor's
-//!   scope, and a department admin never acts on a Corporate Admin. Changing a person's role
+//!   scope, and a department admin never acts on a Corporate Admin. Only the Corporate Admin
+//!   acts on an admin's account: a Quality or HR Admin may not change, deactivate, reactivate,
+//!   reset or unlock a peer admin of their own department. Changing a person's role
 //!   or department has more rules ([`check_change`]): nobody changes their own, only the
 //!   Corporate Admin moves people between departments, and the roles on offer are those an
 //!   invitation may grant.
@@ -84,6 +86,11 @@ pub enum Action {
 }
 
 impl Action {
+    /// Whether this acts on someone's account, rather than on an invitation.
+    pub fn on_account(self) -> bool {
+        matches!(self, Action::ChangeAssignment | Action::Deactivate | Action::Reactivate | Action::ResetAccess | Action::Unlock)
+    }
+
     pub const ALL: [Action; 8] = [
         Action::Invite,
         Action::Resend,
@@ -106,9 +113,11 @@ pub struct Target {
 
 impl Scope {
     /// Whether this admin may take `action` on `target`. Every action is scoped the same way;
-    /// a department admin never acts on a Corporate Admin (who may sit in their department).
-    pub fn permits(self, _action: Action, target: Target) -> bool {
-        self.covers(target.department) && (self == Scope::Organisation || target.role != Role::CorporateAdmin)
+    /// a department admin never acts on a Corporate Admin (who may sit in their department),
+    /// nor on the account of any admin: only the Corporate Admin acts on an admin.
+    pub fn permits(self, action: Action, target: Target) -> bool {
+        let for_the_corporate_admin = target.role == Role::CorporateAdmin || (action.on_account() && target.role.is_admin());
+        self.covers(target.department) && (self == Scope::Organisation || !for_the_corporate_admin)
     }
 
     /// `Forbidden` unless [`permits`](Self::permits).
@@ -321,6 +330,18 @@ mod tests {
         let boss = Target { department: Some(3), role: Role::CorporateAdmin };
         assert!(Action::ALL.iter().all(|a| !may(Role::QualityAdmin, Some(3), *a, boss)));
         assert!(Action::ALL.iter().all(|a| may(Role::CorporateAdmin, None, *a, boss)));
+    }
+
+    #[test]
+    fn only_the_corporate_admin_acts_on_an_admins_account() {
+        for peer in [Role::QualityAdmin, Role::HrAdmin] {
+            let target = Target { department: Some(3), role: peer };
+            for action in Action::ALL {
+                let allowed = may(Role::QualityAdmin, Some(3), action, target);
+                assert_eq!(allowed, !action.on_account(), "{action:?} on a {peer:?}");
+                assert!(may(Role::CorporateAdmin, None, action, target), "{action:?}");
+            }
+        }
     }
 
     fn person(id: i32, role: Role, department: Option<i32>, has_email: bool) -> Person {

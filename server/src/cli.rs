@@ -67,9 +67,11 @@ pub async fn create_admin(db: &DatabaseConnection, email: &str, name: &str, pass
     Ok(create_account(db, account, Utc::now()).await?)
 }
 
-/// Adds a department or location.
+/// Adds a department or location, with its audit event (done by the operator).
 pub async fn add(db: &DatabaseConnection, kind: UnitKind, name: &str) -> Result<i32, CliError> {
-    let unit = add_unit(db, kind, name, Utc::now()).await?;
+    let txn = db.begin().await?;
+    let unit = add_unit(&txn, kind, name, Utc::now()).await?;
+    txn.commit().await?;
     Ok(unit.id)
 }
 

@@ -61,6 +61,12 @@ async fn connect(config: &Config, max_connections: u32) -> anyhow::Result<Databa
     } else {
         options.test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
     }
+    // Search words are written into SQL as literals with their quotes doubled
+    // (`app::ssr::models::search_terms`, for the planner's sake), which is safe only while
+    // backslashes are plain characters. That is PostgreSQL's default, but a database or role
+    // can turn it off; every connection asks for it, and a setting sent when connecting wins
+    // over both.
+    options.map_sqlx_postgres_opts(|opts| opts.options([("standard_conforming_strings", "on")]));
     if let Some(port) = tcp_nodelay::postgres_port(&config.database_url) {
         options.map_sqlx_postgres_pool_opts(move |pool| {
             pool.after_connect(move |_, _| {

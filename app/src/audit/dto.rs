@@ -33,10 +33,16 @@ pub enum AuditEventType {
     ImportCancelled,
     /// An import's handout sheet of shop-floor setup codes was printed (never the codes).
     HandoutSheetIssued,
+    /// A department or location was added (by the Corporate Admin, or the server's CLI).
+    UnitAdded,
+    UnitRenamed,
+    /// A department or location was archived: the invitations still pending into it stop working.
+    UnitArchived,
+    UnitRestored,
 }
 
 impl AuditEventType {
-    pub const ALL: [AuditEventType; 21] = [
+    pub const ALL: [AuditEventType; 25] = [
         AuditEventType::InvitationSent,
         AuditEventType::InvitationResent,
         AuditEventType::InvitationRevoked,
@@ -58,6 +64,10 @@ impl AuditEventType {
         AuditEventType::ImportFinished,
         AuditEventType::ImportCancelled,
         AuditEventType::HandoutSheetIssued,
+        AuditEventType::UnitAdded,
+        AuditEventType::UnitRenamed,
+        AuditEventType::UnitArchived,
+        AuditEventType::UnitRestored,
     ];
 
     /// The stored value.
@@ -84,6 +94,10 @@ impl AuditEventType {
             AuditEventType::ImportFinished => "import.finished",
             AuditEventType::ImportCancelled => "import.cancelled",
             AuditEventType::HandoutSheetIssued => "import.handout_sheet_issued",
+            AuditEventType::UnitAdded => "unit.added",
+            AuditEventType::UnitRenamed => "unit.renamed",
+            AuditEventType::UnitArchived => "unit.archived",
+            AuditEventType::UnitRestored => "unit.restored",
         }
     }
 
@@ -110,6 +124,10 @@ impl AuditEventType {
             AuditEventType::ImportFinished => "Import finished",
             AuditEventType::ImportCancelled => "Import cancelled",
             AuditEventType::HandoutSheetIssued => "Handout sheet issued",
+            AuditEventType::UnitAdded => "Unit added",
+            AuditEventType::UnitRenamed => "Unit renamed",
+            AuditEventType::UnitArchived => "Unit archived",
+            AuditEventType::UnitRestored => "Unit restored",
         }
     }
 

@@ -34,7 +34,7 @@ pub async fn rename_unit(kind: UnitKind, id: i32, name: String) -> Result<(), Ap
     respond(async {
         let state = app_state()?;
         let actor = require_actor()?;
-        super::service::rename_unit(&state.db, &actor, kind, id, &name).await
+        super::service::rename_unit(&state.db, &actor, kind, id, &name, state.clock.now()).await
     }.await)
 }
 

@@ -1,13 +1,17 @@
 //! Departments and locations share one shape, so one set of queries serves both tables.
 
 use super::dto::{Unit, UnitKind};
+use crate::audit::dto::AuditEventType;
+use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::domain::unit_name::UnitName;
 use crate::error::AppError;
 use crate::policy::require_unit_manager;
-use crate::ssr::Actor;
+use crate::ssr::models::invitation::open_sql;
+use crate::ssr::raw::statement;
+use crate::ssr::{Actor, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query, UnionType};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, SqlErr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, FromQueryResult, SqlErr};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -137,8 +141,26 @@ fn map_unique(kind: UnitKind, err: DbErr) -> AppError {
     }
 }
 
-/// Adds a unit. Names are unique per kind, ignoring case and spacing.
+/// The audit event for a change to a unit of `kind`, by `actor` (none for the server's CLI).
+/// A department's events belong to that department, so its admins see them; a location's to
+/// the whole organisation.
+fn unit_event(event_type: AuditEventType, actor: Option<i32>, kind: UnitKind, id: i32, details: serde_json::Value) -> NewAuditEvent {
+    let subject = match kind {
+        UnitKind::Department => Subject::Department(id),
+        UnitKind::Location => Subject::Location(id),
+    };
+    let department_id = (kind == UnitKind::Department).then_some(id);
+    NewAuditEvent { event_type, actor_user_id: actor, subject, department_id, details }
+}
+
+/// Adds a unit, recorded as done by the operator (the server's CLI). Names are unique per
+/// kind, ignoring case and spacing.
 pub async fn add_unit(db: &impl ConnectionTrait, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
+    insert_unit(db, None, kind, name, now).await
+}
+
+/// Adds a unit and records who did, inside `db` (a transaction, for the two to go together).
+async fn insert_unit(db: &impl ConnectionTrait, actor: Option<i32>, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
     let name = UnitName::parse(name).map_err(|msg| AppError::field("name", msg))?;
     let insert = Query::insert()
         .into_table(kind.table())
@@ -146,46 +168,79 @@ pub async fn add_unit(db: &impl ConnectionTrait, kind: UnitKind, name: &str, now
         .values_panic([name.as_str().into(), name.key().into(), now.into()])
         .to_owned();
     db.execute(&insert).await.map_err(|e| map_unique(kind, e))?;
-    select_units(db, kind, Some(Expr::col("name_key").eq(name.key())))
+    let unit = select_units(db, kind, Some(Expr::col("name_key").eq(name.key())))
         .await?
         .pop()
-        .ok_or_else(|| AppError::internal(format!("the {} just added cannot be read back", kind.singular())))
+        .ok_or_else(|| AppError::internal(format!("the {} just added cannot be read back", kind.singular())))?;
+    let details = serde_json::json!({ "name": unit.name });
+    record(db, unit_event(AuditEventType::UnitAdded, actor, kind, unit.id, details), now).await?;
+    Ok(unit)
 }
 
-/// Adds a unit on behalf of an admin (only the Corporate Admin may).
-pub async fn add_unit_as(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
+/// Adds a unit on behalf of an admin (only the Corporate Admin may), with its audit event.
+pub async fn add_unit_as(db: &DatabaseConnection, actor: &Actor, kind: UnitKind, name: &str, now: DateTime<Utc>) -> Result<Unit, AppError> {
     require_unit_manager(actor.role)?;
-    add_unit(db, kind, name, now).await
+    let txn = begin_write(db).await?;
+    let unit = insert_unit(&txn, Some(actor.user_id), kind, name, now).await?;
+    txn.commit().await?;
+    Ok(unit)
 }
 
-/// Renames a unit (Corporate Admin only).
-pub async fn rename_unit(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, name: &str) -> Result<(), AppError> {
+/// Renames a unit (Corporate Admin only), with its audit event.
+pub async fn rename_unit(db: &DatabaseConnection, actor: &Actor, kind: UnitKind, id: i32, name: &str, now: DateTime<Utc>) -> Result<(), AppError> {
     require_unit_manager(actor.role)?;
     let name = UnitName::parse(name).map_err(|msg| AppError::field("name", msg))?;
+    let txn = begin_write(db).await?;
+    let Some(before) = find_unit(&txn, kind, id).await? else {
+        return Err(AppError::NotFound(format!("That {}", kind.singular())));
+    };
+    if before.name == name.as_str() {
+        return Ok(());
+    }
     let update = Query::update()
         .table(kind.table())
         .values([("name", name.as_str().into()), ("name_key", name.key().into())])
         .and_where(Expr::col("id").eq(id))
         .to_owned();
-    let result = db.execute(&update).await.map_err(|e| map_unique(kind, e))?;
-    if result.rows_affected() == 0 {
-        return Err(AppError::NotFound(format!("That {}", kind.singular())));
-    }
+    txn.execute(&update).await.map_err(|e| map_unique(kind, e))?;
+    let details = serde_json::json!({ "name": name.as_str(), "from": before.name, "to": name.as_str() });
+    record(&txn, unit_event(AuditEventType::UnitRenamed, Some(actor.user_id), kind, id, details), now).await?;
+    txn.commit().await?;
     Ok(())
 }
 
-/// Archives or restores a unit (Corporate Admin only). Archived units are no longer offered for
-/// new invitations; people already in them keep them.
-pub async fn set_archived(db: &impl ConnectionTrait, actor: &Actor, kind: UnitKind, id: i32, archived: bool, now: DateTime<Utc>) -> Result<(), AppError> {
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+/// Archives or restores a unit (Corporate Admin only), with its audit event. Archived units are
+/// no longer offered for new invitations, and the invitations into them that are still
+/// pending stop working (the event says how many); people already in them keep them.
+pub async fn set_archived(db: &DatabaseConnection, actor: &Actor, kind: UnitKind, id: i32, archived: bool, now: DateTime<Utc>) -> Result<(), AppError> {
     require_unit_manager(actor.role)?;
-    let value: Option<DateTime<Utc>> = archived.then_some(now);
-    let update = Query::update()
-        .table(kind.table())
-        .values([("archived_at", value.into())])
-        .and_where(Expr::col("id").eq(id))
-        .to_owned();
-    if db.execute(&update).await?.rows_affected() == 0 {
+    let txn = begin_write(db).await?;
+    let Some(before) = find_unit(&txn, kind, id).await? else {
         return Err(AppError::NotFound(format!("That {}", kind.singular())));
+    };
+    if before.archived == archived {
+        return Ok(());
     }
+    let value: Option<DateTime<Utc>> = archived.then_some(now);
+    let update = Query::update().table(kind.table()).values([("archived_at", value.into())]).and_where(Expr::col("id").eq(id)).to_owned();
+    txn.execute(&update).await?;
+    let (event_type, details) = if archived {
+        let column = match kind {
+            UnitKind::Department => "department_id",
+            UnitKind::Location => "location_id",
+        };
+        let sql = format!("SELECT COUNT(*) AS n FROM invitations WHERE {} AND {column} = $2", open_sql("", "$1"));
+        let pending = Count::find_by_statement(statement(&txn, &sql, vec![now.into(), id.into()])).one(&txn).await?.map_or(0, |c| c.n);
+        (AuditEventType::UnitArchived, serde_json::json!({ "name": before.name, "invitations_stopped": pending }))
+    } else {
+        (AuditEventType::UnitRestored, serde_json::json!({ "name": before.name }))
+    };
+    record(&txn, unit_event(event_type, Some(actor.user_id), kind, id, details), now).await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -42,6 +42,8 @@ async fn sent_resent_and_revoked_invitations_are_listed_newest_first_with_actor_
             "Invitation revoked Invitation to nia@example.com",
             "Invitation resent Invitation to nia@example.com",
             "Invitation sent Invitation to nia@example.com",
+            // The department the test made, by the operator (the server's CLI does the same).
+            "Unit added Department Quality",
         ]
     );
     let sent = &page["items"][2];
@@ -69,8 +71,8 @@ async fn department_admins_see_their_own_department_only_and_others_no_log_at_al
     let (_, all) = audit_page(&app, &everyone, &[]).await;
     let (refused, _) = audit_page(&app, &team_lead, &[]).await;
 
-    assert_eq!(events(&own), vec!["Invitation sent Invitation to q@example.com"]);
-    assert_eq!(all["total"], 3);
+    assert_eq!(events(&own), vec!["Invitation sent Invitation to q@example.com", "Unit added Department Quality"]);
+    assert_eq!(all["total"], 3 + 2, "three invitations, and the two departments added");
     assert_eq!(refused, StatusCode::FORBIDDEN);
     assert_eq!(app.page(&team_lead, "/audit-log").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.page(&quality_admin, "/audit-log").await.status(), StatusCode::OK);

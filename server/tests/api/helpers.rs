@@ -109,11 +109,11 @@ impl TestApp {
     }
 
     pub async fn department(&self, name: &str) -> i32 {
-        add_unit(&self.state.db, UnitKind::Department, name, Utc::now()).await.unwrap().id
+        add_unit(&self.state.db, UnitKind::Department, name, self.clock.now()).await.unwrap().id
     }
 
     pub async fn location(&self, name: &str) -> i32 {
-        add_unit(&self.state.db, UnitKind::Location, name, Utc::now()).await.unwrap().id
+        add_unit(&self.state.db, UnitKind::Location, name, self.clock.now()).await.unwrap().id
     }
 
     /// Creates a user with `role` and answers them as the acting identity services take.

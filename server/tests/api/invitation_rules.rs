@@ -296,7 +296,7 @@ async fn invitation_outbox_mail_and_audit_event_are_written_together_and_only_a_
     assert_eq!(token.len(), 43);
     assert_eq!(hash_token(&token), inv.token_hash);
     assert_ne!(inv.token_hash, token);
-    let events = audit_event::Entity::find().all(&app.state.db).await.unwrap();
+    let events = audit_event::Entity::find().filter(audit_event::Column::EventType.starts_with("invitation.")).all(&app.state.db).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event_type, "invitation.sent");
     let details: serde_json::Value = serde_json::from_str(&events[0].details).unwrap();

@@ -147,3 +147,32 @@ async fn a_list_page_drawn_by_the_server_reads_its_rows_once() {
         assert_eq!(*reads.0.lock().unwrap(), vec![list.to_owned()], "{path} read its list once");
     }
 }
+
+#[tokio::test]
+async fn search_words_with_quotes_and_backslashes_find_people_and_never_change_the_sql() {
+    use crate::helpers::{fresh_database, on_postgres, postgres_base};
+    use app::users::dto::UserFilter;
+    use sea_orm::ConnectionTrait;
+    // On PostgreSQL the database treats backslashes as escapes, as a database or role can be
+    // set to: the server must not depend on the default.
+    let data_dir = tempfile::tempdir().unwrap();
+    let (url, name) = fresh_database(data_dir.path()).await;
+    if on_postgres() {
+        let admin = sea_orm::Database::connect(format!("{}/postgres", postgres_base())).await.unwrap();
+        admin.execute_unprepared(&format!("ALTER DATABASE {name} SET standard_conforming_strings = off")).await.unwrap();
+        admin.close().await.unwrap();
+    }
+    let app = crate::helpers::spawn_app_with(&[("DATABASE_URL", &url)]).await;
+    let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
+    let quoted = app.user("o'neill@example.com", Role::Employee, None).await;
+    let found = async |q: &str| {
+        let filter = UserFilter { q: q.into(), ..Default::default() };
+        let page = app::users::service::list_users(&app.state.db, &boss, app.clock.now(), &filter, app::dto::PageAt::First).await;
+        page.map(|p| p.items.iter().map(|u| u.id).collect::<Vec<_>>())
+    };
+
+    assert_eq!(found("o'neill").await, Ok(vec![quoted]));
+    for hostile in ["\\", "o'neill\\", "\\' OR 1=1 --", "x\\'||'"] {
+        assert_eq!(found(hostile).await, Ok(Vec::new()), "{hostile:?}");
+    }
+}

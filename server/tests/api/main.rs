@@ -8,6 +8,7 @@ mod assets;
 mod access;
 mod audit_log;
 mod cli;
+mod content_policy;
 mod cross_site;
 mod database;
 mod hostile_uploads;

@@ -382,3 +382,34 @@ async fn a_search_pages_through_many_matches_once_each_and_follows_every_change_
         assert_eq!(list(&boss, search, PageAt::First).await.total, 30, "{search:?}");
     }
 }
+
+#[tokio::test]
+async fn only_the_corporate_admin_acts_on_an_admin_and_a_peer_admin_of_the_same_department_gets_403() {
+    let app = spawn_app().await;
+    let quality = app.department("Quality").await;
+    let boss = actor_of(&person(&app, "boss@example.com", Role::CorporateAdmin, None).await);
+    let browser = app.signed_in_as(Role::QualityAdmin, Some(quality)).await;
+    let peer = person(&app, "hr@example.com", Role::HrAdmin, Some(quality)).await;
+    let switched_off = person(&app, "hr.two@example.com", Role::HrAdmin, Some(quality)).await;
+    deactivate(&app.state.db, &boss, app.clock.now(), switched_off.id).await.unwrap();
+    let switched_off = user::Entity::find_by_id(switched_off.id).one(&app.state.db).await.unwrap().unwrap();
+    let before = events(&app).await;
+    let (id, off) = (peer.id.to_string(), switched_off.id.to_string());
+    for (endpoint, form) in [
+        ("change_assignment", vec![("id", id.as_str()), ("version", "0"), ("role", "employee"), ("department", "")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "deactivate")]),
+        ("person_action", vec![("id", off.as_str()), ("action", "reactivate")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "send_password_reset")]),
+        ("person_action", vec![("id", id.as_str()), ("action", "unlock")]),
+        ("unlock_sign_in", vec![("id", id.as_str())]),
+    ] {
+        let response = app.call(&browser, endpoint, &form).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint} {form:?}");
+    }
+    assert_eq!(user::Entity::find_by_id(peer.id).one(&app.state.db).await.unwrap().unwrap(), peer);
+    assert_eq!(user::Entity::find_by_id(switched_off.id).one(&app.state.db).await.unwrap().unwrap(), switched_off);
+    assert_eq!(events(&app).await, before);
+    let seen = app.call(&browser, "person_details", &[("id", id.as_str())]).await;
+    assert_eq!(seen.status(), StatusCode::OK, "the peer is still shown to them");
+    reactivate(&app.state.db, &boss, app.clock.now(), switched_off.id).await.expect("the Corporate Admin may");
+}

@@ -13,9 +13,6 @@ use leptos_meta::Title;
 #[component]
 pub fn AcceptPage() -> impl IntoView {
     let page = Resource::new_blocking(|| (), |_| invitation_details());
-    // Scripts only with this response's nonce; the server's fallback policy allows inline ones.
-    #[cfg(feature = "ssr")]
-    crate::ssr::csp::apply_to_page();
     view! {
         <Title text="Accept your invitation · Onboard"/>
         <main class="auth-page">

@@ -13,9 +13,6 @@ use leptos_meta::Title;
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let state = Resource::new_blocking(|| (), |_| setup_page_state());
-    // Like the invitation page: scripts only with this response's nonce.
-    #[cfg(feature = "ssr")]
-    crate::ssr::csp::apply_to_page();
     view! {
         <Title text="Set up your account · Onboard"/>
         <main class="auth-page">

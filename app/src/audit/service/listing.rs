@@ -47,7 +47,7 @@ pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option
 }
 
 /// Labels for the keys events record, in the order they are shown. Anything else is not shown.
-const DETAIL_LABELS: [(&str, &str); 17] = [
+const DETAIL_LABELS: [(&str, &str); 18] = [
     ("name", "Name"),
     ("email", "Email"),
     ("employee_number", "Employee number"),
@@ -65,6 +65,7 @@ const DETAIL_LABELS: [(&str, &str); 17] = [
     ("skipped", "Not imported"),
     ("cancelled", "Cancelled"),
     ("workers", "Workers"),
+    ("invitations_stopped", "Pending invitations stopped"),
 ];
 
 fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
@@ -91,6 +92,8 @@ fn subject_of(event: &audit_event::Model, details: &serde_json::Value, names: &H
             format!("User {name} ({who})")
         }
         Subject::IMPORT => format!("Import of {}", recorded("file_name").unwrap_or_default()),
+        Subject::DEPARTMENT => format!("Department {}", recorded("name").unwrap_or_default()),
+        Subject::LOCATION => format!("Location {}", recorded("name").unwrap_or_default()),
         other => format!("{other} {}", event.subject_id.map(|id| id.to_string()).unwrap_or_default()),
     }
 }

@@ -11,12 +11,16 @@ pub enum Subject {
     Invitation(i32),
     User(i32),
     Import(i32),
+    Department(i32),
+    Location(i32),
 }
 
 impl Subject {
     pub const INVITATION: &'static str = "invitation";
     pub const USER: &'static str = "user";
     pub const IMPORT: &'static str = "import";
+    pub const DEPARTMENT: &'static str = "department";
+    pub const LOCATION: &'static str = "location";
 
     /// The stored `subject_type` and `subject_id`.
     fn stored(self) -> (&'static str, i32) {
@@ -24,6 +28,8 @@ impl Subject {
             Subject::Invitation(id) => (Subject::INVITATION, id),
             Subject::User(id) => (Subject::USER, id),
             Subject::Import(id) => (Subject::IMPORT, id),
+            Subject::Department(id) => (Subject::DEPARTMENT, id),
+            Subject::Location(id) => (Subject::LOCATION, id),
         }
     }
 }

@@ -38,8 +38,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let details = Resource::new_blocking(|| (), |_| reset_link_details());
-    #[cfg(feature = "ssr")]
-    crate::ssr::csp::apply_to_page();
     let action = ServerAction::<ResetPassword>::new();
     let error = move || action.value().get().and_then(Result::err);
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
@@ -82,8 +80,6 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn NewPinPage() -> impl IntoView {
     let state = Resource::new_blocking(|| (), |_| setup_page_state());
-    #[cfg(feature = "ssr")]
-    crate::ssr::csp::apply_to_page();
     let action = ServerAction::<CompletePinReset>::new();
     let error = move || action.value().get().and_then(Result::err);
     let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));

@@ -60,7 +60,9 @@ pub fn search_words(typed: &str) -> Vec<String> {
     fold(typed).split_whitespace().take(MAX_SEARCH_WORDS).map(cut).collect()
 }
 
-/// `text` as an SQL string literal: quotes doubled, and no NUL (which no term holds).
+/// `text` as an SQL string literal: quotes doubled, and no NUL (which no term holds). Safe
+/// because every PostgreSQL connection sets `standard_conforming_strings` on
+/// (`server/src/database.rs`), so a backslash is only a backslash; SQLite has no escapes.
 fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\0', "").replace('\'', "''"))
 }
