@@ -33,7 +33,10 @@ use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings, begin_write, cookie_header};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ExprTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, ExprTrait, FromQueryResult,
+    QueryFilter,
+};
 
 /// Holds a password-reset token between the link and the form, like the invitation cookie.
 pub const RESET_COOKIE: &str = "onboard_reset";
@@ -169,7 +172,16 @@ async fn take_places(txn: &impl ConnectionTrait, quotas: &[Quota<'_>], now: Date
             txn.execute_raw(statement(txn, "SELECT pg_advisory_xact_lock(5, hashtext($1))", vec![key.into()])).await?;
         }
     }
-    // $1 is now, $2 the start of the hour; each quota adds its key ($3, $5, ...) and limit.
+    let (room, values) = room_in(quotas, now);
+    let rows: Vec<String> = (0..quotas.len()).map(|i| format!("SELECT ${}, $1 WHERE {room}", 3 + 2 * i)).collect();
+    let sql = format!("INSERT INTO recovery_requests (key, requested_at) {}", rows.join(" UNION ALL "));
+    let inserted = txn.execute_raw(statement(txn, &sql, values)).await?.rows_affected();
+    Ok(inserted == quotas.len() as u64)
+}
+
+/// "Every one of `quotas` has room at `now`" as SQL, with its values: `$1` is now, `$2` the
+/// start of the hour, and each quota adds its key and its limit.
+fn room_in(quotas: &[Quota<'_>], now: DateTime<Utc>) -> (String, Vec<sea_orm::Value>) {
     let mut values: Vec<sea_orm::Value> = vec![now.into(), (now - Duration::hours(1)).into()];
     let mut room = Vec::new();
     for quota in quotas {
@@ -178,11 +190,21 @@ async fn take_places(txn: &impl ConnectionTrait, quotas: &[Quota<'_>], now: Date
         values.push(quota.key.into());
         values.push(quota.per_hour.into());
     }
-    let room = room.join(" AND ");
-    let rows: Vec<String> = (0..quotas.len()).map(|i| format!("SELECT ${}, $1 WHERE {room}", 3 + 2 * i)).collect();
-    let sql = format!("INSERT INTO recovery_requests (key, requested_at) {}", rows.join(" UNION ALL "));
-    let inserted = txn.execute_raw(statement(txn, &sql, values)).await?.rows_affected();
-    Ok(inserted == quotas.len() as u64)
+    (room.join(" AND "), values)
+}
+
+#[derive(FromQueryResult)]
+struct Room {
+    room: bool,
+}
+
+/// Whether every one of `quotas` has room at `now`, read without a transaction or a lock: a
+/// request past a limit is refused on this one read, so a flood past the limits takes no write
+/// lock and no turn. Room it finds is only a hint; [`take_places`] decides.
+async fn has_room(db: &impl ConnectionTrait, quotas: &[Quota<'_>], now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let (room, values) = room_in(quotas, now);
+    let found = Room::find_by_statement(statement(db, &format!("SELECT {room} AS room"), values)).one(db).await?;
+    Ok(found.is_some_and(|r| r.room))
 }
 
 /// Counts one "Forgot password?" request for `address_key` from `client` if both are under
@@ -193,6 +215,9 @@ async fn count_request(db: &DatabaseConnection, address_key: &str, client: &str,
         Quota { key: address_key, per_hour: MAX_REQUESTS_PER_ADDRESS },
         Quota { key: &client_key, per_hour: MAX_REQUESTS_PER_CLIENT },
     ];
+    if !has_room(db, &quotas, now).await? {
+        return Ok(false);
+    }
     let txn = begin_write(db).await?;
     let counted = take_places(&txn, &quotas, now).await?;
     txn.commit().await?;
