@@ -125,3 +125,34 @@ test("an admin sees a locked account in Users and unlocks it, and the person can
   await terminal.getByRole("button", { name: "Sign in" }).click();
   await expect(terminal).toHaveURL(/\/users$/);
 });
+
+test("every admin page hydrates under its Content-Security-Policy without a violation", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await signInAsAdmin(page);
+
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(page.getByRole("dialog", { name: "Invite" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  for (const [link, heading] of [
+    ["Invitations", "Users"],
+    ["Import", "Import people from a spreadsheet"],
+  ]) {
+    await page.getByRole("link", { name: link, exact: true }).click();
+    await expect(page.getByRole("heading", { name: heading }).first()).toBeVisible();
+  }
+  for (const path of ["/audit-log", "/organisation", "/profile"]) {
+    const response = await page.goto(path);
+    expect(response?.headers()["content-security-policy"]).toContain("'nonce-");
+    await expect(page.locator("main")).toBeVisible();
+  }
+
+  expect(violations).toEqual([]);
+});
