@@ -36,6 +36,16 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
+def server_with_sink(extra_env=None):
+    """A started SMTP server process and a server (not started yet) that mails through it, with
+    the benchmarks' admin created: how an operator runs Onboard."""
+    sink = SmtpSink()
+    sink.start()
+    server = Server(smtp_url=sink.url, extra_env=extra_env)
+    server.create_admin()
+    return server, sink
+
+
 def require_build():
     if not os.access(BIN, os.X_OK):
         raise SystemExit("build first: cargo leptos build --release")

@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-from benchlib import ROOT, Server, SmtpSink, require_build
+from benchlib import ROOT, require_build, server_with_sink
 from users import seed
 
 FILE_ROWS = 5000
@@ -72,10 +72,7 @@ def upload(server, cookie, endpoint, data, digest=None):
 
 def main():
     require_build()
-    sink = SmtpSink()
-    sink.start()
-    server = Server(smtp_url=sink.url)
-    server.create_admin()
+    server, sink = server_with_sink()
     report = {"database": "SQLite" if server.sqlite_file else "PostgreSQL", "file_rows": FILE_ROWS}
     try:
         seed(server)

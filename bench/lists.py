@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import ROOT, Server, SmtpSink, require_build
+from benchlib import ROOT, require_build, server_with_sink
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -91,10 +91,7 @@ def measure(server, cookie, path):
 
 def main():
     require_build()
-    sink = SmtpSink()
-    sink.start()
-    server = Server(smtp_url=sink.url)
-    server.create_admin()
+    server, sink = server_with_sink()
     server.start()
     report = {"database": "SQLite" if server.sqlite_file else "PostgreSQL", "rows": ROWS, "duration": DURATION}
     try:

@@ -1,34 +1,47 @@
 #!/usr/bin/env python3
-"""Soak test: ten minutes of mixed use with the mail server stopped and restarted halfway.
+"""Soak test: ten minutes of mixed use with the mail server stopped and restarted halfway, and a
+hostile client beside it the whole time.
 
 Runs the release server against a real SMTP server process (server/tests/support/smtp_sink.py,
 Debian's aiosmtpd) and, for BENCH_SOAK_SECONDS (600 by default), keeps up at once:
   - two admins' worth of invitations (one request at a time per thread, two threads),
   - accepts of the invitations whose mail has arrived,
   - sign-ins of the admin and of people who have joined,
-  - reads of Users, Invitations (all and Pending) and the Audit log.
+  - reads of Users, Invitations (all and Pending) and the Audit log,
+and a hostile client (BENCH_SOAK_HOSTILE=0 leaves it out):
+  - uploads of crafted workbooks (a cell in XFD1048576, one in XFD6000, a shared string filling
+    tens of thousands of cells, a zip that unpacks to 100 MB), of a file with a 20 MB `digest`
+    field (its length said, none of it sent), of unknown fields, and anonymous uploads with a
+    malformed multipart header,
+  - an anonymous "Forgot password?" flood (two threads, a new address each request).
 At the half-way mark the SMTP server is stopped; a minute later a new one starts on the same
 port. When the load stops, the script waits for the outbox to drain and then reports:
-  - responses by kind and status, and the count of 5xx (target 0),
+  - responses by kind and status, and the count of 5xx for the normal clients (target 0) and
+    for the hostile one (target 0: every hostile request gets a 4xx),
   - lost invitations: answered 200 but not in the database, or never mailed (target 0),
   - duplicate mails: a recipient mailed more than once (no Resend is used, so target 0),
-  - the server's memory (RSS) and, on SQLite, the write-ahead log's size, sampled every 10 s.
+  - the server's memory (RSS; target under 300 MB) and, on SQLite, the database's and the
+    write-ahead log's size, and the rows of `recovery_requests` (bounded however long the
+    flood), sampled every 10 s.
 
 Bounded and local: 127.0.0.1 only, stops by itself. SQLite unless BENCH_DATABASE_URL is set.
 Needs the release build (cargo leptos build --release) and python3-aiosmtpd.
 """
 
 import collections
+import io
 import json
 import os
 import re
 import sys
 import threading
 import time
+import zipfile
 
-from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, Server, SmtpSink, percentile, require_build
+from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, percentile, require_build, server_with_sink
 
 SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
+HOSTILE = os.environ.get("BENCH_SOAK_HOSTILE", "1") != "0"
 OUTAGE = int(os.environ.get("BENCH_SOAK_OUTAGE_SECONDS", str(max(10, min(60, SECONDS // 10)))))
 DRAIN = int(os.environ.get("BENCH_SOAK_DRAIN_SECONDS", "300"))
 JOINER_PASSWORD = "soak joiner passphrase"
@@ -129,12 +142,124 @@ def run_load(server, sink, admin_cookie, tally, stop):
     return threads
 
 
+def workbook(cells, shared=()):
+    """An XLSX file whose first sheet has `cells` ((row, column, text or shared-string index),
+    from 0), written the way a hostile client would: cells anywhere, one per row element."""
+    def letters(column):
+        out = ""
+        column += 1
+        while column:
+            column, rest = divmod(column - 1, 26)
+            out = chr(65 + rest) + out
+        return out
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = "http://schemas.openxmlformats.org/package/2006/relationships"
+    doc = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rows = []
+    for row, column, value in cells:
+        at = f"{letters(column)}{row + 1}"
+        cell = (f'<c r="{at}" t="s"><v>{value}</v></c>' if isinstance(value, int)
+                else f'<c r="{at}" t="inlineStr"><is><t>{value}</t></is></c>')
+        rows.append(f'<row r="{row + 1}">{cell}</row>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("_rels/.rels", f'<Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{doc}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{doc}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<Relationships xmlns="{rels}"><Relationship Id="rId1" Type="{doc}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   f'<Relationship Id="rId2" Type="{doc}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        z.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">' + "".join(f"<si><t>{t}</t></si>" for t in shared) + "</sst>")
+        z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>' + "".join(rows) + "</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def hostile_files():
+    """The crafted uploads, each as (name, multipart fields); built once."""
+    far = workbook([(0, 0, "email"), (1, 0, "a@example.com"), (1_048_575, 16_383, "x")])
+    wide = workbook([(0, 0, "email"), (1, 0, "a@example.com"), (5_999, 16_383, "x")])
+    spread = workbook([(0, 0, "email")] + [(r, c, 0) for r in range(1, 6000) for c in range(6)], shared=["a" * 1000])
+    bomb = workbook([(0, 0, "email")], shared=["a" * (100 * 1024 * 1024)])
+    plain = b"email\nhostile@example.com\n"
+    return [
+        ("xlsx XFD1048576", [("file", "far.xlsx", far)]),
+        ("xlsx XFD6000", [("file", "wide.xlsx", wide)]),
+        ("xlsx shared string", [("file", "spread.xlsx", spread)]),
+        ("xlsx 100 MB unpacked", [("file", "bomb.xlsx", bomb)]),
+        ("20 MB digest", [("file", "a.csv", plain), ("digest", None, b"a" * (20 * 1024 * 1024))]),
+        ("unknown field", [("file", "a.csv", plain), ("extra", None, b"x" * 1024)]),
+    ]
+
+
+def multipart(fields, boundary="----soak-hostile"):
+    body = io.BytesIO()
+    for name, file_name, data in fields:
+        body.write(f"--{boundary}\r\n".encode())
+        disposition = f'form-data; name="{name}"' + (f'; filename="{file_name}"' if file_name else "")
+        body.write(f"Content-Disposition: {disposition}\r\n\r\n".encode())
+        body.write(data)
+        body.write(b"\r\n")
+    body.write(f"--{boundary}--\r\n".encode())
+    return body.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def raw_post(server, path, body, content_type, cookie=None, timeout=60):
+    """Posts `body`; a body over 10 MB is only announced (its length said, none of it sent),
+    as a client that means to send it would, so the refusal is of what the request says."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        conn.putrequest("POST", path)
+        for name, value in (("Sec-Fetch-Site", "same-origin"), ("Content-Type", content_type),
+                            ("Content-Length", str(len(body)))) + ((("Cookie", cookie),) if cookie else ()):
+            conn.putheader(name, value)
+        conn.endheaders(None if len(body) > 10 * 1024 * 1024 else body)
+        response = conn.getresponse()
+        return response.status, "", response.read()
+    finally:
+        conn.close()
+
+
+def run_hostile(server, admin_cookie, tally, stop):
+    """The hostile client: crafted uploads one after another, and a Forgot password flood."""
+    files = [(kind, *multipart(fields)) for kind, fields in hostile_files()]
+
+    def uploader():
+        n = 0
+        while not stop.is_set():
+            kind, body, content_type = files[n % len(files)]
+            n += 1
+            timed(tally, "hostile " + kind, lambda: raw_post(server, "/api/preview_import", body, content_type, admin_cookie))
+            timed(tally, "hostile malformed boundary", lambda: raw_post(
+                server, "/api/preview_import", b"--1\r\n\r\nx\r\n--1--\r\n", "multipart/form-data; xboundary=1"))
+            stop.wait(0.2)
+
+    def flooder(tid):
+        n = 0
+        while not stop.is_set():
+            n += 1
+            timed(tally, "hostile forgot password", lambda: server.request(
+                "POST", "/api/forgot_password", {"email": f"flood-{tid}-{n}@example.com"}))
+
+    threads = [threading.Thread(target=uploader)] + [threading.Thread(target=flooder, args=(t,)) for t in range(2)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
 def sample(server, samples, stop):
     wal = server.sqlite_file and server.sqlite_file + "-wal"
     started = time.time()
     while not stop.is_set():
         wal_bytes = os.path.getsize(wal) if wal and os.path.exists(wal) else None
-        samples.append({"t": round(time.time() - started), "rss_kib": server.rss_kib(), "wal_bytes": wal_bytes})
+        if server.sqlite_file:
+            db_bytes = os.path.getsize(server.sqlite_file) if os.path.exists(server.sqlite_file) else None
+        else:
+            db_bytes = int(server.query("SELECT pg_database_size(current_database())")[0][0])
+        requests = int(server.query("SELECT COUNT(*) FROM recovery_requests")[0][0])
+        samples.append({"t": round(time.time() - started), "rss_kib": server.rss_kib(), "wal_bytes": wal_bytes,
+                        "db_bytes": db_bytes, "recovery_requests": requests})
         stop.wait(10)
 
 
@@ -145,10 +270,7 @@ def stored_invitations(server):
 
 def main():
     require_build()
-    sink = SmtpSink()
-    sink.start()
-    server = Server(smtp_url=sink.url, extra_env={"SMTP_TIMEOUT": "5s"})
-    server.create_admin()
+    server, sink = server_with_sink(extra_env={"SMTP_TIMEOUT": "5s"})
     log = open(os.path.join(server.data, "server.log"), "w")
     server.start(log=log)
     tally, samples = Tally(), []
@@ -158,6 +280,8 @@ def main():
     try:
         admin_cookie = server.sign_in()
         threads = run_load(server, sink, admin_cookie, tally, stop_load)
+        if HOSTILE:
+            threads += run_hostile(server, server.sign_in(), tally, stop_load)
         started = time.time()
         print(f"soak: {SECONDS} s on {'SQLite' if server.sqlite_file else 'PostgreSQL'}; SMTP stops at {SECONDS // 2} s for {OUTAGE} s", flush=True)
         time.sleep(SECONDS / 2)
@@ -192,8 +316,15 @@ def main():
     duplicates = {to: n for to, n in per_recipient.items() if n > 1}
     not_stored = tally.invited - stored
     not_mailed = tally.invited - set(per_recipient)
-    five_xx = sum(n for (kind, status), n in tally.statuses.items() if isinstance(status, int) and status >= 500)
-    errors = sum(n for (kind, status), n in tally.statuses.items() if not isinstance(status, int))
+    def normal(kind):
+        return not kind.startswith("hostile")
+    five_xx = sum(n for (kind, status), n in tally.statuses.items() if normal(kind) and isinstance(status, int) and status >= 500)
+    errors = sum(n for (kind, status), n in tally.statuses.items() if normal(kind) and not isinstance(status, int))
+    hostile_5xx = sum(n for (kind, status), n in tally.statuses.items()
+                      if not normal(kind) and (not isinstance(status, int) or status >= 500))
+    hostile_ok = sum(n for (kind, status), n in tally.statuses.items()
+                     if not normal(kind) and status == 200 and kind != "hostile forgot password")
+    peak_rss_mib = max(s["rss_kib"] for s in samples) / 1024
     wal = [s["wal_bytes"] for s in samples if s["wal_bytes"] is not None]
     report = {
         "seconds": SECONDS,
@@ -204,6 +335,8 @@ def main():
                        for kind, v in sorted(tally.latency.items())},
         "5xx": five_xx,
         "connection_errors": errors,
+        "hostile_5xx_or_dropped": hostile_5xx,
+        "hostile_uploads_accepted": hostile_ok,
         "invitations_sent": len(tally.invited),
         "accepted": len(tally.accepted),
         "lost_not_stored": len(not_stored),
@@ -212,6 +345,8 @@ def main():
         "drained_seconds_after_load": drained_after,
         "rss_kib": {"first": samples[0]["rss_kib"], "peak": max(s["rss_kib"] for s in samples), "last": samples[-1]["rss_kib"]},
         "wal_bytes": {"peak": max(wal), "last": wal[-1]} if wal else None,
+        "db_bytes": {"first": samples[0]["db_bytes"], "last": samples[-1]["db_bytes"]},
+        "recovery_requests": {"peak": max(s["recovery_requests"] for s in samples), "last": samples[-1]["recovery_requests"]},
         "samples": samples,
         "server_log": os.path.join(server.data, "server.log"),
     }
@@ -220,7 +355,7 @@ def main():
     with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
         json.dump(report, out, indent=2)
     print(json.dumps({k: v for k, v in report.items() if k != "samples"}, indent=2))
-    failed = five_xx or errors or not_stored or not_mailed or duplicates
+    failed = five_xx or errors or not_stored or not_mailed or duplicates or hostile_5xx or hostile_ok or peak_rss_mib >= 300
     sys.exit(1 if failed else 0)
 
 

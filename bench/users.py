@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.parse
 
-from benchlib import ROOT, Server, SmtpSink, require_build
+from benchlib import ROOT, require_build, server_with_sink
 from lists import measure
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
@@ -67,10 +67,7 @@ def seed(server):
 
 def main():
     require_build()
-    sink = SmtpSink()
-    sink.start()
-    server = Server(smtp_url=sink.url)
-    server.create_admin()
+    server, sink = server_with_sink()
     report = {"database": "SQLite" if server.sqlite_file else "PostgreSQL", "rows": ROWS, "duration": DURATION}
     try:
         rare = seed(server)
