@@ -48,9 +48,8 @@ pub struct Page<T> {
 pub const PAGE_SIZE: u64 = 25;
 
 /// Lists count their rows up to this many and then say "more than": counting further would
-/// make a long list slower to show for a number nobody reads exactly. Counting 10,000 rows
-/// took about 0.8 ms of the 2.9 ms of server time an Invitations page cost at 100k rows
-/// (bench/README.md, "Lists at 100k rows"); 1,000 is forty pages of 25.
+/// make a long list slower to show for a number nobody reads exactly (the cost of counting is
+/// in bench/README.md, "Lists at 100k rows"); 1,000 is forty pages of 25.
 pub const COUNT_CAP: u64 = 1_000;
 
 impl<T> Page<T> {

@@ -1,8 +1,8 @@
-//! Everything a request needs, put together once by the server: the composition root, above
-//! the features it holds.
+//! What every request needs, put together once by the server. It names no feature's type: a
+//! feature's own handle (the invitation writer, say) travels as a request extension of its own,
+//! so features depend on this and never the other way round.
 
 use crate::error::AppError;
-use crate::invitations::service::InvitationWriter;
 use crate::mail::outbox::OutboxSignal;
 use crate::ssr::{Clock, Settings};
 use sea_orm::DatabaseConnection;
@@ -18,8 +18,6 @@ pub struct AppState {
     pub decoy_hash: Arc<str>,
     /// Wakes the outbox worker when new mail is committed.
     pub outbox: OutboxSignal,
-    /// Writes email invitations sent at the same moment in one batch.
-    pub invitations: InvitationWriter,
 }
 
 /// The shared state, placed on every request by the server.

@@ -7,8 +7,8 @@ use server::startup::Application;
 use std::process::ExitCode;
 
 /// The server's allocator. Drawing a page allocates and frees thousands of small strings and
-/// a few growing buffers across threads; with the C library's allocator that was about a fifth
-/// of the server's time on a list page (bench/README.md, "Lists at 100k rows").
+/// a few growing buffers across threads, which the C library's allocator made a large part of
+/// a list page's time (bench/README.md, "Lists at 100k rows").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

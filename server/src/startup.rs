@@ -28,6 +28,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// The invitation writer every request reaches as an extension of its own.
+    pub invitations: InvitationWriter,
 }
 
 impl Application {
@@ -64,9 +66,9 @@ impl Application {
             trusted_proxies: config.trusted_proxies.clone(),
         });
         let outbox = OutboxSignal::default();
+        let invitations = InvitationWriter::start(writer_db.clone(), settings.clone(), outbox.clone());
         let state = AppState {
             db,
-            invitations: InvitationWriter::start(writer_db.clone(), settings.clone(), outbox.clone()),
             settings,
             clock,
             decoy_hash: app::domain::password::decoy_hash().await.into(),
@@ -86,7 +88,8 @@ impl Application {
             ),
             None => tracing::info!("mail goes out over SMTP"),
         }
-        let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()));
+        let router = router(&config, state.clone(), mailer.capture_dir().map(|d| d.to_path_buf()))
+            .layer(axum::Extension(invitations.clone()));
         let (db, clock, outbox) = (state.db.clone(), state.clock.clone(), state.outbox.clone());
         tokio::spawn(supervise("housekeeping", {
             let (db, clock) = (db.clone(), clock.clone());
@@ -107,7 +110,7 @@ impl Application {
             let poll = std::time::Duration::from_secs(1);
             worker::run(writer_db.clone(), mailer.clone(), clock.clone(), outbox.clone(), poll)
         }));
-        Ok(Application { listener, router, state })
+        Ok(Application { listener, router, state, invitations })
     }
 
     pub fn port(&self) -> u16 {
@@ -116,8 +119,8 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Nagle's algorithm off for every browser's connection: a compressed page goes out in
-        // several writes, and with it on, the last waited up to 40 ms for the browser's delayed
-        // acknowledgement of the one before (every list page's p99 sat at 45-50 ms).
+        // several writes, and with it on, the last waited for the browser's delayed
+        // acknowledgement of the one before (bench/README.md, "Lists at 100k rows").
         let listener = self.listener.tap_io(|stream| {
             if let Err(err) = stream.set_nodelay(true) {
                 tracing::debug!(error = %err, "could not turn Nagle's algorithm off on a connection");

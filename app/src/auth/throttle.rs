@@ -10,7 +10,7 @@
 //! - Per client: [`MAX_FAILURES_PER_CLIENT`] failures an hour from one address, across
 //!   accounts, stop that address (one common PIN tried against every employee number).
 //! - An admin who may manage the person can lift every lock on their account at once
-//!   ([`unlock`]).
+//!   (`people::service::unlock`, which asks [`clear_failures`] here).
 //!
 //! Accounts are keyed by a hash of the identifier as canonicalised, whether or not an account
 //! has it, so an unknown identifier locks exactly like a known one and the lock tells nothing.
@@ -27,10 +27,8 @@ use crate::ssr::entities::user;
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
 use chrono::{DateTime, Duration, Utc};
-use crate::policy::Action;
-use crate::ssr::Actor;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 pub const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
@@ -136,7 +134,7 @@ async fn note_failure(
     let just_locked = at.pair_position == MAX_FAILURES_PER_ACCOUNT_AND_CLIENT || at.account_position == MAX_FAILURES_PER_ACCOUNT;
     let Some(user) = found.filter(|_| just_locked) else { return Ok(()) };
     tracing::warn!(user_id = user.id, "sign-in locked after repeated failures");
-    let event = crate::people::service::person_event(AuditEventType::SignInLocked, None, user);
+    let event = crate::audit::service::person_event(AuditEventType::SignInLocked, None, user);
     Ok(record(db, event, now).await?)
 }
 
@@ -209,21 +207,14 @@ pub async fn locked_until(db: &impl ConnectionTrait, user: &user::Model, now: Da
     Ok(everyone.into_iter().chain(one_client).max().map(|oldest| oldest + ACCOUNT_WINDOW))
 }
 
-/// Lifts every sign-in lock on person `user_id`'s account at once, if `actor` administers
-/// them (anyone else's looks like no one), and records "Sign-in unlocked" in the same
-/// transaction. The per-client limits of the clients involved stay as they are.
-pub async fn unlock(db: &DatabaseConnection, actor: &Actor, user_id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
-    let person = crate::people::service::find_for(db, actor, Action::Unlock, user_id).await?;
-    let txn = db.begin().await?;
+/// Lifts every sign-in lock on `person`'s account at once: forgets the failures counted
+/// against it. The per-client limits of the clients involved stay as they are.
+pub async fn clear_failures(db: &impl ConnectionTrait, person: &user::Model) -> Result<(), DbErr> {
     let delete = Query::delete()
         .from_table("sign_in_failures")
-        .and_where(Expr::col("account").is_in(account_keys(&person)))
+        .and_where(Expr::col("account").is_in(account_keys(person)))
         .to_owned();
-    txn.execute(&delete).await?;
-    let event = crate::people::service::person_event(AuditEventType::SignInUnlocked, Some(actor.user_id), &person);
-    record(&txn, event, now).await?;
-    txn.commit().await?;
-    tracing::info!(user_id = person.id, admin_id = actor.user_id, "sign-in unlocked");
+    db.execute(&delete).await?;
     Ok(())
 }
 

@@ -170,10 +170,10 @@ mod hash_pool {
 
     /// Each hash takes a 19 MiB block. glibc serves the first from its own mapping and gives it
     /// back, but then raises its threshold to that size, so every later block comes from a
-    /// thread's heap and stays there once freed: a soak left six heaps of about 58 MB each
-    /// (3 blocks apiece), 350 MB of memory for work that needs 2 blocks at a time. A fixed
-    /// threshold of 4 MiB keeps every such block in a mapping of its own, returned when the hash
-    /// is done (`bench/README.md`, the soak). Process-wide; small allocations are unaffected.
+    /// thread's heap and stays there once freed, so each hashing thread kept blocks it no longer
+    /// needed. A fixed threshold of 4 MiB keeps every such block in a mapping of its own,
+    /// returned when the hash is done (`bench/README.md`, the soak, has what it cost).
+    /// Process-wide; small allocations are unaffected.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     fn return_hash_memory_to_the_os() {
         // SAFETY: mallopt takes two integers and changes only the allocator's own settings.

@@ -53,7 +53,8 @@ pub async fn send_invitation(
         let (department_id, location_id) = (DepartmentId::parse_optional(&department)?, LocationId::parse_optional(&location)?);
         let input = super::service::EmailInvite { email, role, department_id, location_id };
         let now = state.clock.now();
-        let (_, address) = super::service::send_email_invitation(&state.db, &state.invitations, &actor, now, input).await?;
+        let writer = crate::ssr::request_extension::<super::service::InvitationWriter>()?;
+        let (_, address) = super::service::send_email_invitation(&state.db, &writer, &actor, now, input).await?;
         Ok(address)
     }.await)
 }

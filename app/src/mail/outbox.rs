@@ -9,7 +9,7 @@
 use super::templates::{MailContent, PendingReminder};
 use crate::ssr::begin_write;
 use crate::ssr::entities::outbox;
-use crate::ssr::models::invitation::rotate_secret;
+use crate::ssr::models::invitation::{open_sql, rotate_secret};
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::SecretToken;
 use chrono::{DateTime, Duration, Utc};
@@ -189,8 +189,9 @@ pub async fn cancel_closed_reminders(
     let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
         "SELECT o.id FROM email_outbox o JOIN invitations i ON i.id = o.invitation_id \
-         WHERE o.id IN ({}) AND NOT (i.status = 'pending' AND i.expires_at > $1)",
-        marks.join(", ")
+         WHERE o.id IN ({}) AND NOT ({})",
+        marks.join(", "),
+        open_sql("i.", "$1")
     );
     let mut values: Vec<sea_orm::Value> = vec![now.into()];
     values.extend(ids.iter().map(|id| (*id).into()));

@@ -59,7 +59,7 @@ pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, 
                 service::send_password_reset(db, &actor, &state.settings, &state.outbox, now, id).await.map(|()| None)
             }
             PersonAction::ResetPin => service::reset_pin(db, &actor, &state.settings, now, id).await.map(Some),
-            PersonAction::Unlock => crate::auth::throttle::unlock(db, &actor, id, now).await.map(|()| None),
+            PersonAction::Unlock => service::unlock(db, &actor, id, now).await.map(|()| None),
         }?;
         Ok(PersonActionDone { message: chosen.done().to_owned(), handout })
     }.await)

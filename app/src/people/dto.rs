@@ -69,12 +69,6 @@ pub struct PersonDetails {
     pub choices: AssignmentChoices,
 }
 
-impl PersonDetails {
-    pub fn is_shop_floor(&self) -> bool {
-        self.email.is_none()
-    }
-}
-
 /// The buttons of the person page's Access section: one server function takes them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersonAction {

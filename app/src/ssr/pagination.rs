@@ -129,8 +129,7 @@ where
 /// Up to one page and a row of `query` in `order`, beyond `boundary` (a row's id, and whether
 /// the page lies before it) when given, and how many rows `query` has (`None` when no
 /// row came back to carry it), read in one statement: a second one cost a round trip to the
-/// database's thread, about a tenth of a page's time on SQLite (bench/README.md, "Lists at
-/// 100k rows").
+/// database's thread on SQLite (bench/README.md, "Lists at 100k rows").
 async fn read_rows<E>(
     db: &impl ConnectionTrait,
     query: &Select<E>,

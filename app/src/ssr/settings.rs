@@ -1,6 +1,6 @@
 //! What the operator set (validated by the server at start-up) that the app needs at request time.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use url::Url;
 
 /// Operator settings the app needs at request time (validated by the server at start-up).
@@ -9,6 +9,8 @@ pub struct Settings {
     /// Base of every link the app emails.
     pub public_url: Url,
     pub organisation_name: String,
+    /// How long an invitation's link or setup code works (`INVITE_TTL`); read through
+    /// [`invitation_expiry`](Self::invitation_expiry).
     pub invite_ttl: Duration,
     /// How long before expiry a pending email invitation is reminded, if at all.
     pub invite_reminder: Option<Duration>,
@@ -25,6 +27,17 @@ impl Settings {
     /// An absolute link to `path` under the public URL (which may itself have a path).
     pub fn link(&self, path: &str) -> String {
         format!("{}/{}", self.public_url.as_str().trim_end_matches('/'), path.trim_start_matches('/'))
+    }
+
+    /// When an invitation's link or setup code made (or renewed) at `now` stops working.
+    pub fn invitation_expiry(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now + self.invite_ttl
+    }
+
+    /// When a PIN-reset code issued at `now` stops working: as long as a setup code works, since
+    /// the worker meets both the same way, on a printed handout.
+    pub fn pin_reset_expiry(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.invitation_expiry(now)
     }
 
     /// Cookies are marked `Secure` when the app is served over https.

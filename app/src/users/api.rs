@@ -31,15 +31,3 @@ pub async fn filter_options() -> Result<UserFilterChoices, AppError> {
         super::service::filter_choices(&state.db, &actor).await
     }.await)
 }
-
-/// Lifts the sign-in locks on a person the signed-in admin administers.
-#[server(endpoint = "unlock_sign_in", output = crate::wire::Json)]
-pub async fn unlock_sign_in(id: i32) -> Result<(), AppError> {
-    use crate::ssr::{require_admin, respond};
-    use crate::state::app_state;
-    respond(async {
-        let state = app_state()?;
-        let actor = require_admin()?;
-        crate::auth::throttle::unlock(&state.db, &actor, id, state.clock.now()).await
-    }.await)
-}

@@ -7,7 +7,7 @@ use app::domain::password::NewPassword;
 use app::organisation::dto::UnitKind;
 use app::organisation::service::add_unit;
 use app::error::AppError;
-use app::invitations::service::{EmailInvite, send_email_invitation};
+use app::invitations::service::{EmailInvite, InvitationWriter, send_email_invitation};
 use app::ssr::{Actor, Clock, ManualClock};
 use app::state::AppState;
 use chrono::{DateTime, SubsecRound, Utc};
@@ -30,6 +30,7 @@ pub struct TestApp {
     /// The database the server was given, for a test that needs a connection of its own.
     pub database_url: String,
     pub state: AppState,
+    pub invitations: InvitationWriter,
     pub clock: ManualClock,
     pub data_dir: tempfile::TempDir,
 }
@@ -89,9 +90,9 @@ pub async fn spawn_app_configured(extra: &[(&str, &str)], adjust: impl FnOnce(&m
     let clock = ManualClock::new(Utc::now().trunc_subsecs(6));
     let app = Application::build_with_clock(config, Arc::new(clock.clone())).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state.clone();
+    let (state, invitations) = (app.state.clone(), app.invitations.clone());
     tokio::spawn(app.run_until_stopped());
-    TestApp { address, database_url, state, clock, data_dir }
+    TestApp { address, database_url, state, invitations, clock, data_dir }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects.
@@ -136,7 +137,7 @@ impl TestApp {
 
     /// [`send`](Self::send) at `now`, as a request that read the clock then.
     pub async fn send_at(&self, actor: &Actor, input: EmailInvite, now: DateTime<Utc>) -> Result<(i32, String), AppError> {
-        send_email_invitation(&self.state.db, &self.state.invitations, actor, now, input).await
+        send_email_invitation(&self.state.db, &self.invitations, actor, now, input).await
     }
 
     /// The mail captured so far (no SMTP_URL), as readable text, waiting up to 15 s for at

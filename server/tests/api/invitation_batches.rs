@@ -89,7 +89,7 @@ async fn forty_invitations_sent_at_once_through_the_writer_send_exactly_thirty()
     let mut tasks = Vec::new();
     for n in 0..40 {
         let invite = prepared(&app, &corporate, &format!("c{n}@example.com"), None).await;
-        let writer = app.state.invitations.clone();
+        let writer = app.invitations.clone();
         tasks.push(tokio::spawn(async move { writer.write(invite).await }));
     }
 

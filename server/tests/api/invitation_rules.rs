@@ -240,7 +240,7 @@ async fn forty_concurrent_invitations_from_one_admin_send_exactly_thirty() {
 
     let tasks: Vec<_> = (0..40)
         .map(|n| {
-            let (db, writer, actor) = (app.state.db.clone(), app.state.invitations.clone(), corporate.clone());
+            let (db, writer, actor) = (app.state.db.clone(), app.invitations.clone(), corporate.clone());
             tokio::spawn(async move {
                 let input = EmailInvite { email: format!("c{n}@example.com"), role: "employee".into(), department_id: None, location_id: None };
                 send_email_invitation(&db, &writer, &actor, now, input).await

@@ -2,13 +2,12 @@
 //! edits, authority following the role, deactivation, and the Users list's search.
 
 use crate::helpers::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
-use app::auth::throttle;
 use app::domain::Role;
 use app::dto::PageAt;
 use app::error::AppError;
 use app::invitations::dto::InvitationStatus;
 use app::invitations::service::{resend, revoke};
-use app::people::service::{AssignmentChange, change_assignment, deactivate, person_details, reactivate, send_password_reset};
+use app::people::service::{AssignmentChange, change_assignment, deactivate, person_details, reactivate, send_password_reset, unlock};
 use app::policy::{Action, Target, may};
 use app::ssr::entities::{audit_event, invitation, session, user};
 use app::ssr::{Actor, Clock};
@@ -83,7 +82,7 @@ async fn attempt(app: &TestApp, boss: &Actor, actor: &Actor, action: Action, dep
         Action::Deactivate => deactivate(&state.db, actor, now, target.unwrap().id).await,
         Action::Reactivate => reactivate(&state.db, actor, now, target.unwrap().id).await,
         Action::ResetAccess => send_password_reset(&state.db, actor, &state.settings, &state.outbox, now, target.unwrap().id).await,
-        Action::Unlock => throttle::unlock(&state.db, actor, target.unwrap().id, now).await,
+        Action::Unlock => unlock(&state.db, actor, target.unwrap().id, now).await,
     };
     (outcome, events(app).await - before)
 }
@@ -132,7 +131,6 @@ async fn a_department_admin_gets_404_for_another_departments_person_over_http_an
         ("person_action", vec![("id", id.as_str()), ("action", "send_password_reset")]),
         ("person_action", vec![("id", id.as_str()), ("action", "reset_pin")]),
         ("person_action", vec![("id", id.as_str()), ("action", "unlock")]),
-        ("unlock_sign_in", vec![("id", id.as_str())]),
     ] {
         let response = app.call(&browser, endpoint, &form).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{endpoint} {form:?}");
@@ -401,7 +399,6 @@ async fn only_the_corporate_admin_acts_on_an_admin_and_a_peer_admin_of_the_same_
         ("person_action", vec![("id", off.as_str()), ("action", "reactivate")]),
         ("person_action", vec![("id", id.as_str()), ("action", "send_password_reset")]),
         ("person_action", vec![("id", id.as_str()), ("action", "unlock")]),
-        ("unlock_sign_in", vec![("id", id.as_str())]),
     ] {
         let response = app.call(&browser, endpoint, &form).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint} {form:?}");

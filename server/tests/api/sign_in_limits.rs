@@ -258,7 +258,7 @@ async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_even
     let row = listed.items.iter().find(|u| u.employee_number.as_deref() == Some("E-4577")).unwrap();
     assert!(row.locked, "the Users tab shows the lock");
 
-    throttle::unlock(&app.state.db, &corporate, row.id, app.clock.now()).await.unwrap();
+    app::people::service::unlock(&app.state.db, &corporate, row.id, app.clock.now()).await.unwrap();
 
     assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
     let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
@@ -285,11 +285,11 @@ async fn unlock_posted_as_a_plain_form_unlocks_and_goes_back_to_the_users_page()
 
     let users_page = app.url("/users?status=all");
     let posted = admin
-        .post(app.url("/api/unlock_sign_in"))
+        .post(app.url("/api/person_action"))
         .header("Sec-Fetch-Site", "same-origin")
         .header("Accept", "text/html,application/xhtml+xml")
         .header("Referer", &users_page)
-        .form(&[("id", id.to_string())])
+        .form(&[("id", id.to_string()), ("action", "unlock".to_owned())])
         .send()
         .await
         .unwrap();
@@ -314,9 +314,9 @@ async fn a_department_admin_cannot_unlock_someone_in_another_department_nor_can_
     let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap()
         .items.into_iter().find(|u| u.locked).unwrap().id;
 
-    let refused = throttle::unlock(&app.state.db, &other, id, app.clock.now()).await;
+    let refused = app::people::service::unlock(&app.state.db, &other, id, app.clock.now()).await;
     let lead = app.signed_in_as(Role::TeamLead, Some(quality)).await;
-    let over_http = app.call(&lead, "unlock_sign_in", &[("id", &id.to_string())]).await;
+    let over_http = app.call(&lead, "person_action", &[("id", &id.to_string()), ("action", "unlock")]).await;
 
     assert_eq!(refused, Err(AppError::NotFound("That person".into())), "another department's person looks like no one");
     assert_eq!(over_http.status(), StatusCode::FORBIDDEN);

@@ -1,7 +1,7 @@
 //! Writing audit events, always inside the transaction of the change they record.
 
 use crate::audit::dto::AuditEventType;
-use crate::ssr::entities::audit_event;
+use crate::ssr::entities::{audit_event, user};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
@@ -41,6 +41,18 @@ pub struct NewAuditEvent {
     pub subject: Subject,
     pub department_id: Option<i32>,
     pub details: serde_json::Value,
+}
+
+/// An event about `person` by `actor` (none when they acted on their own account), in their
+/// department, naming them by email or employee number.
+pub fn person_event(event_type: AuditEventType, actor: Option<i32>, person: &user::Model) -> NewAuditEvent {
+    NewAuditEvent {
+        event_type,
+        actor_user_id: actor,
+        subject: Subject::User(person.id),
+        department_id: person.department_id,
+        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
+    }
 }
 
 fn row(event: NewAuditEvent, now: DateTime<Utc>) -> audit_event::ActiveModel {

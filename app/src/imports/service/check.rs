@@ -17,7 +17,7 @@ use crate::imports::dto::{PreviewRow, RowOutcome};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::list_units;
 use crate::policy::{InviteKind, Scope, check_department, check_role};
-use crate::ssr::models::invitation::IS_PENDING;
+use crate::ssr::models::invitation::open_sql;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use std::collections::{HashMap, HashSet};
@@ -236,7 +236,8 @@ impl Taken {
                     "SELECT {column} AS identity, department_id FROM users WHERE {column} IN ({list}) \
                      UNION ALL \
                      SELECT {column} AS identity, department_id FROM invitations \
-                        WHERE {column} IN ({list}) AND {IS_PENDING} AND expires_at > $1"
+                        WHERE {column} IN ({list}) AND {}",
+                    open_sql("", "$1")
                 );
                 let mut values: Vec<sea_orm::Value> = vec![now.into()];
                 values.extend(chunk.iter().map(|s| s.clone().into()));

@@ -6,11 +6,11 @@ use super::progress::{find_visible, outcome_of};
 use super::sheet::Column;
 use crate::error::AppError;
 use crate::imports::dto::PreviewRow;
+use crate::invitations::service::shown_status;
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::{find_unit, list_units};
 use crate::policy::Scope;
 use crate::ssr::entities::{import_row, invitation};
-use crate::ssr::models::invitation::status_at;
 use crate::ssr::Actor;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -87,7 +87,7 @@ pub async fn result_csv(db: &impl ConnectionTrait, actor: &Actor, id: i32, now: 
     let mut statuses = HashMap::new();
     for chunk in ids.chunks(500) {
         for inv in invitation::Entity::find().filter(invitation::Column::Id.is_in(chunk.iter().copied())).all(db).await? {
-            statuses.insert(inv.id, status_at(&inv, now).label());
+            statuses.insert(inv.id, shown_status(&inv, now).label());
         }
     }
     let header = ["row", "identifier", "outcome", "reason", "invitation_status"].map(str::to_owned).to_vec();

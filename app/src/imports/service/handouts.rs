@@ -18,6 +18,7 @@ use crate::invitations::service::{draw_handouts, reissue_codes, reserve_attempt}
 use crate::organisation::dto::UnitKind;
 use crate::organisation::service::unit_names;
 use crate::ssr::entities::{import_row, invitation};
+use crate::ssr::models::invitation::RENEWABLE;
 use crate::ssr::{Actor, Settings, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
@@ -52,7 +53,7 @@ pub async fn print_handouts(
         waiting.extend(
             invitation::Entity::find()
                 .filter(invitation::Column::Id.is_in(chunk.iter().copied()))
-                .filter(invitation::Column::Status.is_in([invitation::Status::Pending, invitation::Status::Expired]))
+                .filter(invitation::Column::Status.is_in(RENEWABLE))
                 .all(db)
                 .await?,
         );

@@ -3,11 +3,11 @@
 //! limit has room for, through the same services as the Invite dialog. When the limit is used
 //! up the job waits for the window to free and carries on by itself.
 //!
-//! A row is settled in the transaction that writes its invitation (`rows::settle`), so a
+//! A row is settled in the transaction that writes its invitation (`import_row::settle`), so a
 //! restart or a second instance never loses or repeats one; the lease only keeps the work
 //! from being done twice over.
 
-use super::rows::{Settled, settle};
+use crate::ssr::models::import_row::{Settled, settle};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::auth::service::actor_of;

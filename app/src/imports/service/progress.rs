@@ -12,6 +12,7 @@ use crate::ssr::entities::import_row::{Kind, State as RowState};
 use crate::ssr::entities::{import, import_row, user};
 use crate::ssr::models::user::names;
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
+use crate::ssr::models::invitation::renewable_sql;
 use crate::ssr::raw::statement;
 use crate::ssr::{Actor, Settings};
 use chrono::{DateTime, Utc};
@@ -61,12 +62,14 @@ struct Count {
 /// Shop-floor workers of import `id` who were sent, have not set up yet, and may get a new code
 /// (their department and location are not archived: `reissue_codes` leaves those out).
 pub async fn handouts_ready(db: &impl ConnectionTrait, id: i32) -> Result<u32, DbErr> {
-    let sql = "SELECT COUNT(*) AS n FROM import_rows r JOIN invitations i ON i.id = r.invitation_id \
-               WHERE r.import_id = $1 AND r.kind = 'shop_floor' AND r.state = 'sent' \
-                 AND i.status IN ('pending', 'expired') \
-                 AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = i.department_id AND d.archived_at IS NOT NULL) \
-                 AND NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = i.location_id AND l.archived_at IS NOT NULL)";
-    let found = Count::find_by_statement(statement(db, sql, vec![id.into()])).one(db).await?;
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM import_rows r JOIN invitations i ON i.id = r.invitation_id \
+         WHERE r.import_id = $1 AND r.kind = 'shop_floor' AND r.state = 'sent' AND {} \
+           AND NOT EXISTS (SELECT 1 FROM departments d WHERE d.id = i.department_id AND d.archived_at IS NOT NULL) \
+           AND NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = i.location_id AND l.archived_at IS NOT NULL)",
+        renewable_sql("i.")
+    );
+    let found = Count::find_by_statement(statement(db, &sql, vec![id.into()])).one(db).await?;
     Ok(found.map_or(0, |c| c.n as u32))
 }
 

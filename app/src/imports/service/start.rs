@@ -3,7 +3,7 @@
 
 use super::check::{Checked, check_rows};
 use super::files::preview_csv;
-use super::rows::stored_reason;
+use crate::ssr::models::import_row::stored_reason;
 use super::sheet::{self, MAX_BYTES};
 use crate::audit::dto::AuditEventType;
 use crate::domain::person_name::is_invisible_format;

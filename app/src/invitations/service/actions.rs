@@ -27,14 +27,13 @@ async fn find_open_in_scope(
     actor: &Actor,
     action: Action,
     id: i32,
-    now: DateTime<Utc>,
 ) -> Result<invitation::Model, AppError> {
     let scope = Scope::of(actor)?;
     let found = invitation::Entity::find_by_id(id).one(db).await?;
     let inv = scope.visible(found, |inv| inv.department_id, "That invitation")?;
     let role = Role::parse(&inv.role).ok_or_else(|| AppError::internal(format!("invitation {} has an unknown role", inv.id)))?;
     scope.require(action, Target { department: inv.department_id, role })?;
-    if !lifecycle::status_at(&inv, now).is_open() {
+    if !lifecycle::RENEWABLE.contains(&inv.status) {
         return Err(not_open());
     }
     Ok(inv)
@@ -57,7 +56,7 @@ pub async fn resend(
     id: i32,
 ) -> Result<Option<Handout>, AppError> {
     let txn = begin_write(db).await?;
-    let inv = find_open_in_scope(&txn, actor, Action::Resend, id, now).await?;
+    let inv = find_open_in_scope(&txn, actor, Action::Resend, id).await?;
     let assignment = assignment_of(&txn, &inv).await?;
     if assignment.in_archived_unit() {
         return Err(AppError::Invalid(
@@ -90,7 +89,7 @@ async fn renew(
     settings: &Settings,
     taken: AppError,
 ) -> Result<DateTime<Utc>, AppError> {
-    let expires_at = now + settings.invite_ttl;
+    let expires_at = settings.invitation_expiry(now);
     let renewed = lifecycle::renew(txn, inv.id, secret_hash, now, expires_at).await.map_err(|err| clash_or_internal(err, taken))?;
     if !renewed {
         return Err(not_open()); // revoked or accepted since it was read
@@ -152,7 +151,7 @@ async fn resend_handout(
 /// carrying it that has not gone yet is cancelled.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
-    let inv = find_open_in_scope(&txn, actor, Action::Revoke, id, now).await?;
+    let inv = find_open_in_scope(&txn, actor, Action::Revoke, id).await?;
     if !lifecycle::revoke(&txn, inv.id, now).await? {
         return Err(not_open());
     }

@@ -11,6 +11,7 @@ use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox};
 use crate::ssr::models::user::names;
 use crate::ssr::models::invitation::{expire_due, shown_as, status_at};
+use crate::ssr::entities::invitation::Status;
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -59,6 +60,26 @@ async fn deliveries(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<(HashMap
     Ok((delivery, reminded))
 }
 
+/// The status the Invitations tab shows for stored invitation `inv` at `now`.
+pub fn shown_status(inv: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus {
+    match status_at(inv, now) {
+        Status::Pending => InvitationStatus::Pending,
+        Status::Accepted => InvitationStatus::Accepted,
+        Status::Expired => InvitationStatus::Expired,
+        Status::Revoked => InvitationStatus::Revoked,
+    }
+}
+
+/// The stored status the tab's `status` filter reads.
+fn stored(status: InvitationStatus) -> Status {
+    match status {
+        InvitationStatus::Pending => Status::Pending,
+        InvitationStatus::Accepted => Status::Accepted,
+        InvitationStatus::Expired => Status::Expired,
+        InvitationStatus::Revoked => Status::Revoked,
+    }
+}
+
 /// Invitations newest first, optionally of one status; a Quality or HR Admin sees only their
 /// own department's. Asked for the expired ones, first marks those that have run out.
 pub async fn list_invitations(
@@ -76,7 +97,7 @@ pub async fn list_invitations(
     }
     let mut query = invitation::Entity::find();
     if let Some(status) = status {
-        query = query.filter(shown_as(status, now));
+        query = query.filter(shown_as(stored(status), now));
     }
     if let Some(department) = scope.department() {
         query = query.filter(invitation::Column::DepartmentId.eq(department));
@@ -101,7 +122,7 @@ pub async fn list_invitations(
                     invited_by: inviters.get(&inv.invited_by).cloned().unwrap_or_default(),
                     sent_at: inv.created_at.into(),
                     expires_at: inv.expires_at.into(),
-                    status: status_at(&inv, now),
+                    status: shown_status(&inv, now),
                     delivery: delivery.get(&inv.id).copied(),
                     reminded: reminded.contains(&inv.id),
                 })

@@ -17,7 +17,7 @@ use crate::audit::dto::AuditEventType;
 use crate::audit::service::record_many;
 use crate::domain::email::WorkEmail;
 use crate::error::AppError;
-use crate::imports::service::{Settled, settle};
+use crate::ssr::models::import_row::{Settled, settle};
 use crate::mail::outbox;
 use crate::mail::templates::MailContent;
 use crate::organisation::dto::{DepartmentId, LocationId};
@@ -81,7 +81,7 @@ pub async fn prepare_email_invite(
     let assignment =
         check_assignment(db, scope, InviteKind::Email, &input.role, input.department_id, input.location_id).await?;
     let token = SecretToken::generate();
-    let expires_at = now + settings.invite_ttl;
+    let expires_at = settings.invitation_expiry(now);
     let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
     let reminder = reminder_of(settings, &mail, &token.hash(), now, expires_at);
     Ok(PreparedInvite {

@@ -11,7 +11,7 @@ use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::person_name::{PersonName, full_name};
 use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
-use crate::imports::service::{Settled, settle};
+use crate::ssr::models::import_row::{Settled, settle};
 use crate::invitations::dto::Handout;
 use crate::organisation::dto::{DepartmentId, LocationId};
 use crate::organisation::service::units_of_request;
@@ -116,7 +116,7 @@ async fn write_pending(
     if !is_free(txn, IdentityKind::EmployeeNumber, parsed.number.canonical(), now, None).await? {
         return Ok(None);
     }
-    let expires_at = now + settings.invite_ttl;
+    let expires_at = settings.invitation_expiry(now);
     let identity = invitation::ActiveModel {
         kind: Set(invitation::Kind::ShopFloor),
         employee_number: Set(Some(parsed.number.as_str().to_owned())),
@@ -214,7 +214,7 @@ pub async fn reissue_codes(
     let scope = Scope::of(actor)?;
     let units = units_of_request(txn).await?;
     let mut issued = Vec::with_capacity(invitations.len());
-    let expires_at = now + settings.invite_ttl;
+    let expires_at = settings.invitation_expiry(now);
     for inv in invitations {
         let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.as_deref()) else {
             continue;

@@ -8,7 +8,7 @@ use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::mail::outbox;
 use crate::policy::Scope;
 use crate::ssr::entities::invitation;
-use crate::ssr::models::invitation::revoke;
+use crate::ssr::models::invitation::{RENEWABLE, revoke};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -44,7 +44,7 @@ pub async fn revoke_lost_authority(
     // Run-out invitations too: Resend and a handout sheet can renew them.
     let open = invitation::Entity::find()
         .filter(invitation::Column::InvitedBy.eq(inviter_id))
-        .filter(invitation::Column::Status.is_in([invitation::Status::Pending, invitation::Status::Expired]))
+        .filter(invitation::Column::Status.is_in(RENEWABLE))
         .all(txn)
         .await?;
     let mut revoked = 0;

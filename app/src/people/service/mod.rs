@@ -6,13 +6,15 @@
 //! - `assignment`: changing role, department and location, with a version check;
 //! - `status`: deactivate and reactivate;
 //! - `authority`: pending invitations revoked when their inviter loses authority;
-//! - `recovery`: password reset links, PIN-reset handouts, and "Forgot password?".
+//! - `recovery`: password reset links, PIN-reset handouts, and "Forgot password?";
+//! - `unlock`: lifting the sign-in locks on a person's account.
 
 mod assignment;
 mod authority;
 mod details;
 mod recovery;
 mod status;
+mod unlock;
 
 pub use assignment::{AssignmentChange, change_assignment};
 pub use details::person_details;
@@ -21,9 +23,8 @@ pub use recovery::{
     reset_link_valid, reset_pin, reset_set_cookie, send_password_reset,
 };
 pub use status::{deactivate, reactivate};
+pub use unlock::unlock;
 
-use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::policy::{Action, Person, Scope, Target};
@@ -59,14 +60,3 @@ pub async fn find_for(db: &impl ConnectionTrait, actor: &Actor, action: Action, 
     Ok(person)
 }
 
-/// An event about `person` by `actor` (none when they acted on their own account), in their
-/// department, naming them by email or employee number.
-pub fn person_event(event_type: AuditEventType, actor: Option<i32>, person: &user::Model) -> NewAuditEvent {
-    NewAuditEvent {
-        event_type,
-        actor_user_id: actor,
-        subject: Subject::User(person.id),
-        department_id: person.department_id,
-        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
-    }
-}

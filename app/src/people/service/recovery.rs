@@ -10,7 +10,8 @@
 //! A person has at most one live reset of each kind: issuing one kills the one before.
 //! Completing either ends every session of the account and starts one in this browser.
 
-use super::{find_for, person_event};
+use super::find_for;
+use crate::audit::service::person_event;
 use crate::accept::service::{MAX_WRONG_CODES, looks_like_token, parse_secret, release_attempt, reserve_attempt, too_many_codes};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
@@ -389,7 +390,7 @@ pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settin
     }
     count_admin_reset(&txn, &person, now).await?;
     let code = SetupCode::generate();
-    let expires_at = now + settings.invite_ttl;
+    let expires_at = settings.pin_reset_expiry(now);
     insert_reset(&txn, person.id, Kind::Pin, hash_token(code.normalised()), Some(actor.user_id), (now, expires_at)).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(Option::<String>::None))

@@ -3,7 +3,8 @@
 //! data and history; reactivation gives back access with the same password or PIN.
 
 use super::authority::{LostAuthority, revoke_lost_authority};
-use super::{find_for, person_event, role_of};
+use super::{find_for, role_of};
+use crate::audit::service::person_event;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
 use crate::domain::Role;

@@ -40,14 +40,3 @@ pub enum State {
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
 }
-
-impl State {
-    /// The value as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Running => "running",
-            State::Finished => "finished",
-            State::Cancelled => "cancelled",
-        }
-    }
-}

@@ -59,16 +59,3 @@ pub enum State {
     #[sea_orm(string_value = "skipped")]
     Skipped,
 }
-
-impl State {
-    /// The value as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Queued => "queued",
-            State::Sent => "sent",
-            State::Failed => "failed",
-            State::Cancelled => "cancelled",
-            State::Skipped => "skipped",
-        }
-    }
-}

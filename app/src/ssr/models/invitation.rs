@@ -3,7 +3,6 @@
 //! accepted once (claimed by id and secret), revoked, renewed with a new secret and expiry, or
 //! runs out. Everything that asks "is it still open?" or moves it on asks here.
 
-use crate::invitations::dto::InvitationStatus;
 use crate::ssr::entities::invitation::{ActiveModel, Column, Entity, Model, Status};
 use crate::ssr::raw::statement;
 use chrono::{DateTime, Utc};
@@ -27,29 +26,32 @@ pub fn open_condition(now: DateTime<Utc>) -> Condition {
     Condition::all().add(Expr::cust(IS_PENDING)).add(Column::ExpiresAt.gt(now))
 }
 
-/// The status shown for a stored invitation at `now`: a pending one past its expiry is
-/// Expired, and so is one marked expired before its time (a setup code killed by wrong
-/// guesses).
-pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> InvitationStatus {
+/// The statuses an invitation may be renewed (Resend, a new handout) or revoked from: not
+/// accepted or revoked yet, whether or not it has run out.
+pub const RENEWABLE: [Status; 2] = [Status::Pending, Status::Expired];
+
+/// [`RENEWABLE`] in hand-written SQL; `alias` as for [`open_sql`].
+pub fn renewable_sql(alias: &str) -> String {
+    format!("{alias}status IN ('pending', 'expired')")
+}
+
+/// The status of a stored invitation at `now`: a pending one past its expiry is Expired, and so
+/// is one marked expired before its time (a setup code killed by wrong guesses).
+pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> Status {
     match invitation.status {
-        Status::Accepted => InvitationStatus::Accepted,
-        Status::Revoked => InvitationStatus::Revoked,
-        Status::Expired => InvitationStatus::Expired,
-        Status::Pending if invitation.expires_at <= now => InvitationStatus::Expired,
-        Status::Pending => InvitationStatus::Pending,
+        Status::Pending if invitation.expires_at <= now => Status::Expired,
+        stored => stored,
     }
 }
 
 /// The rows [`status_at`] shows as `status`, for Expired only after [`expire_due`] at `now`:
 /// "marked expired, or pending and run out" cannot be read along any one index, and walked
 /// the pending invitations still open to find none (bench/README.md, "2026-12-06: the Expired filter").
-pub fn shown_as(status: InvitationStatus, now: DateTime<Utc>) -> Condition {
+pub fn shown_as(status: Status, now: DateTime<Utc>) -> Condition {
     match status {
-        InvitationStatus::Pending => Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.gt(now)),
+        Status::Pending => Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.gt(now)),
         // Exact once [`expire_due`] has run at `now`, as the Invitations tab does first.
-        InvitationStatus::Expired => Condition::all().add(Column::Status.eq(Status::Expired)),
-        InvitationStatus::Accepted => Condition::all().add(Column::Status.eq(Status::Accepted)),
-        InvitationStatus::Revoked => Condition::all().add(Column::Status.eq(Status::Revoked)),
+        other => Condition::all().add(Column::Status.eq(other)),
     }
 }
 
@@ -94,8 +96,8 @@ pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
     // Read in expiry order, so that the only plan without a sort is a walk of the partial
     // index from its start. Without the order, PostgreSQL's generic plan for the prepared
     // statement was a scan of the whole table that hoped to meet a due row early; with none
-    // due it read every row, 78 ms a look at Expired at 110k invitations (bench/README.md,
-    // "2026-12-06, later: the Expired filter on PostgreSQL"). SQLite without statistics (a
+    // due it read every row (bench/README.md, "2026-12-06, later: the Expired filter on
+    // PostgreSQL"). SQLite without statistics (a
     // new file, or one housekeeping has not analysed yet) would rather read every pending row
     // by status and sort them, so it is told the index.
     let pending_by_expiry = match db.get_database_backend() {
@@ -139,7 +141,7 @@ pub async fn renew(
         .col_expr(Column::CreatedAt, Expr::value(now))
         .col_expr(Column::ExpiresAt, Expr::value(expires_at))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in([Status::Pending, Status::Expired]))
+        .filter(Column::Status.is_in(RENEWABLE))
         .exec(db)
         .await?;
     Ok(renewed.rows_affected == 1)
@@ -166,7 +168,7 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i32, now: DateTime<Utc>) -> R
         .col_expr(Column::Status, Expr::value(Status::Revoked))
         .col_expr(Column::RevokedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.is_in([Status::Pending, Status::Expired]))
+        .filter(Column::Status.is_in(RENEWABLE))
         .exec(db)
         .await?;
     Ok(revoked.rows_affected == 1)

@@ -72,8 +72,8 @@ fn literal(text: &str) -> String {
 ///
 /// The bounds are written into the SQL as literals, not bound as parameters: PostgreSQL plans
 /// a prepared statement once for any values, and that plan cannot tell a rare name from a
-/// common one, so it walked every person in name order for a word almost no one has (380 ms at
-/// 100k people; bench/README.md, "Users at 100k people"). Quoted by [`literal`].
+/// common one, so it walked every person in name order for a word almost no one has
+/// (bench/README.md, "Users at 100k people"). Quoted by [`literal`].
 fn term_range(table: &str, word: &str) -> String {
     format!("{table}.term >= {} AND {table}.term < {}", literal(word), literal(&format!("{word}\u{10FFFF}")))
 }
@@ -86,11 +86,11 @@ pub fn people_matching(word: &str) -> SelectStatement {
 /// The people with a term that begins with `word`, one row each ("mar" begins both "maria" and
 /// "martinez"), read from the terms alone. Their rows' copies of the person's name and filter
 /// columns are equal, so `DISTINCT` over those columns leaves one row a person; the term itself
-/// is not needed after and is left empty. On SQLite at 100k people this is about half the cost
-/// of grouping the range by person (which also sorted on every copied column to keep the
-/// smallest term), and its count, `DISTINCT user_id`, a third. Checking each row against the
-/// person's other terms instead read the `user_id` index once per match, which for a word
-/// 3,000 people share was most of the index and most of the request's time.
+/// is not needed after and is left empty. It costs less than grouping the range by person
+/// (which also sorted on every copied column to keep the smallest term), and so does its count,
+/// `DISTINCT user_id`. Checking each row against the person's other terms instead read the
+/// `user_id` index once per match, most of the index for a common word (bench/README.md,
+/// "Users at 100k people").
 pub fn people_with_term(word: &str) -> Select<search_term::Entity> {
     use search_term::Column as C;
     search_term::Entity::find()

@@ -2,7 +2,9 @@ use super::UsersTabs;
 use crate::invitations::components::{InviteDialog, provide_invite_actions};
 use crate::layout::{AdminOnly, PagedTable, follows, page_at};
 use crate::domain::Role;
-use crate::users::api::{UnlockSignIn, list_users, filter_options};
+use crate::people::api::PersonAction as Act;
+use crate::people::dto::PersonAction;
+use crate::users::api::{filter_options, list_users};
 use crate::users::dto::{UserFilter, UserRow};
 use leptos_router::hooks::use_query_map;
 use leptos::prelude::*;
@@ -48,7 +50,7 @@ fn use_user_filter() -> impl Fn() -> UserFilter + Copy + Send + Sync + 'static {
 pub fn UsersList() -> impl IntoView {
     let at = page_at();
     let filter = use_user_filter();
-    let unlock = ServerAction::<UnlockSignIn>::new();
+    let unlock = ServerAction::<Act>::new();
     let users = Resource::new(move || (at(), filter(), unlock.version().get()), |(at, filter, _)| {
         let (after, before) = at.params();
         list_users(after, before, filter)
@@ -113,7 +115,7 @@ pub fn UsersList() -> impl IntoView {
 }
 
 #[component]
-fn UserRowView(user: UserRow, unlock: ServerAction<UnlockSignIn>) -> impl IntoView {
+fn UserRowView(user: UserRow, unlock: ServerAction<Act>) -> impl IntoView {
     let dash = || "—".to_string();
     let (id, who) = (user.id, user.name.clone());
     view! {
@@ -139,6 +141,7 @@ fn UserRowView(user: UserRow, unlock: ServerAction<UnlockSignIn>) -> impl IntoVi
                 {user.locked.then(|| view! {
                     <ActionForm action=unlock>
                         <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="action" value=PersonAction::Unlock.as_str()/>
                         <button type="submit" class="button-quiet" aria-label=format!("Unlock sign-in for {who}")>"Unlock"</button>
                     </ActionForm>
                 })}

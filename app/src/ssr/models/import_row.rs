@@ -1,5 +1,8 @@
-//! Settling an import row: the one place a row leaves "queued", always inside the transaction
-//! that does what the row asked (or records why not), so a row is never sent twice nor lost.
+//! The import row lifecycle: a row is queued, then settled once (sent as an invitation, failed
+//! with its reason, or cancelled with its import). Settling is the one place a row leaves
+//! "queued", always inside the transaction that does what the row asked (or records why not),
+//! so a row is never sent twice nor lost. The invitation writer reports here what became of a
+//! row it was given; the import owns what that means.
 
 use crate::ssr::entities::import_row::{Column, Entity, State};
 use chrono::{DateTime, Utc};
