@@ -1,6 +1,6 @@
 //! Pending invitations by when they run out, so finding the ones that have (to mark them
 //! expired) reads only those rows and never walks the pending invitations still open
-//! (bench/README.md, "2026-12-06: the Expired filter"). Partial, on pending rows only:
+//! (bench/history/lists.md, "2026-12-06: the Expired filter"). Partial, on pending rows only:
 //! accepted, revoked and expired invitations, almost all of a mature table, are never in it.
 //! Written exactly as the sweep in `app/src/ssr/models/invitation.rs` writes its condition: a
 //! partial index serves only queries whose conditions contain its own.

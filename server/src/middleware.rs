@@ -8,7 +8,26 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tracing::Instrument;
 use url::Url;
+
+/// Numbers requests in this process, so the lines one request logs can be told apart from
+/// another's running at the same time.
+static NEXT_REQUEST: AtomicU64 = AtomicU64::new(1);
+
+/// Runs each request (static files aside) inside a `request` span naming its number, method
+/// and path; [`resolve_viewer`] adds the signed-in person's id as `actor`. Every line logged
+/// while the request is served, by the page, its server functions and the services they call,
+/// carries these fields, so one request can be followed in the log.
+pub async fn request_span(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/pkg/") {
+        return next.run(req).await;
+    }
+    let id = NEXT_REQUEST.fetch_add(1, Ordering::Relaxed);
+    let span = tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path(), actor = tracing::field::Empty);
+    next.run(req).instrument(span).await
+}
 
 /// Resolves the session cookie once per request into a [`Viewer`] extension that pages and
 /// server functions read (with the person's row as a [`ViewerRow`]), and gives the request an
@@ -19,6 +38,7 @@ pub async fn resolve_viewer(State(state): State<AppState>, mut req: Request, nex
     if !static_file && let Some(raw) = session_cookie(req.headers(), &state.settings) {
         match resolve_session(&state.db, &raw, state.clock.now()).await {
             Ok(Some((actor, row))) => {
+                tracing::Span::current().record("actor", actor.user_id);
                 viewer = Viewer(Some(actor));
                 req.extensions_mut().insert(ViewerRow(row));
             }

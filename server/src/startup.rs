@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::{import_files, invitation_link, mail_capture};
 use crate::middleware::{
-    error_status, guard_upload, refuse_cross_site, refuse_unknown_fields, resolve_viewer, secret_headers,
+    error_status, guard_upload, refuse_cross_site, refuse_unknown_fields, request_span, resolve_viewer, secret_headers,
 };
 use app::invitations::service::InvitationWriter;
 use app::mail::outbox::OutboxSignal;
@@ -157,6 +157,7 @@ fn router(config: &Config, state: AppState, mail_capture: Option<PathBuf>) -> Ro
         .layer(axum::middleware::from_fn(error_status))
         .layer(axum::middleware::from_fn_with_state(state, resolve_viewer))
         .layer(axum::middleware::from_fn_with_state(config.public_url.clone(), refuse_cross_site))
+        .layer(axum::middleware::from_fn(request_span))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(

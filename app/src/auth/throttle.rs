@@ -24,11 +24,12 @@ use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
 use crate::error::AppError;
 use crate::ssr::entities::user;
+use crate::ssr::limiter::{LockClass, take_turn};
 use crate::ssr::raw::statement;
 use crate::ssr::tokens::hash_token;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, FromQueryResult, TransactionTrait};
 use std::collections::{HashMap, HashSet};
 
 pub const MAX_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
@@ -80,14 +81,10 @@ struct Reservation {
 /// Reserves one attempt for `account` from `client`, or refuses while either is locked.
 async fn reserve(db: &DatabaseConnection, account: &str, client: &str, now: DateTime<Utc>) -> Result<Reservation, AppError> {
     let txn = db.begin().await?;
-    if txn.get_database_backend() == DbBackend::Postgres {
-        // Always the client first, then the account, so two attempts never wait on each other
-        // in opposite orders.
-        for (class, key) in [(1, client), (2, account)] {
-            let lock = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
-            txn.execute_raw(statement(&txn, lock, vec![class.into(), key.into()])).await?;
-        }
-    }
+    // Always the client first, then the account, so two attempts never wait on each other in
+    // opposite orders.
+    take_turn(&txn, LockClass::SignInClient, client).await?;
+    take_turn(&txn, LockClass::SignInAccount, account).await?;
     let insert = "INSERT INTO sign_in_failures (account, client, failed_at) SELECT $1, $2, $3 \
         WHERE (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND client = $2 AND failed_at > $4) < $5 \
         AND (SELECT COUNT(*) FROM sign_in_failures WHERE account = $1 AND failed_at > $4) < $6 \

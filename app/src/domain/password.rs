@@ -172,7 +172,7 @@ mod hash_pool {
     /// back, but then raises its threshold to that size, so every later block comes from a
     /// thread's heap and stays there once freed, so each hashing thread kept blocks it no longer
     /// needed. A fixed threshold of 4 MiB keeps every such block in a mapping of its own,
-    /// returned when the hash is done (`bench/README.md`, the soak, has what it cost).
+    /// returned when the hash is done (`bench/history/soak.md` has what it cost).
     /// Process-wide; small allocations are unaffected.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     fn return_hash_memory_to_the_os() {

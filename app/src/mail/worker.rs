@@ -1,5 +1,6 @@
 //! The background worker that drains the outbox.
 
+use tracing::Instrument;
 use super::outbox::{self, Lease, MAX_ATTEMPTS, OutboxSignal, backoff};
 use crate::ssr::entities::outbox as outbox_row;
 use super::templates::MailContent;
@@ -72,10 +73,15 @@ pub async fn process_due(db: &DatabaseConnection, mailer: &Mailer, clock: &dyn C
             && let Some((mail, content)) = waiting.next()
         {
             let mailer = mailer.clone();
-            sending.spawn(async move {
-                let result = send_one(&mailer, &mail, &content).await;
-                (mail, result)
-            });
+            // Each message's lines, the transport's included, carry its outbox id.
+            let span = tracing::info_span!("mail", outbox_id = mail.id, attempt = mail.attempts);
+            sending.spawn(
+                async move {
+                    let result = send_one(&mailer, &mail, &content).await;
+                    (mail, result)
+                }
+                .instrument(span),
+            );
         }
         let Some(finished) = sending.join_next().await else { break };
         let (mail, sending_result) = match finished {

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod csp;
 pub mod entities;
 pub mod housekeeping;
+pub mod limiter;
 pub mod models;
 pub mod pagination;
 pub mod raw;

@@ -122,7 +122,7 @@ async fn statistics_of(db: &impl ConnectionTrait, table: &str) -> Vec<String> {
 }
 
 /// Nothing else gathers statistics on SQLite: without them the planner guesses, and chose a
-/// walk of every pending invitation for the expiry check (bench/README.md, "2026-12-06, later").
+/// walk of every pending invitation for the expiry check (bench/history/lists.md, "2026-12-06, later").
 #[tokio::test]
 async fn on_sqlite_the_sweep_keeps_the_planners_statistics_as_the_tables_grow() {
     let app = spawn_app().await;

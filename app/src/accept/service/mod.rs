@@ -12,4 +12,3 @@ pub use link::{
 };
 pub use profile::Profile;
 pub use setup::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete_setup};
-pub(crate) use setup::{parse_secret, release_attempt, reserve_attempt, too_many_codes};

@@ -7,6 +7,7 @@
 //! restart or a second instance never loses or repeats one; the lease only keeps the work
 //! from being done twice over.
 
+use tracing::Instrument;
 use crate::ssr::models::import_row::{Settled, settle};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject, record};
@@ -89,7 +90,10 @@ pub async fn run_due(
     let Some(job) = claim(db, owner, clock.now()).await? else {
         return Ok(false);
     };
-    let outcome = advance(db, settings, clock, outbox, owner, &job).await;
+    // Every line the round logs, the invitations it sends included, carries the import's id
+    // and the admin it sends for.
+    let span = tracing::info_span!("import", import_id = job.id, admin_id = job.admin_id);
+    let outcome = advance(db, settings, clock, outbox, owner, &job).instrument(span).await;
     release(db, job.id, owner).await?;
     outcome.map(|()| true)
 }

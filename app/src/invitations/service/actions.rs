@@ -4,7 +4,7 @@ use super::assignment::{Assignment, assignment_of};
 use super::availability::{IdentityKind, is_free};
 use super::rate_limit::reserve_attempt;
 use super::records::{clash_or_internal, invitation_event, invitation_mail, reminder_of};
-use super::shop_floor::{Code, Worker, issue_handout, worker_name};
+use super::shop_floor::{Code, HandoutWorker, issue_handout, worker_name};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
 use crate::domain::setup_code::SetupCode;
@@ -143,7 +143,7 @@ async fn resend_handout(
     let code = SetupCode::generate();
     let code_hash = hash_token(code.normalised());
     let expires_at = renew(txn, inv, code_hash, now, settings, AppError::EmployeeNumberUnavailable).await?;
-    let worker = Worker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
+    let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
     issue_handout(txn, actor, settings, worker, assignment, Code { code: &code, expires_at }, now).await
 }
 

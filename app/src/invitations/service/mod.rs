@@ -30,6 +30,7 @@ pub use listing::{list_invitations, shown_status};
 pub use rate_limit::{next_free_at, remaining_this_hour, reserve_attempt};
 pub use send::{EmailInvite, PreparedInvite, prepare_email_invite, write_email_invites};
 pub use shop_floor::{
-    IssuedCode, ShopFloorInvite, draw_handouts, invite_shop_floor, invite_shop_floor_from_import, qr_svg, reissue_codes,
+    HandoutPage, HandoutWorker, IssuedCode, ShopFloorInvite, draw_handout, draw_handouts, invite_shop_floor, invite_shop_floor_from_import,
+    reissue_codes,
 };
 pub use writer::{InvitationWriter, send_email_invitation};

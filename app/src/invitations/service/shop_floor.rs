@@ -34,7 +34,7 @@ pub struct ShopFloorInvite {
 }
 
 /// The worker a shop-floor invitation is for, as the handout and the audit log name them.
-pub(super) struct Worker {
+pub struct HandoutWorker {
     pub invitation_id: i32,
     pub name: String,
     pub employee_number: String,
@@ -57,7 +57,7 @@ pub(super) async fn issue_handout(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     settings: &Settings,
-    worker: Worker,
+    worker: HandoutWorker,
     assignment: &Assignment,
     code: Code<'_>,
     now: DateTime<Utc>,
@@ -66,20 +66,39 @@ pub(super) async fn issue_handout(
     let (id, department) = (worker.invitation_id, assignment.department_id());
     let event = invitation_event(AuditEventType::HandoutIssued, actor.user_id, id, department, who, Some(assignment));
     record(txn, event, now).await?;
-    handout(settings, worker, code)
+    draw_handout(settings, HandoutPage::Setup, worker, code.code, code.expires_at)
 }
 
-/// The handout that carries `code` to `worker`.
-fn handout(settings: &Settings, worker: Worker, code: Code<'_>) -> Result<Handout, AppError> {
-    let setup_link = settings.link(&format!("setup/{}", code.code.normalised()));
+/// Which page a handout's QR code and address open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoutPage {
+    /// First sign-up, with a shop-floor invitation's code.
+    Setup,
+    /// A new PIN for an existing account, with a PIN reset's code.
+    NewPin,
+}
+
+impl HandoutPage {
+    fn path(self) -> &'static str {
+        match self {
+            Self::Setup => "setup",
+            Self::NewPin => "new-pin",
+        }
+    }
+}
+
+/// The handout that carries `code` to `worker`, opening `page`: the one place a handout is
+/// drawn, for invitations, reissued codes and PIN resets alike.
+pub fn draw_handout(settings: &Settings, page: HandoutPage, worker: HandoutWorker, code: &SetupCode, expires_at: DateTime<Utc>) -> Result<Handout, AppError> {
+    let setup_link = settings.link(&format!("{}/{}", page.path(), code.normalised()));
     Ok(Handout {
         invitation_id: worker.invitation_id,
         name: worker.name,
         employee_number: worker.employee_number,
-        setup_code: code.code.display(),
+        setup_code: code.display(),
         qr_svg: qr_svg(&setup_link)?,
         setup_link,
-        expires_at: code.expires_at.into(),
+        expires_at: expires_at.into(),
     })
 }
 
@@ -152,7 +171,7 @@ pub async fn invite_shop_floor(
         return Err(AppError::EmployeeNumberUnavailable);
     };
     let name = full_name(&parsed.first_name, &parsed.last_name);
-    let worker = Worker { invitation_id: id, name, employee_number: parsed.number.as_str().to_owned() };
+    let worker = HandoutWorker { invitation_id: id, name, employee_number: parsed.number.as_str().to_owned() };
     let code = Code { code: &code, expires_at };
     let handout = issue_handout(&txn, actor, settings, worker, &parsed.assignment, code, now).await?;
     txn.commit().await?;
@@ -194,7 +213,7 @@ pub async fn invite_shop_floor_from_import(
 
 /// A new setup code given to a worker, before its handout is drawn.
 pub struct IssuedCode {
-    worker: Worker,
+    worker: HandoutWorker,
     code: SetupCode,
     expires_at: DateTime<Utc>,
 }
@@ -236,7 +255,7 @@ pub async fn reissue_codes(
             Ok(false) | Err(AppError::EmployeeNumberUnavailable) => continue,
             Err(err) => return Err(err),
         }
-        let worker = Worker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
+        let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
         issued.push(IssuedCode { worker, code, expires_at });
     }
     Ok(issued)
@@ -245,12 +264,12 @@ pub async fn reissue_codes(
 /// The handouts of codes [`reissue_codes`] gave out. Drawing QR codes is CPU work: a caller
 /// with many runs this off the async workers.
 pub fn draw_handouts(settings: &Settings, issued: Vec<IssuedCode>) -> Result<Vec<Handout>, AppError> {
-    issued.into_iter().map(|i| handout(settings, i.worker, Code { code: &i.code, expires_at: i.expires_at })).collect()
+    issued.into_iter().map(|i| draw_handout(settings, HandoutPage::Setup, i.worker, &i.code, i.expires_at)).collect()
 }
 
 /// `text` as an SVG QR code (medium error correction), without the XML prolog so it can sit
 /// inside an HTML page.
-pub fn qr_svg(text: &str) -> Result<String, AppError> {
+fn qr_svg(text: &str) -> Result<String, AppError> {
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| AppError::internal(format!("cannot make a QR code of the setup link: {e}")))?;
     let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();

@@ -12,19 +12,17 @@ use crate::error::AppError;
 use crate::policy::Action;
 use crate::ssr::entities::{access_reset, session, user};
 use crate::ssr::models::user::is_active;
-use crate::ssr::raw::statement;
+use crate::ssr::limiter::{LockClass, take_class_turn};
 use crate::ssr::{Actor, begin_write};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
 
 /// Refuses a change that would leave no active Corporate Admin besides `person_id`. On
 /// PostgreSQL an advisory lock makes two such changes at once take turns (SQLite's write lock
 /// already does), so two Corporate Admins cannot deactivate each other at the same moment.
 pub(super) async fn keep_a_corporate_admin(txn: &impl ConnectionTrait, person_id: i32) -> Result<(), AppError> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(statement(txn, "SELECT pg_advisory_xact_lock(4, 0)", vec![])).await?;
-    }
+    take_class_turn(txn, LockClass::CorporateAdmins).await?;
     let others = user::Entity::find()
         .filter(user::Column::Role.eq(Role::CorporateAdmin.as_str()))
         .filter(user::Column::Status.eq(user::STATUS_ACTIVE))

@@ -46,7 +46,7 @@ pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> Status {
 
 /// The rows [`status_at`] shows as `status`, for Expired only after [`expire_due`] at `now`:
 /// "marked expired, or pending and run out" cannot be read along any one index, and walked
-/// the pending invitations still open to find none (bench/README.md, "2026-12-06: the Expired filter").
+/// the pending invitations still open to find none (bench/history/lists.md, "2026-12-06: the Expired filter").
 pub fn shown_as(status: Status, now: DateTime<Utc>) -> Condition {
     match status {
         Status::Pending => Condition::all().add(Column::Status.eq(Status::Pending)).add(Column::ExpiresAt.gt(now)),
@@ -96,7 +96,7 @@ pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
     // Read in expiry order, so that the only plan without a sort is a walk of the partial
     // index from its start. Without the order, PostgreSQL's generic plan for the prepared
     // statement was a scan of the whole table that hoped to meet a due row early; with none
-    // due it read every row (bench/README.md, "2026-12-06, later: the Expired filter on
+    // due it read every row (bench/history/lists.md, "2026-12-06, later: the Expired filter on
     // PostgreSQL"). SQLite without statistics (a
     // new file, or one housekeeping has not analysed yet) would rather read every pending row
     // by status and sort them, so it is told the index.

@@ -4,4 +4,5 @@
 pub mod import_row;
 pub mod invitation;
 pub mod search_terms;
+pub mod setup_code;
 pub mod user;
