@@ -15,7 +15,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
         let client = client_address(&state.settings)?;
         let now = state.clock.now();
         let user = throttle::sign_in(&state.db, &email, password, &client, now, &state.decoy_hash).await?;
-        let actor = service::actor_of(&user).ok_or_else(|| AppError::internal(format!("user {} cannot act", user.id)))?;
+        let actor = service::actor_of(&user);
         let parts: http::request::Parts = expect_context();
         service::end_browser_session(&state.db, &parts.headers, &state.settings).await?;
         let token = service::start_session(&state.db, user.id, now, &state.settings).await?;

@@ -138,10 +138,10 @@ pub async fn resolve_session(
         .to_owned();
     let user = user::Entity::find()
         .filter(user::Column::Id.in_subquery(live_session))
-        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .filter(user::Column::Status.eq(user::Status::Active))
         .one(db)
         .await?;
-    Ok(user.and_then(|u| Some((actor_of(&u)?, u))))
+    Ok(user.map(|u| (actor_of(&u), u)))
 }
 
 /// Ends the session the browser behind `headers` holds, if any, before someone else signs in on
@@ -160,19 +160,15 @@ pub async fn end_session(db: &impl ConnectionTrait, raw_token: &str) -> Result<(
     Ok(())
 }
 
-/// The acting identity of a stored user; `None` if the stored role is unknown.
-pub fn actor_of(user: &user::Model) -> Option<Actor> {
-    let role = Role::parse(&user.role).or_else(|| {
-        tracing::error!(user_id = user.id, role = %user.role, "user has an unknown role");
-        None
-    })?;
-    Some(Actor {
+/// The acting identity of a stored user.
+pub fn actor_of(user: &user::Model) -> Actor {
+    Actor {
         user_id: user.id,
         name: user.name.clone(),
         email: user.email.clone(),
-        role,
+        role: user.role,
         department_id: user.department_id,
-    })
+    }
 }
 
 /// The signed-in person as shown in the browser, from their row as the session read it, with
@@ -231,7 +227,7 @@ pub async fn create_account(
         email: Set(Some(account.email.as_str().to_owned())),
         email_canonical: Set(Some(account.email.canonical().to_owned())),
         name: Set(name),
-        role: Set(account.role.as_str().to_owned()),
+        role: Set(account.role),
         department_id: Set(account.department_id),
         location_id: Set(account.location_id),
         ..Default::default()

@@ -1,12 +1,20 @@
 use serde::{Deserialize, Serialize};
 
-/// What a person may do in Onboard. Stored as `as_str()`; shown as `label()`.
+/// What a person may do in Onboard. Stored as `as_str()` (on the server an active enum, so a
+/// row holds a role or fails to load, never an unknown text); shown as `label()`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::N(32))"))]
 pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "corporate_admin"))]
     CorporateAdmin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "quality_admin"))]
     QualityAdmin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "hr_admin"))]
     HrAdmin,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "team_lead"))]
     TeamLead,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "employee"))]
     Employee,
 }
 

@@ -150,7 +150,7 @@ mod ssr {
         end_browser_session(&state.db, &parts.headers, &state.settings).await?;
         set_cookie(session_set_cookie(session, &state.settings))?;
         set_cookie(spent_cookie)?;
-        let home = crate::domain::Role::parse(&person.role).map_or("/profile", |r| r.home_path());
+        let home = person.role.home_path();
         leptos_axum::redirect(home);
         Ok(home.to_owned())
     }

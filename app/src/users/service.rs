@@ -35,14 +35,14 @@ fn narrowed<E: EntityTrait>(
     scope: Scope,
 ) -> Result<Select<E>, AppError> {
     query = match filter.status.trim() {
-        "" | "active" => query.filter(columns.status.eq(user::STATUS_ACTIVE)),
-        "deactivated" => query.filter(columns.status.eq(user::STATUS_DEACTIVATED)),
+        "" | "active" => query.filter(columns.status.eq(user::Status::Active)),
+        "deactivated" => query.filter(columns.status.eq(user::Status::Deactivated)),
         "all" => query,
         _ => return Err(AppError::field("status", "Choose a status from the list.")),
     };
     if !filter.role.trim().is_empty() {
         let role = Role::parse(filter.role.trim()).ok_or_else(|| AppError::field("role", "Choose a role from the list."))?;
-        query = query.filter(columns.role.eq(role.as_str()));
+        query = query.filter(columns.role.eq(role));
     }
     if let Some(DepartmentId(department)) = DepartmentId::parse_optional(&filter.department)? {
         query = query.filter(columns.department.eq(department));
@@ -116,19 +116,16 @@ pub async fn list_users(
     let locked = locked_users(db, &found.items, now).await?;
     Ok(found.map(|users| users
         .into_iter()
-        .filter_map(|u| {
-            let role = Role::parse(&u.role)?;
-            Some(UserRow {
+        .map(|u| UserRow {
                 id: u.id,
                 department: u.department_id.and_then(|id| departments.get(&id).cloned()),
                 location: u.location_id.and_then(|id| locations.get(&id).cloned()),
                 locked: locked.contains(&u.id),
-                deactivated: u.status != user::STATUS_ACTIVE,
+                deactivated: u.status == user::Status::Deactivated,
                 name: u.name,
                 email: u.email,
                 employee_number: u.employee_number,
-                role,
-            })
+                role: u.role,
         })
         .collect()))
 }

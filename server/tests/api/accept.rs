@@ -182,7 +182,7 @@ async fn completing_sign_up_creates_an_active_user_from_the_invitation_and_signs
 
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
     let created = user::Entity::find().filter(user::Column::Email.eq("Nia@example.com")).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(created.status, "active");
+    assert_eq!(created.status.as_str(), "active");
     assert_eq!((created.role.as_str(), created.department_id, created.location_id), ("team_lead", Some(quality), Some(north)));
     assert_eq!(created.name, "Nia Ellis");
     assert_eq!(created.job_title.as_deref(), Some("Quality Inspector"));
@@ -371,7 +371,7 @@ async fn someone_signed_in_is_told_to_sign_out_first_and_gets_no_invitation_atta
     assert!(refused.text().await.unwrap().contains("Sign out first"));
     assert_eq!(users_with_email(&app, "nia@example.com").await, 0);
     let employee = user::Entity::find().filter(user::Column::Email.eq("employee@example.com")).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!(employee.role, "employee", "the signed-in account is unchanged");
+    assert_eq!(employee.role.as_str(), "employee", "the signed-in account is unchanged");
 
     let signed_out = app.call(&browser, "sign_out", &[("next", "/invitation")]).await;
     assert_eq!(signed_out.status(), StatusCode::OK);

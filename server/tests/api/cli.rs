@@ -50,7 +50,7 @@ async fn create_admin_makes_a_corporate_admin_with_an_argon2id_password() {
     let db = Database::connect(&cli.database_url).await.unwrap();
     let users = user::Entity::find().all(&db).await.unwrap();
     assert_eq!(users.len(), 1);
-    assert_eq!(users[0].role, "corporate_admin");
+    assert_eq!(users[0].role.as_str(), "corporate_admin");
     assert_eq!(users[0].email_canonical.as_deref(), Some("ada@example.com"));
     assert!(users[0].password_hash.as_deref().unwrap().starts_with("$argon2id$"));
 }

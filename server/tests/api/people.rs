@@ -24,9 +24,9 @@ pub async fn person(app: &TestApp, email: &str, role: Role, department_id: Optio
         email: Set(Some(email.into())),
         email_canonical: Set(Some(email.to_lowercase())),
         name: Set(format!("Person {email}")),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         department_id: Set(department_id),
-        status: Set(user::STATUS_ACTIVE.into()),
+        status: Set(user::Status::Active),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -39,7 +39,7 @@ fn actor_of(person: &user::Model) -> Actor {
         user_id: person.id,
         name: person.name.clone(),
         email: person.email.clone(),
-        role: Role::parse(&person.role).unwrap(),
+        role: person.role,
         department_id: person.department_id,
     }
 }
@@ -238,7 +238,7 @@ async fn nobody_changes_their_own_role_and_two_corporate_admins_cannot_switch_ea
     assert!(outcomes.iter().any(|o| matches!(o, Err(AppError::Invalid(m)) if m.contains("last active Corporate Admin"))), "{outcomes:?}");
     let active = user::Entity::find()
         .filter(user::Column::Role.eq("corporate_admin"))
-        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .filter(user::Column::Status.eq(user::Status::Active))
         .count(&app.state.db)
         .await
         .unwrap();

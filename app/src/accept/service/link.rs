@@ -2,7 +2,6 @@
 //! an invitation that can still be accepted.
 
 use crate::accept::dto::InvitationDetails;
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::ssr::models::invitation::{self as lifecycle, OpenInvitation};
 use crate::ssr::tokens::hash_token;
@@ -64,7 +63,7 @@ pub async fn open_invitation(
     now: DateTime<Utc>,
 ) -> Result<(OpenInvitation, InvitationDetails), AppError> {
     let inv = lifecycle::open_by_secret(db, &hash_token(raw_token), now).await?.ok_or(AppError::InvitationLinkInvalid)?;
-    let role = Role::parse(&inv.role).ok_or(AppError::InvitationLinkInvalid)?;
+    let role = inv.role;
     let details = InvitationDetails {
         organisation: settings.organisation_name.clone(),
         inviter: inv.inviter_name.clone().unwrap_or_default(),

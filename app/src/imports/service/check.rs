@@ -17,9 +17,9 @@ use crate::imports::dto::{PreviewRow, RowOutcome};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::list_units;
 use crate::policy::{InviteKind, Scope, check_department, check_role};
-use crate::ssr::models::invitation::open_sql;
+use crate::invitations::service::{IdentityKind, IdentityUses};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::{HashMap, HashSet};
 
 /// What a row asks for, once every check passed.
@@ -144,14 +144,13 @@ fn plan_row(row: &SheetRow, scope: Scope, departments: &Units, locations: &Units
     };
     check_role(kind, role.as_str()).map_err(|e| error(field_message(Column::Role, e)))?;
     let named = departments.find(UnitKind::Department, row.get(Column::Department)).map_err(error)?;
-    let department_id = match (scope.department(), named) {
-        (Some(own), Some(unit)) if unit.id != own => {
-            return Err(Refusal::Outside(format!("department: {} is not your department.", unit.name)));
-        }
-        // A Quality or HR Admin's rows all go into their own department.
-        (Some(own), _) => Some(own),
-        (None, unit) => unit.map(|u| u.id),
-    };
+    if let Some(unit) = named
+        && !scope.covers(Some(unit.id))
+    {
+        return Err(Refusal::Outside(format!("department: {} is not your department.", unit.name)));
+    }
+    // A Quality or HR Admin's rows all go into their own department.
+    let department_id = scope.department().or(named.map(|u| u.id));
     check_department(scope, role, department_id).map_err(|e| error(field_message(Column::Department, e)))?;
     let location_id = locations.find(UnitKind::Location, row.get(Column::Location)).map_err(error)?.map(|u| u.id);
     Ok(Planned { kind, email, first_name, last_name, employee_number, role, department_id, location_id })
@@ -192,7 +191,7 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
             row.plan = None;
         }
     }
-    let taken = Taken::find(db, scope, &checked, now).await?;
+    let taken = taken(db, scope, &checked, now).await?;
     for row in checked.iter_mut() {
         if let Some(plan) = &row.plan
             && taken.contains(&(plan.kind == InviteKind::Email, plan.identity()))
@@ -208,49 +207,22 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
     Ok(checked)
 }
 
-#[derive(FromQueryResult)]
-struct Use {
-    identity: String,
-    department_id: Option<i32>,
-}
-
 /// The identities of these rows that an account or an open invitation holds where the admin
-/// can see it: by kind (email or not) and canonical form.
-struct Taken;
-
-impl Taken {
-    async fn find(db: &impl ConnectionTrait, scope: Scope, rows: &[Checked], now: DateTime<Utc>) -> Result<HashSet<(bool, String)>, DbErr> {
-        let mut taken = HashSet::new();
-        for (is_email, column) in [(true, "email_canonical"), (false, "employee_number_canonical")] {
-            let identities: Vec<String> = rows
-                .iter()
-                .filter_map(|r| r.plan.as_ref())
-                .filter(|p| (p.kind == InviteKind::Email) == is_email)
-                .map(Planned::identity)
-                .collect();
-            // A few hundred at a time: SQLite and PostgreSQL both bound a statement's values.
-            for chunk in identities.chunks(500) {
-                let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-                let list = marks.join(", ");
-                let sql = format!(
-                    "SELECT {column} AS identity, department_id FROM users WHERE {column} IN ({list}) \
-                     UNION ALL \
-                     SELECT {column} AS identity, department_id FROM invitations \
-                        WHERE {column} IN ({list}) AND {}",
-                    open_sql("", "$1")
-                );
-                let mut values: Vec<sea_orm::Value> = vec![now.into()];
-                values.extend(chunk.iter().map(|s| s.clone().into()));
-                let statement = crate::ssr::raw::statement(db, &sql, values);
-                for found in Use::find_by_statement(statement).all(db).await? {
-                    if scope.covers(found.department_id) {
-                        taken.insert((is_email, found.identity));
-                    }
-                }
-            }
-        }
-        Ok(taken)
+/// can see it, by kind (email or not) and canonical form: the availability service's answer,
+/// the same one the send gives.
+async fn taken(db: &impl ConnectionTrait, scope: Scope, rows: &[Checked], now: DateTime<Utc>) -> Result<HashSet<(bool, String)>, DbErr> {
+    let mut taken = HashSet::new();
+    for (is_email, kind) in [(true, IdentityKind::Email), (false, IdentityKind::EmployeeNumber)] {
+        let identities: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.plan.as_ref())
+            .filter(|p| (p.kind == InviteKind::Email) == is_email)
+            .map(Planned::identity)
+            .collect();
+        let uses = IdentityUses::find(db, kind, identities.clone()).await?;
+        taken.extend(identities.into_iter().filter(|i| uses.taken_in_sight(i, now, scope)).map(|i| (is_email, i)));
     }
+    Ok(taken)
 }
 
 #[cfg(test)]

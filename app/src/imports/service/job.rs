@@ -9,6 +9,7 @@
 
 use tracing::Instrument;
 use crate::ssr::models::import_row::{Settled, settle};
+use crate::ssr::models::user::is_active;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::auth::service::actor_of;
@@ -156,7 +157,7 @@ async fn advance(
 /// longer an admin.
 async fn inviter(db: &impl ConnectionTrait, admin_id: i32) -> Result<Option<Actor>, DbErr> {
     let admin = user::Entity::find_by_id(admin_id).one(db).await?;
-    Ok(admin.filter(|u| u.deactivated_at.is_none()).as_ref().and_then(actor_of).filter(|a| a.role.is_admin()))
+    Ok(admin.filter(is_active).as_ref().map(actor_of).filter(|a| a.role.is_admin()))
 }
 
 /// A refusal that belongs to the row (a unit archived meanwhile, say), as opposed to a fault

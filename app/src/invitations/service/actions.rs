@@ -11,7 +11,6 @@ use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
 use crate::invitations::dto::Handout;
 use crate::mail::outbox::{self, OutboxSignal};
-use crate::domain::Role;
 use crate::policy::{Action, Scope, Target};
 use crate::ssr::entities::invitation;
 use crate::ssr::models::invitation as lifecycle;
@@ -31,8 +30,7 @@ async fn find_open_in_scope(
     let scope = Scope::of(actor)?;
     let found = invitation::Entity::find_by_id(id).one(db).await?;
     let inv = scope.visible(found, |inv| inv.department_id, "That invitation")?;
-    let role = Role::parse(&inv.role).ok_or_else(|| AppError::internal(format!("invitation {} has an unknown role", inv.id)))?;
-    scope.require(action, Target { department: inv.department_id, role })?;
+    scope.require(action, Target { department: inv.department_id, role: inv.role })?;
     if !lifecycle::RENEWABLE.contains(&inv.status) {
         return Err(not_open());
     }

@@ -1,6 +1,5 @@
 //! Reading invitations, scoped like the Users tab.
 
-use crate::domain::Role;
 use crate::dto::{Page, PageAt};
 use crate::error::AppError;
 use crate::invitations::dto::{Delivery, InvitationRow, InvitationStatus};
@@ -116,7 +115,7 @@ pub async fn list_invitations(
                     id: inv.id,
                     shop_floor: inv.kind == invitation::Kind::ShopFloor,
                     invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
-                    role: Role::parse(&inv.role)?,
+                    role: inv.role,
                     department: inv.department_id.and_then(|id| departments.get(&id).cloned()),
                     location: inv.location_id.and_then(|id| locations.get(&id).cloned()),
                     invited_by: inviters.get(&inv.invited_by).cloned().unwrap_or_default(),

@@ -24,7 +24,7 @@ pub fn pending_row(
     expires_at: DateTime<Utc>,
 ) -> invitation::ActiveModel {
     let row = invitation::ActiveModel {
-        role: Set(assignment.role.as_str().to_owned()),
+        role: Set(assignment.role),
         department_id: Set(assignment.department_id()),
         location_id: Set(assignment.location_id()),
         invited_by: Set(invited_by),

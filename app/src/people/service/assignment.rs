@@ -4,7 +4,7 @@
 
 use super::authority::{LostAuthority, revoke_lost_authority};
 use super::status::keep_a_corporate_admin;
-use super::{find_for, policy_person, role_of};
+use super::{find_for, policy_person};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{NewAuditEvent, Subject, record};
 use crate::domain::Role;
@@ -70,10 +70,10 @@ pub async fn change_assignment(db: &DatabaseConnection, actor: &Actor, now: Date
     }
     let scope = Scope::of(actor)?;
     let role = Role::parse(&change.role).ok_or_else(|| AppError::field("role", "Choose a role from the list."))?;
-    check_change(scope, actor.user_id, policy_person(&person)?, role, change.department_id)?;
+    check_change(scope, actor.user_id, policy_person(&person), role, change.department_id)?;
     let department = chosen_unit(&txn, UnitKind::Department, change.department_id, person.department_id).await?;
     let location = chosen_unit(&txn, UnitKind::Location, change.location_id, person.location_id).await?;
-    let old_role = role_of(&person)?;
+    let old_role = person.role;
     let (department_id, location_id) = (department.as_ref().map(|d| d.id), location.as_ref().map(|l| l.id));
     let changed = (role != old_role, department_id != person.department_id, location_id != person.location_id);
     if changed == (false, false, false) {
@@ -83,7 +83,7 @@ pub async fn change_assignment(db: &DatabaseConnection, actor: &Actor, now: Date
         keep_a_corporate_admin(&txn, person.id).await?;
     }
     let updated = user::Entity::update_many()
-        .col_expr(user::Column::Role, Expr::value(role.as_str()))
+        .col_expr(user::Column::Role, Expr::value(role))
         .col_expr(user::Column::DepartmentId, Expr::value(department_id))
         .col_expr(user::Column::LocationId, Expr::value(location_id))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -1,7 +1,7 @@
 //! The person page: who they are, where they stand, what happened to them lately, and what the
 //! reader may do about it.
 
-use super::{NOT_FOUND, policy_person, role_of, target_of};
+use super::{NOT_FOUND, policy_person, target_of};
 use crate::audit::service::recent_for_person;
 use crate::auth::throttle::locked_until;
 use crate::error::AppError;
@@ -24,7 +24,7 @@ pub async fn person_details(db: &impl ConnectionTrait, actor: &Actor, now: DateT
     let scope = Scope::of(actor)?;
     let found = user::Entity::find_by_id(id).one(db).await?;
     let person = scope.visible(found, |u| u.department_id, NOT_FOUND)?;
-    let role = role_of(&person)?;
+    let role = person.role;
     let department = unit(db, UnitKind::Department, person.department_id).await?;
     let location = unit(db, UnitKind::Location, person.location_id).await?;
     let inviter = invitation::Entity::find()
@@ -38,7 +38,7 @@ pub async fn person_details(db: &impl ConnectionTrait, actor: &Actor, now: DateT
     };
     let locked_until = locked_until(db, &person, now).await?;
     let active = is_active(&person);
-    let may = |action| target_of(&person).is_ok_and(|target| scope.permits(action, target));
+    let may = |action| scope.permits(action, target_of(&person));
     let own_page = person.id == actor.user_id;
     let actions = PersonActions {
         change_assignment: may(Action::ChangeAssignment) && active,
@@ -100,7 +100,7 @@ async fn choices(
     location: &Option<Unit>,
     own_page: bool,
 ) -> Result<AssignmentChoices, AppError> {
-    let policy = policy_person(person)?;
+    let policy = policy_person(person);
     let roles = if own_page { vec![policy.role] } else { assignable_roles(policy) };
     let departments = match scope {
         Scope::Organisation if !own_page => with_current(db, UnitKind::Department, department).await?,

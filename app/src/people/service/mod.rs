@@ -25,7 +25,6 @@ pub use recovery::{
 pub use status::{deactivate, reactivate};
 pub use unlock::unlock;
 
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::policy::{Action, Person, Scope, Target};
 use crate::ssr::Actor;
@@ -35,19 +34,14 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 /// What "That person was not found" says: the same for no one and for someone outside scope.
 const NOT_FOUND: &str = "That person";
 
-/// The stored role of `person`, or an internal error for a row no code could have written.
-pub(crate) fn role_of(person: &user::Model) -> Result<Role, AppError> {
-    Role::parse(&person.role).ok_or_else(|| AppError::internal(format!("user {} has an unknown role {:?}", person.id, person.role)))
-}
-
 /// `person` as the policy sees a target.
-pub(crate) fn target_of(person: &user::Model) -> Result<Target, AppError> {
-    Ok(Target { department: person.department_id, role: role_of(person)? })
+pub(crate) fn target_of(person: &user::Model) -> Target {
+    Target { department: person.department_id, role: person.role }
 }
 
 /// `person` as the policy's change rules see them.
-pub(crate) fn policy_person(person: &user::Model) -> Result<Person, AppError> {
-    Ok(Person { id: person.id, role: role_of(person)?, department: person.department_id, has_email: person.email.is_some() })
+pub(crate) fn policy_person(person: &user::Model) -> Person {
+    Person { id: person.id, role: person.role, department: person.department_id, has_email: person.email.is_some() }
 }
 
 /// Person `id` if `actor` may see them (`NotFound` otherwise, as for no one, so ids cannot be
@@ -56,7 +50,7 @@ pub async fn find_for(db: &impl ConnectionTrait, actor: &Actor, action: Action, 
     let scope = Scope::of(actor)?;
     let found = user::Entity::find_by_id(id).one(db).await?;
     let person = scope.visible(found, |u| u.department_id, NOT_FOUND)?;
-    scope.require(action, target_of(&person)?)?;
+    scope.require(action, target_of(&person))?;
     Ok(person)
 }
 

@@ -3,7 +3,7 @@
 //! data and history; reactivation gives back access with the same password or PIN.
 
 use super::authority::{LostAuthority, revoke_lost_authority};
-use super::{find_for, role_of};
+use super::find_for;
 use crate::audit::service::person_event;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
@@ -24,8 +24,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Exp
 pub(super) async fn keep_a_corporate_admin(txn: &impl ConnectionTrait, person_id: i32) -> Result<(), AppError> {
     take_class_turn(txn, LockClass::CorporateAdmins).await?;
     let others = user::Entity::find()
-        .filter(user::Column::Role.eq(Role::CorporateAdmin.as_str()))
-        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .filter(user::Column::Role.eq(Role::CorporateAdmin))
+        .filter(user::Column::Status.eq(user::Status::Active))
         .filter(user::Column::Id.ne(person_id))
         .count(txn)
         .await?;
@@ -49,16 +49,16 @@ pub async fn deactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Ut
     if !is_active(&person) {
         return Err(AppError::Invalid("This person is already deactivated.".into()));
     }
-    if role_of(&person)? == Role::CorporateAdmin {
+    if person.role == Role::CorporateAdmin {
         keep_a_corporate_admin(&txn, person.id).await?;
     }
     let switched = user::Entity::update_many()
-        .col_expr(user::Column::Status, Expr::value(user::STATUS_DEACTIVATED))
+        .col_expr(user::Column::Status, Expr::value(user::Status::Deactivated))
         .col_expr(user::Column::DeactivatedAt, Expr::value(now))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
         .filter(user::Column::Id.eq(person.id))
-        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .filter(user::Column::Status.eq(user::Status::Active))
         .exec(&txn)
         .await?;
     if switched.rows_affected != 1 {
@@ -86,12 +86,12 @@ pub async fn reactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Ut
         return Err(AppError::Invalid("This person is already active.".into()));
     }
     let switched = user::Entity::update_many()
-        .col_expr(user::Column::Status, Expr::value(user::STATUS_ACTIVE))
+        .col_expr(user::Column::Status, Expr::value(user::Status::Active))
         .col_expr(user::Column::DeactivatedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
         .filter(user::Column::Id.eq(person.id))
-        .filter(user::Column::Status.eq(user::STATUS_DEACTIVATED))
+        .filter(user::Column::Status.eq(user::Status::Deactivated))
         .exec(&txn)
         .await?;
     if switched.rows_affected != 1 {

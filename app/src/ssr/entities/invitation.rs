@@ -12,7 +12,7 @@ pub struct Model {
     pub employee_number_canonical: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
     pub invited_by: i32,

@@ -12,8 +12,8 @@ pub struct Model {
     pub user_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub name: String,
-    pub status: String,
-    pub role: String,
+    pub status: super::user::Status,
+    pub role: crate::domain::Role,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
 }

@@ -17,12 +17,10 @@ pub struct Model {
     pub job_title: Option<String>,
     pub phone: Option<String>,
     pub preferred_language: Option<String>,
-    /// `Role::as_str()`.
-    pub role: String,
+    pub role: crate::domain::Role,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
-    /// `active` or `disabled` (deactivated).
-    pub status: String,
+    pub status: Status,
     pub password_hash: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
@@ -37,6 +35,25 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const STATUS_ACTIVE: &str = "active";
-/// Switched off by an admin: cannot sign in; data and history kept.
-pub const STATUS_DEACTIVATED: &str = "disabled";
+/// Whether the account may be used. "Deactivated" is the one word for the other state, in the
+/// code and on every page; it is stored as `disabled`, the value the first release wrote, and
+/// `deactivated_at` says since when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Switched off by an admin: cannot sign in; data and history kept.
+    #[sea_orm(string_value = "disabled")]
+    Deactivated,
+}
+
+impl Status {
+    /// The value as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Deactivated => "disabled",
+        }
+    }
+}

@@ -212,7 +212,7 @@ pub struct OpenInvitation {
     pub email_canonical: Option<String>,
     pub employee_number: Option<String>,
     pub employee_number_canonical: Option<String>,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
     pub expires_at: DateTime<Utc>,

@@ -1,6 +1,6 @@
 //! Accounts: the one spelling of "active", and of a new active account.
 
-use crate::ssr::entities::user::{ActiveModel, Column, Entity, Model, STATUS_ACTIVE};
+use crate::ssr::entities::user::{ActiveModel, Column, Entity, Model, Status};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
@@ -21,14 +21,14 @@ pub async fn names(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i
 
 /// Whether the account may sign in and act (it has not been switched off).
 pub fn is_active(user: &Model) -> bool {
-    user.status == STATUS_ACTIVE
+    user.status == Status::Active
 }
 
 /// A new active account: `row` holds who it is (identity, names, role, units); this adds the
 /// status, the password hash and the times.
 pub fn new_active(row: ActiveModel, password_hash: String, now: DateTime<Utc>) -> ActiveModel {
     ActiveModel {
-        status: Set(STATUS_ACTIVE.to_owned()),
+        status: Set(Status::Active),
         password_hash: Set(Some(password_hash)),
         created_at: Set(now),
         updated_at: Set(now),

@@ -113,7 +113,7 @@ pub(super) async fn finish(
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
         .filter(user::Column::Id.eq(person.id))
-        .filter(user::Column::Status.eq(user::STATUS_ACTIVE))
+        .filter(user::Column::Status.eq(user::Status::Active))
         .exec(&txn)
         .await
         .map_err(|e| Some(e.into()))?;
