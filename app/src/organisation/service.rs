@@ -2,7 +2,7 @@
 
 use super::dto::{Unit, UnitKind};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::domain::unit_name::UnitName;
 use crate::error::AppError;
 use crate::policy::require_unit_manager;
@@ -144,7 +144,7 @@ fn map_unique(kind: UnitKind, err: DbErr) -> AppError {
 /// The audit event for a change to a unit of `kind`, by `actor` (none for the server's CLI).
 /// A department's events belong to that department, so its admins see them; a location's to
 /// the whole organisation.
-fn unit_event(event_type: AuditEventType, actor: Option<i32>, kind: UnitKind, id: i32, details: serde_json::Value) -> NewAuditEvent {
+fn unit_event(event_type: AuditEventType, actor: Option<i32>, kind: UnitKind, id: i32, details: AuditDetails) -> NewAuditEvent {
     let subject = match kind {
         UnitKind::Department => Subject::Department(id),
         UnitKind::Location => Subject::Location(id),
@@ -172,7 +172,7 @@ async fn insert_unit(db: &impl ConnectionTrait, actor: Option<i32>, kind: UnitKi
         .await?
         .pop()
         .ok_or_else(|| AppError::internal(format!("the {} just added cannot be read back", kind.singular())))?;
-    let details = serde_json::json!({ "name": unit.name });
+    let details = AuditDetails { name: Some(unit.name.clone()), ..Default::default() };
     record(db, unit_event(AuditEventType::UnitAdded, actor, kind, unit.id, details), now).await?;
     Ok(unit)
 }
@@ -203,7 +203,12 @@ pub async fn rename_unit(db: &DatabaseConnection, actor: &Actor, kind: UnitKind,
         .and_where(Expr::col("id").eq(id))
         .to_owned();
     txn.execute(&update).await.map_err(|e| map_unique(kind, e))?;
-    let details = serde_json::json!({ "name": name.as_str(), "from": before.name, "to": name.as_str() });
+    let details = AuditDetails {
+        name: Some(name.as_str().to_owned()),
+        from: Some(before.name.clone()),
+        to: Some(name.as_str().to_owned()),
+        ..Default::default()
+    };
     record(&txn, unit_event(AuditEventType::UnitRenamed, Some(actor.user_id), kind, id, details), now).await?;
     txn.commit().await?;
     Ok(())
@@ -236,9 +241,9 @@ pub async fn set_archived(db: &DatabaseConnection, actor: &Actor, kind: UnitKind
         };
         let sql = format!("SELECT COUNT(*) AS n FROM invitations WHERE {} AND {column} = $2", open_sql("", "$1"));
         let pending = Count::find_by_statement(statement(&txn, &sql, vec![now.into(), id.into()])).one(&txn).await?.map_or(0, |c| c.n);
-        (AuditEventType::UnitArchived, serde_json::json!({ "name": before.name, "invitations_stopped": pending }))
+        (AuditEventType::UnitArchived, AuditDetails { name: Some(before.name), invitations_stopped: Some(pending), ..Default::default() })
     } else {
-        (AuditEventType::UnitRestored, serde_json::json!({ "name": before.name }))
+        (AuditEventType::UnitRestored, AuditDetails { name: Some(before.name), ..Default::default() })
     };
     record(&txn, unit_event(event_type, Some(actor.user_id), kind, id, details), now).await?;
     txn.commit().await?;

@@ -5,7 +5,7 @@ use super::link::open_invitation;
 use super::profile::Profile;
 use crate::accept::dto::{AcceptForm, InvitationDetails};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::auth::service::create_session;
 use crate::domain::password::{NewPassword, hash_password};
 use crate::error::AppError;
@@ -93,15 +93,14 @@ pub(super) async fn complete_sign_up(
         actor_user_id: Some(created.id),
         subject: Subject::User(created.id),
         department_id: inv.department_id,
-        details: serde_json::json!({
-            "email": inv.email,
-            "employee_number": inv.employee_number,
-            "role": details.role.label(),
-            "department": details.department,
-            "location": details.location,
-            "invited_by": details.inviter,
-            "invitation_id": inv.id,
-        }),
+        details: AuditDetails {
+            role: Some(details.role.label().to_owned()),
+            department: details.department.clone(),
+            location: details.location.clone(),
+            invited_by: Some(details.inviter.clone()),
+            invitation_id: Some(inv.id),
+            ..AuditDetails::who(inv.email.clone(), inv.employee_number.clone())
+        },
     };
     record(&txn, event, now).await?;
     search_terms::index(&txn, &created).await?;

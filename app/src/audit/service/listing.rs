@@ -1,6 +1,6 @@
 //! Reading the audit log, scoped like the Users page.
 
-use super::Subject;
+use super::{AuditDetails, Subject};
 use crate::audit::dto::{AuditEventType, AuditFilter, AuditRow};
 use crate::dto::{Page, PageAt};
 use crate::error::AppError;
@@ -46,54 +46,18 @@ pub fn time_range(filter: &AuditFilter) -> Result<(Option<DateTime<Utc>>, Option
     Ok((from, until))
 }
 
-/// Labels for the keys events record, in the order they are shown. Anything else is not shown.
-const DETAIL_LABELS: [(&str, &str); 18] = [
-    ("name", "Name"),
-    ("email", "Email"),
-    ("employee_number", "Employee number"),
-    ("role", "Role"),
-    ("department", "Department"),
-    ("location", "Location"),
-    ("invited_by", "Invited by"),
-    ("from", "From"),
-    ("to", "To"),
-    ("reason", "Reason"),
-    ("file_name", "File"),
-    ("rows", "Rows"),
-    ("sent", "Sent"),
-    ("failed", "Failed"),
-    ("skipped", "Not imported"),
-    ("cancelled", "Cancelled"),
-    ("workers", "Workers"),
-    ("invitations_stopped", "Pending invitations stopped"),
-];
-
-fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
-    DETAIL_LABELS
-        .iter()
-        .filter_map(|(key, label)| {
-            let value = match details.get(key)? {
-                serde_json::Value::Null => return None,
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            Some(((*label).to_owned(), value))
-        })
-        .collect()
-}
-
-fn subject_of(event: &audit_event::Model, details: &serde_json::Value, names: &HashMap<i32, String>) -> String {
-    let recorded = |key: &str| details.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-    let who = recorded("email").or_else(|| recorded("employee_number")).unwrap_or_default();
+fn subject_of(event: &audit_event::Model, details: &AuditDetails, names: &HashMap<i32, String>) -> String {
+    let recorded = |value: &Option<String>| value.clone().unwrap_or_default();
+    let who = details.email.clone().or_else(|| details.employee_number.clone()).unwrap_or_default();
     match event.subject_type.as_str() {
         Subject::INVITATION => format!("Invitation to {who}"),
         Subject::USER => {
             let name = event.subject_id.and_then(|id| names.get(&id).cloned()).unwrap_or_default();
             format!("User {name} ({who})")
         }
-        Subject::IMPORT => format!("Import of {}", recorded("file_name").unwrap_or_default()),
-        Subject::DEPARTMENT => format!("Department {}", recorded("name").unwrap_or_default()),
-        Subject::LOCATION => format!("Location {}", recorded("name").unwrap_or_default()),
+        Subject::IMPORT => format!("Import of {}", recorded(&details.file_name)),
+        Subject::DEPARTMENT => format!("Department {}", recorded(&details.name)),
+        Subject::LOCATION => format!("Location {}", recorded(&details.name)),
         other => format!("{other} {}", event.subject_id.map(|id| id.to_string()).unwrap_or_default()),
     }
 }
@@ -155,7 +119,7 @@ async fn rows_of(db: &impl ConnectionTrait, events: &[audit_event::Model]) -> Re
     Ok(events
         .iter()
         .map(|event| {
-            let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
+            let details = AuditDetails::from_json(&event.details);
             AuditRow {
                 id: event.id,
                 occurred_at: event.occurred_at.into(),
@@ -163,7 +127,7 @@ async fn rows_of(db: &impl ConnectionTrait, events: &[audit_event::Model]) -> Re
                     .map_or_else(|| event.event_type.clone(), |t| t.label().to_owned()),
                 actor: event.actor_user_id.and_then(|id| names.get(&id).cloned()),
                 subject: subject_of(event, &details, &names),
-                details: details_of(&details),
+                details: details.shown(),
             }
         })
         .collect())
@@ -204,9 +168,10 @@ mod tests {
 
     #[test]
     fn only_known_details_are_shown_and_nulls_are_left_out() {
-        let shown = details_of(&serde_json::json!({
-            "email": "a@example.com", "role": "Employee", "department": null, "token": "x"
-        }));
+        let shown = AuditDetails::from_json(
+            &serde_json::json!({ "email": "a@example.com", "role": "Employee", "department": null, "token": "x" }).to_string(),
+        )
+        .shown();
         assert_eq!(shown, vec![("Email".into(), "a@example.com".into()), ("Role".into(), "Employee".into())]);
     }
 }

@@ -1,5 +1,9 @@
 //! Writing audit events, always inside the transaction of the change they record.
 
+mod details;
+
+pub use details::AuditDetails;
+
 use crate::audit::dto::AuditEventType;
 use crate::ssr::entities::{audit_event, user};
 use chrono::{DateTime, Utc};
@@ -40,7 +44,7 @@ pub struct NewAuditEvent {
     pub actor_user_id: Option<i32>,
     pub subject: Subject,
     pub department_id: Option<i32>,
-    pub details: serde_json::Value,
+    pub details: AuditDetails,
 }
 
 /// An event about `person` by `actor` (none when they acted on their own account), in their
@@ -51,7 +55,7 @@ pub fn person_event(event_type: AuditEventType, actor: Option<i32>, person: &use
         actor_user_id: actor,
         subject: Subject::User(person.id),
         department_id: person.department_id,
-        details: serde_json::json!({ "email": person.email, "employee_number": person.employee_number }),
+        details: AuditDetails::who(person.email.clone(), person.employee_number.clone()),
     }
 }
 
@@ -64,7 +68,7 @@ fn row(event: NewAuditEvent, now: DateTime<Utc>) -> audit_event::ActiveModel {
         subject_type: Set(subject_type.to_owned()),
         subject_id: Set(Some(subject_id)),
         department_id: Set(event.department_id),
-        details: Set(event.details.to_string()),
+        details: Set(event.details.to_json()),
         ..Default::default()
     }
 }

@@ -11,7 +11,7 @@
 use super::job::import_event;
 use super::progress::find_visible;
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, record};
 use crate::error::AppError;
 use crate::imports::dto::HandoutCard;
 use crate::invitations::service::{draw_handouts, reissue_codes, reserve_attempt};
@@ -70,7 +70,7 @@ pub async fn print_handouts(
         let txn = begin_write(db).await?;
         issued.extend(reissue_codes(&txn, actor, settings, chunk, now).await?);
         if at + 1 == chunks.len() {
-            let details = serde_json::json!({ "file_name": job.file_name, "workers": issued.len() });
+            let details = AuditDetails { file_name: Some(job.file_name.clone()), workers: AuditDetails::count(issued.len()), ..Default::default() };
             let event = NewAuditEvent { actor_user_id: Some(actor.user_id), ..import_event(AuditEventType::HandoutSheetIssued, &job, details) };
             record(&txn, event, now).await?;
         }

@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::ssr::models::import_row::{Settled, settle};
 use crate::ssr::models::user::is_active;
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::auth::service::actor_of;
 use crate::error::AppError;
 use crate::invitations::service::{
@@ -271,9 +271,13 @@ async fn finish(db: &DatabaseConnection, job: &import::Model, now: DateTime<Utc>
         return Ok(());
     }
     let counts = super::progress::count_rows(&txn, job.id).await?;
-    let details = serde_json::json!({
-        "file_name": job.file_name, "sent": counts.sent, "failed": counts.failed, "skipped": counts.skipped,
-    });
+    let details = AuditDetails {
+        file_name: Some(job.file_name.clone()),
+        sent: AuditDetails::count(counts.sent),
+        failed: AuditDetails::count(counts.failed),
+        skipped: AuditDetails::count(counts.skipped),
+        ..Default::default()
+    };
     record(&txn, import_event(AuditEventType::ImportFinished, job, details), now).await?;
     txn.commit().await?;
     tracing::info!(import_id = job.id, sent = counts.sent, failed = counts.failed, "import finished");
@@ -293,7 +297,7 @@ async fn end(db: &impl ConnectionTrait, id: i32, to: State, now: DateTime<Utc>) 
 }
 
 /// An event about import `job`, by the admin who started it.
-pub(super) fn import_event(event_type: AuditEventType, job: &import::Model, details: serde_json::Value) -> NewAuditEvent {
+pub(super) fn import_event(event_type: AuditEventType, job: &import::Model, details: AuditDetails) -> NewAuditEvent {
     NewAuditEvent {
         event_type,
         actor_user_id: Some(job.admin_id),
@@ -320,7 +324,7 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32, now: DateTi
         .exec(&txn)
         .await?
         .rows_affected;
-    let details = serde_json::json!({ "file_name": job.file_name, "cancelled": cancelled });
+    let details = AuditDetails { file_name: Some(job.file_name.clone()), cancelled: AuditDetails::count(cancelled), ..Default::default() };
     let event = NewAuditEvent { actor_user_id: Some(actor.user_id), ..import_event(AuditEventType::ImportCancelled, &job, details) };
     record(&txn, event, now).await?;
     txn.commit().await?;

@@ -7,7 +7,7 @@ use crate::ssr::models::import_row::stored_reason;
 use super::sheet::{self, MAX_BYTES};
 use crate::audit::dto::AuditEventType;
 use crate::domain::person_name::is_invisible_format;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::error::AppError;
 use crate::imports::dto::{ImportPreview, RowOutcome};
 use crate::invitations::service::remaining_this_hour;
@@ -139,7 +139,7 @@ pub async fn start(
         actor_user_id: Some(actor.user_id),
         subject: Subject::Import(id),
         department_id: actor.department_id,
-        details: serde_json::json!({ "file_name": file_name, "rows": rows.len() }),
+        details: AuditDetails { file_name: Some(file_name.to_owned()), rows: AuditDetails::count(rows.len()), ..Default::default() },
     };
     record(&txn, event, now).await?;
     txn.commit().await?;

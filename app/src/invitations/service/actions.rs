@@ -6,7 +6,7 @@ use super::rate_limit::reserve_attempt;
 use super::records::{clash_or_internal, invitation_event, invitation_mail, reminder_of};
 use super::shop_floor::{Code, HandoutWorker, issue_handout, worker_name};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::record;
+use crate::audit::service::{AuditDetails, record};
 use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
 use crate::invitations::dto::Handout;
@@ -119,7 +119,7 @@ async fn resend_email(
     if let Some((due, reminder)) = reminder_of(settings, &content, &token.hash(), now, expires_at) {
         outbox::enqueue_many(txn, vec![outbox::reminder_row(inv.id, &email, &reminder, due, now)]).await?;
     }
-    let who = serde_json::json!({ "email": email });
+    let who = AuditDetails::who(Some(email.clone()), None);
     let event = invitation_event(AuditEventType::InvitationResent, actor.user_id, inv.id, inv.department_id, who, None);
     Ok(record(txn, event, now).await?)
 }
@@ -154,7 +154,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, 
         return Err(not_open());
     }
     outbox::cancel_unsent(&txn, inv.id).await?;
-    let who = serde_json::json!({ "email": inv.email, "employee_number": inv.employee_number });
+    let who = AuditDetails::who(inv.email.clone(), inv.employee_number.clone());
     let event = invitation_event(AuditEventType::InvitationRevoked, actor.user_id, inv.id, inv.department_id, who, None);
     record(&txn, event, now).await?;
     txn.commit().await?;

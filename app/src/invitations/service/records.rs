@@ -3,7 +3,7 @@
 
 use super::assignment::Assignment;
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject};
 use crate::error::AppError;
 use crate::mail::templates::{InvitationEmail, MailContent, PendingReminder};
 use crate::ssr::entities::invitation;
@@ -86,15 +86,18 @@ pub fn invitation_event(
     actor_id: i32,
     id: i32,
     department_id: Option<i32>,
-    who: serde_json::Value,
+    who: AuditDetails,
     assignment: Option<&Assignment>,
 ) -> NewAuditEvent {
-    let mut details = who;
-    if let (Some(assignment), Some(map)) = (assignment, details.as_object_mut()) {
-        map.insert("role".into(), assignment.role.label().into());
-        map.insert("department".into(), assignment.department.as_ref().map(|d| d.name.clone()).into());
-        map.insert("location".into(), assignment.location.as_ref().map(|l| l.name.clone()).into());
-    }
+    let details = match assignment {
+        Some(assignment) => AuditDetails {
+            role: Some(assignment.role.label().to_owned()),
+            department: assignment.department.as_ref().map(|d| d.name.clone()),
+            location: assignment.location.as_ref().map(|l| l.name.clone()),
+            ..who
+        },
+        None => who,
+    };
     NewAuditEvent { event_type, actor_user_id: Some(actor_id), subject: Subject::Invitation(id), department_id, details }
 }
 

@@ -14,7 +14,7 @@ use super::availability::{IdentityKind, IdentityUses};
 use super::rate_limit::reserve_attempts;
 use super::records::{clash_or_internal, invitation_event, invitation_mail, pending_row, reminder_of};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::record_many;
+use crate::audit::service::{AuditDetails, record_many};
 use crate::domain::email::WorkEmail;
 use crate::error::AppError;
 use crate::ssr::models::import_row::{Settled, settle};
@@ -188,7 +188,7 @@ async fn write_batch(db: &DatabaseConnection, limit: u32, batch: &[PreparedInvit
 }
 
 fn sent_event(invite: &PreparedInvite, id: i32) -> crate::audit::service::NewAuditEvent {
-    let who = serde_json::json!({ "email": invite.email.as_str() });
+    let who = AuditDetails::who(Some(invite.email.as_str().to_owned()), None);
     let department = invite.assignment.department_id();
     invitation_event(AuditEventType::InvitationSent, invite.admin_id, id, department, who, Some(&invite.assignment))
 }

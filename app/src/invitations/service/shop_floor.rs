@@ -6,7 +6,7 @@ use super::availability::{IdentityKind, is_free};
 use super::rate_limit::reserve_attempt;
 use super::records::{insert_pending, invitation_event};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::record;
+use crate::audit::service::{AuditDetails, record};
 use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::person_name::{PersonName, full_name};
 use crate::domain::setup_code::SetupCode;
@@ -62,7 +62,7 @@ pub(super) async fn issue_handout(
     code: Code<'_>,
     now: DateTime<Utc>,
 ) -> Result<Handout, AppError> {
-    let who = serde_json::json!({ "employee_number": worker.employee_number, "name": worker.name });
+    let who = AuditDetails { name: Some(worker.name.clone()), ..AuditDetails::who(None, Some(worker.employee_number.clone())) };
     let (id, department) = (worker.invitation_id, assignment.department_id());
     let event = invitation_event(AuditEventType::HandoutIssued, actor.user_id, id, department, who, Some(assignment));
     record(txn, event, now).await?;
@@ -199,10 +199,10 @@ pub async fn invite_shop_floor_from_import(
         txn.commit().await?; // the attempt counts
         return Err(refused);
     };
-    let who = serde_json::json!({
-        "employee_number": parsed.number.as_str(),
-        "name": full_name(&parsed.first_name, &parsed.last_name),
-    });
+    let who = AuditDetails {
+        name: Some(full_name(&parsed.first_name, &parsed.last_name)),
+        ..AuditDetails::who(None, Some(parsed.number.as_str().to_owned()))
+    };
     let department = parsed.assignment.department_id();
     let event = invitation_event(AuditEventType::InvitationSent, actor.user_id, id, department, who, Some(&parsed.assignment));
     record(&txn, event, now).await?;

@@ -6,7 +6,7 @@ use super::authority::{LostAuthority, revoke_lost_authority};
 use super::status::keep_a_corporate_admin;
 use super::{find_for, policy_person};
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::organisation::dto::{Unit, UnitKind};
@@ -95,8 +95,10 @@ pub async fn change_assignment(db: &DatabaseConnection, actor: &Actor, now: Date
     if updated.rows_affected != 1 {
         return Err(AppError::Stale);
     }
-    let who = |from: Option<String>, to: Option<String>| {
-        serde_json::json!({ "email": person.email, "employee_number": person.employee_number, "from": from, "to": to })
+    let who = |from: Option<String>, to: Option<String>| AuditDetails {
+        from,
+        to,
+        ..AuditDetails::who(person.email.clone(), person.employee_number.clone())
     };
     let event = |event_type, details| NewAuditEvent {
         event_type,

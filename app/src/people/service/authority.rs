@@ -4,7 +4,7 @@
 //! revoked in the same transaction as the change.
 
 use crate::audit::dto::AuditEventType;
-use crate::audit::service::{NewAuditEvent, Subject, record};
+use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::mail::outbox;
 use crate::policy::Scope;
 use crate::ssr::entities::invitation;
@@ -58,11 +58,7 @@ pub async fn revoke_lost_authority(
             actor_user_id: Some(actor_id),
             subject: Subject::Invitation(inv.id),
             department_id: inv.department_id,
-            details: serde_json::json!({
-                "email": inv.email,
-                "employee_number": inv.employee_number,
-                "reason": why.reason(),
-            }),
+            details: AuditDetails { reason: Some(why.reason().to_owned()), ..AuditDetails::who(inv.email.clone(), inv.employee_number.clone()) },
         };
         record(txn, event, now).await?;
         revoked += 1;
