@@ -57,3 +57,23 @@ impl Status {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Status;
+    use crate::domain::Role;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// The stored values are written twice, in the `string_value`s the database reads and in
+    /// `as_str` (which the browser's forms use for roles): they must never drift apart.
+    #[test]
+    fn every_role_and_status_is_stored_as_its_as_str() {
+        assert_eq!(Role::iter().count(), Role::ALL.len());
+        for role in Role::iter() {
+            assert_eq!(role.to_value(), role.as_str());
+        }
+        for status in Status::iter() {
+            assert_eq!(status.to_value(), status.as_str());
+        }
+    }
+}
