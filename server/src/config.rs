@@ -19,7 +19,7 @@ fn bad(name: &'static str, message: impl Into<String>) -> ConfigError {
 
 /// SQLite connections are threads of this process, and a request holds one only while it
 /// waits for its own thread to run its query: with too few, requests queue for them under load
-/// (at 32 concurrent invitations, 10 connections gave 2,300 a second and 24 gave 3,100).
+/// (the pool sizes tried are in bench/history/invitations.md).
 const DEFAULT_SQLITE_CONNECTIONS: u32 = 24;
 /// Each PostgreSQL connection is a server process; sqlx's default, for the operator to raise.
 const DEFAULT_POSTGRES_CONNECTIONS: u32 = 10;
@@ -91,145 +91,186 @@ impl Config {
 
     /// Reads configuration through `get`, so tests can supply their own values.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get: &dyn Fn(&str) -> Option<String> = &get;
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = match get("DATABASE_URL") {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
-            Some(url) => {
-                return Err(bad("DATABASE_URL", format!("`{}` is neither a sqlite: nor a postgres:// URL", without_password(&url))));
-            }
-            None => format!("sqlite://{}?mode=rwc", data_dir.join("onboard.db").display()),
-        };
-        let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
-            None if database_url.starts_with("sqlite:") => DEFAULT_SQLITE_CONNECTIONS,
-            None => DEFAULT_POSTGRES_CONNECTIONS,
-            Some(text) => text.trim().parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
-                bad("DATABASE_MAX_CONNECTIONS", format!("`{text}` is not a whole number from 1 to 1000"))
-            })?,
-        };
-        let public_url_text = get("PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
-        let public_url = Url::parse(&public_url_text)
-            .map_err(|e| bad("PUBLIC_URL", format!("`{public_url_text}` is not a URL ({e})")))?;
-        if !matches!(public_url.scheme(), "http" | "https") || public_url.host().is_none() {
-            return Err(bad("PUBLIC_URL", format!("`{public_url_text}` must be an http:// or https:// URL with a host")));
-        }
-        if public_url.query().is_some() || public_url.fragment().is_some() {
-            return Err(bad("PUBLIC_URL", "must not have a query or fragment"));
-        }
-        let smtp_url = match get("SMTP_URL") {
-            Some(text) => {
-                let url = Url::parse(&text).map_err(|e| bad("SMTP_URL", format!("not a URL ({e})")))?;
-                if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
-                    return Err(bad("SMTP_URL", "must look like smtp://host:port or smtps://user:pass@host"));
-                }
-                Some(url)
-            }
-            None => None,
-        };
-        let smtp_timeout = match get("SMTP_TIMEOUT") {
-            None => app::mail::transport::DEFAULT_SEND_TIMEOUT,
-            Some(text) => humantime::parse_duration(&text)
-                .ok()
-                .filter(|d| (1..=600).contains(&d.as_secs()))
-                .ok_or_else(|| bad("SMTP_TIMEOUT", format!("`{text}` is not a duration from 1s to 10m, like 20s")))?,
-        };
-        let password_hash_queue = match get("PASSWORD_HASH_QUEUE") {
-            None => None,
-            Some(text) => Some(text.trim().parse().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
-                bad("PASSWORD_HASH_QUEUE", format!("`{text}` is not a whole number from 1 to 100000"))
-            })?),
-        };
-        let trusted_proxies = match get("TRUSTED_PROXIES") {
-            None => Vec::new(),
-            Some(text) => text
-                .split(',')
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(|item| {
-                    item.parse::<ipnet::IpNet>()
-                        .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                        .map_err(|_| bad("TRUSTED_PROXIES", format!("`{item}` is not an address or a CIDR like 10.0.0.0/8")))
-                })
-                .collect::<Result<_, _>>()?,
-        };
-        let mail_capture = match get("MAIL_CAPTURE").as_deref().map(str::trim) {
-            None | Some("off") => false,
-            Some("on") => true,
-            Some(other) => return Err(bad("MAIL_CAPTURE", format!("`{other}` is neither on nor off"))),
-        };
-        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "Onboard <onboard@localhost>".into());
-        app::mail::transport::parse_mailbox(&mail_from)
-            .map_err(|e| bad("MAIL_FROM", format!("`{mail_from}` is not an address like Onboard <onboard@example.com> ({e})")))?;
-        let limit_text = get("INVITE_RATE_LIMIT").unwrap_or_else(|| "30".into());
-        let invite_rate_limit: u32 = limit_text
-            .parse()
-            .ok()
-            .filter(|n| (1..=1_000_000).contains(n))
-            .ok_or_else(|| bad("INVITE_RATE_LIMIT", format!("`{limit_text}` is not a whole number from 1 to 1000000")))?;
-        let invite_ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
-        let invite_reminder = match get("INVITE_REMINDER").as_deref().map(str::trim) {
-            None | Some("") | Some("off") => None,
-            Some(text) => {
-                let lead = duration("INVITE_REMINDER", text)?;
-                if lead >= invite_ttl {
-                    return Err(bad(
-                        "INVITE_REMINDER",
-                        format!("`{text}` is not shorter than INVITE_TTL: the reminder would go before the invitation"),
-                    ));
-                }
-                Some(lead)
-            }
-        };
-        let reset_ttl = duration("RESET_TTL", &get("RESET_TTL").unwrap_or_else(|| "1h".into()))?;
-        let session_ttl = duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?;
-        let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
-        if organisation_name.chars().count() > 120 {
-            return Err(bad("ORGANISATION_NAME", "use at most 120 characters"));
-        }
-        let addr_text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
-        let site_addr: SocketAddr = addr_text
-            .parse()
-            .map_err(|_| bad("LEPTOS_SITE_ADDR", format!("`{addr_text}` is not an address like 127.0.0.1:3000")))?;
-        let env = match get("LEPTOS_ENV").as_deref() {
-            None | Some("DEV") | Some("dev") | Some("development") => leptos::config::Env::DEV,
-            Some("PROD") | Some("prod") | Some("production") => leptos::config::Env::PROD,
-            Some(other) => return Err(bad("LEPTOS_ENV", format!("`{other}` is neither DEV nor PROD"))),
-        };
-        if smtp_url.is_none() && matches!(env, leptos::config::Env::PROD) && !mail_capture {
+        let (database_url, database_max_connections) = database(get, &data_dir)?;
+        let mail = mail(get)?;
+        let invitations = invitations(get)?;
+        let leptos = leptos_options(get)?;
+        if mail.smtp_url.is_none() && matches!(leptos.env, leptos::config::Env::PROD) && !mail.capture {
             return Err(bad(
                 "SMTP_URL",
                 "is not set, and LEPTOS_ENV is PROD: set SMTP_URL, or MAIL_CAPTURE=on to keep mail in files \
                  listed at /mail (every working invitation link, for anyone on this machine)",
             ));
         }
-        let leptos = LeptosOptions::builder()
-            .output_name(get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "onboard".into()))
-            .site_root(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
-            .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
-            .site_addr(site_addr)
-            .env(env)
-            .reload_port(get("LEPTOS_RELOAD_PORT").and_then(|p| p.parse().ok()).unwrap_or(3001))
-            .hash_files(hash_files(get("LEPTOS_HASH_FILES").as_deref(), hash_list_exists())?)
-            .build();
+        let organisation_name = get("ORGANISATION_NAME").unwrap_or_else(|| "Onboard".into()).trim().to_owned();
+        if organisation_name.chars().count() > 120 {
+            return Err(bad("ORGANISATION_NAME", "use at most 120 characters"));
+        }
         Ok(Config {
             data_dir,
             database_url,
             database_max_connections,
-            public_url,
-            smtp_url,
-            smtp_timeout,
-            password_hash_queue,
-            trusted_proxies,
-            mail_from,
-            invite_ttl,
-            invite_reminder,
-            reset_ttl,
-            invite_rate_limit,
-            session_ttl,
+            public_url: public_url(get)?,
+            smtp_url: mail.smtp_url,
+            smtp_timeout: mail.timeout,
+            password_hash_queue: get("PASSWORD_HASH_QUEUE").map(|text| whole_number("PASSWORD_HASH_QUEUE", &text, 100_000)).transpose()?,
+            trusted_proxies: trusted_proxies(get)?,
+            mail_from: mail.from,
+            invite_ttl: invitations.ttl,
+            invite_reminder: invitations.reminder,
+            reset_ttl: duration("RESET_TTL", &get("RESET_TTL").unwrap_or_else(|| "1h".into()))?,
+            invite_rate_limit: invitations.rate_limit,
+            session_ttl: duration("SESSION_TTL", &get("SESSION_TTL").unwrap_or_else(|| "12h".into()))?,
             organisation_name,
-            site_addr,
+            site_addr: leptos.site_addr,
             leptos,
         })
     }
+}
+
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `text` as a whole number from 1 to `max`.
+fn whole_number<N>(name: &'static str, text: &str, max: N) -> Result<N, ConfigError>
+where
+    N: std::str::FromStr + PartialOrd + From<u8> + std::fmt::Display,
+{
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|n| *n >= N::from(1) && *n <= max)
+        .ok_or_else(|| bad(name, format!("`{text}` is not a whole number from 1 to {max}")))
+}
+
+/// `DATABASE_URL` (SQLite under `data_dir` unless set) and the request pool's size.
+fn database(get: Lookup, data_dir: &std::path::Path) -> Result<(String, u32), ConfigError> {
+    let url = match get("DATABASE_URL") {
+        Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://") => url,
+        Some(url) => {
+            return Err(bad("DATABASE_URL", format!("`{}` is neither a sqlite: nor a postgres:// URL", without_password(&url))));
+        }
+        None => format!("sqlite://{}?mode=rwc", data_dir.join("onboard.db").display()),
+    };
+    let connections = match get("DATABASE_MAX_CONNECTIONS") {
+        None if url.starts_with("sqlite:") => DEFAULT_SQLITE_CONNECTIONS,
+        None => DEFAULT_POSTGRES_CONNECTIONS,
+        Some(text) => whole_number("DATABASE_MAX_CONNECTIONS", &text, 1000)?,
+    };
+    Ok((url, connections))
+}
+
+/// `PUBLIC_URL`: the address every link in a mail or handout starts with.
+fn public_url(get: Lookup) -> Result<Url, ConfigError> {
+    let text = get("PUBLIC_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into());
+    let url = Url::parse(&text).map_err(|e| bad("PUBLIC_URL", format!("`{text}` is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(bad("PUBLIC_URL", format!("`{text}` must be an http:// or https:// URL with a host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("PUBLIC_URL", "must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+/// `TRUSTED_PROXIES`: addresses or CIDRs, separated by commas.
+fn trusted_proxies(get: Lookup) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(text) = get("TRUSTED_PROXIES") else { return Ok(Vec::new()) };
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| bad("TRUSTED_PROXIES", format!("`{item}` is not an address or a CIDR like 10.0.0.0/8")))
+        })
+        .collect()
+}
+
+/// How mail leaves: `SMTP_URL`, `SMTP_TIMEOUT`, `MAIL_CAPTURE` and `MAIL_FROM`.
+struct Mail {
+    smtp_url: Option<Url>,
+    timeout: std::time::Duration,
+    capture: bool,
+    from: String,
+}
+
+fn mail(get: Lookup) -> Result<Mail, ConfigError> {
+    let smtp_url = match get("SMTP_URL") {
+        Some(text) => {
+            let url = Url::parse(&text).map_err(|e| bad("SMTP_URL", format!("not a URL ({e})")))?;
+            if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+                return Err(bad("SMTP_URL", "must look like smtp://host:port or smtps://user:pass@host"));
+            }
+            Some(url)
+        }
+        None => None,
+    };
+    let timeout = match get("SMTP_TIMEOUT") {
+        None => app::mail::transport::DEFAULT_SEND_TIMEOUT,
+        Some(text) => humantime::parse_duration(&text)
+            .ok()
+            .filter(|d| (1..=600).contains(&d.as_secs()))
+            .ok_or_else(|| bad("SMTP_TIMEOUT", format!("`{text}` is not a duration from 1s to 10m, like 20s")))?,
+    };
+    let capture = match get("MAIL_CAPTURE").as_deref().map(str::trim) {
+        None | Some("off") => false,
+        Some("on") => true,
+        Some(other) => return Err(bad("MAIL_CAPTURE", format!("`{other}` is neither on nor off"))),
+    };
+    let from = get("MAIL_FROM").unwrap_or_else(|| "Onboard <onboard@localhost>".into());
+    app::mail::transport::parse_mailbox(&from)
+        .map_err(|e| bad("MAIL_FROM", format!("`{from}` is not an address like Onboard <onboard@example.com> ({e})")))?;
+    Ok(Mail { smtp_url, timeout, capture, from })
+}
+
+/// The invitation settings: `INVITE_TTL`, `INVITE_REMINDER` and `INVITE_RATE_LIMIT`.
+struct Invitations {
+    ttl: Duration,
+    reminder: Option<Duration>,
+    rate_limit: u32,
+}
+
+fn invitations(get: Lookup) -> Result<Invitations, ConfigError> {
+    let rate_limit = whole_number("INVITE_RATE_LIMIT", &get("INVITE_RATE_LIMIT").unwrap_or_else(|| "30".into()), 1_000_000)?;
+    let ttl = duration("INVITE_TTL", &get("INVITE_TTL").unwrap_or_else(|| "72h".into()))?;
+    let reminder = match get("INVITE_REMINDER").as_deref().map(str::trim) {
+        None | Some("") | Some("off") => None,
+        Some(text) => {
+            let lead = duration("INVITE_REMINDER", text)?;
+            if lead >= ttl {
+                return Err(bad(
+                    "INVITE_REMINDER",
+                    format!("`{text}` is not shorter than INVITE_TTL: the reminder would go before the invitation"),
+                ));
+            }
+            Some(lead)
+        }
+    };
+    Ok(Invitations { ttl, reminder, rate_limit })
+}
+
+/// Leptos's own settings: the site's address and files, and DEV or PROD.
+fn leptos_options(get: Lookup) -> Result<LeptosOptions, ConfigError> {
+    let addr_text = get("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+    let site_addr: SocketAddr = addr_text
+        .parse()
+        .map_err(|_| bad("LEPTOS_SITE_ADDR", format!("`{addr_text}` is not an address like 127.0.0.1:3000")))?;
+    let env = match get("LEPTOS_ENV").as_deref() {
+        None | Some("DEV") | Some("dev") | Some("development") => leptos::config::Env::DEV,
+        Some("PROD") | Some("prod") | Some("production") => leptos::config::Env::PROD,
+        Some(other) => return Err(bad("LEPTOS_ENV", format!("`{other}` is neither DEV nor PROD"))),
+    };
+    Ok(LeptosOptions::builder()
+        .output_name(get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "onboard".into()))
+        .site_root(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()))
+        .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()))
+        .site_addr(site_addr)
+        .env(env)
+        .reload_port(get("LEPTOS_RELOAD_PORT").and_then(|p| p.parse().ok()).unwrap_or(3001))
+        .hash_files(hash_files(get("LEPTOS_HASH_FILES").as_deref(), hash_list_exists())?)
+        .build())
 }
 
 #[cfg(test)]
