@@ -17,7 +17,7 @@
 //!   Corporate Admin moves people between departments, and the roles on offer are those an
 //!   invitation may grant.
 
-use crate::domain::Role;
+use crate::domain::{IdentityKind, Role};
 use crate::error::AppError;
 
 /// Which part of the organisation an admin administers.
@@ -54,6 +54,19 @@ impl Scope {
             Scope::Organisation => true,
             Scope::Department(own) => department == Some(own),
         }
+    }
+
+    /// The imports admin `viewer` sees: every one for the Corporate Admin (`None`); for a
+    /// Quality or HR Admin, those they started themselves into their own department, as
+    /// `(starter, department)`.
+    pub fn imports_seen_by(self, viewer: i32) -> Option<(i32, i32)> {
+        self.department().map(|own| (viewer, own))
+    }
+
+    /// Whether admin `viewer` sees an import `starter` began into `department` (see
+    /// [`imports_seen_by`](Self::imports_seen_by)).
+    pub fn sees_import(self, viewer: i32, starter: i32, department: Option<i32>) -> bool {
+        self.imports_seen_by(viewer).is_none_or(|seen| Some(seen) == department.map(|d| (starter, d)))
     }
 
     /// `found` if it lies within this scope (`department` says where a row belongs). A row
@@ -138,20 +151,14 @@ pub struct Person {
     pub id: i32,
     pub role: Role,
     pub department: Option<i32>,
-    /// Has an email address (a shop-floor worker has none, so holds no admin role).
-    pub has_email: bool,
-}
-
-impl Person {
-    fn kind(self) -> InviteKind {
-        if self.has_email { InviteKind::Email } else { InviteKind::ShopFloor }
-    }
+    /// How they are known: a shop-floor worker has no email address, so holds no admin role.
+    pub known_by: IdentityKind,
 }
 
 /// The roles `person` may be given: those an invitation of their kind may grant, and the one
 /// they hold (a Corporate Admin stays one unless changed to another role).
 pub fn assignable_roles(person: Person) -> Vec<Role> {
-    let mut roles: Vec<Role> = invitable_roles(person.kind()).to_vec();
+    let mut roles: Vec<Role> = invitable_roles(person.known_by).to_vec();
     if !roles.contains(&person.role) {
         roles.insert(0, person.role);
     }
@@ -168,8 +175,8 @@ pub fn check_change(scope: Scope, actor_id: i32, person: Person, role: Role, dep
         return Err(AppError::field("department", "You cannot change your own department."));
     }
     if !assignable_roles(person).contains(&role) {
-        return Err(match person.kind() {
-            InviteKind::ShopFloor if role.is_admin() => {
+        return Err(match person.known_by {
+            IdentityKind::EmployeeNumber if role.is_admin() => {
                 AppError::field("role", "Admin roles need an email address: choose Team Lead or Employee.")
             }
             _ => AppError::field("role", "Choose a role from the list."),
@@ -187,28 +194,21 @@ pub fn check_change(scope: Scope, actor_id: i32, person: Person, role: Role, dep
     Ok(())
 }
 
-/// The two kinds of invitation: by email, or for a shop-floor worker with no email.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InviteKind {
-    Email,
-    ShopFloor,
-}
-
 /// The roles an invitation of `kind` may grant, in the order the spec lists them.
-pub fn invitable_roles(kind: InviteKind) -> &'static [Role] {
+pub fn invitable_roles(kind: IdentityKind) -> &'static [Role] {
     match kind {
-        InviteKind::Email => &[Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee],
+        IdentityKind::Email => &[Role::QualityAdmin, Role::HrAdmin, Role::TeamLead, Role::Employee],
         // Admin roles need an email address.
-        InviteKind::ShopFloor => &[Role::TeamLead, Role::Employee],
+        IdentityKind::EmployeeNumber => &[Role::TeamLead, Role::Employee],
     }
 }
 
 /// The role an admin chose (its stored name), if an invitation of `kind` may grant it.
-pub fn check_role(kind: InviteKind, chosen: &str) -> Result<Role, AppError> {
+pub fn check_role(kind: IdentityKind, chosen: &str) -> Result<Role, AppError> {
     let role = Role::parse(chosen);
     match role {
         Some(role) if invitable_roles(kind).contains(&role) => Ok(role),
-        Some(_) if kind == InviteKind::ShopFloor => {
+        Some(_) if kind == IdentityKind::EmployeeNumber => {
             Err(AppError::field("role", "Admin roles need an email address: choose Team Lead or Employee."))
         }
         _ => Err(AppError::field("role", "Choose a role.")),
@@ -260,6 +260,15 @@ mod tests {
     }
 
     #[test]
+    fn the_corporate_admin_sees_every_import_and_a_department_admin_only_their_own_in_their_department() {
+        assert!(Scope::Organisation.sees_import(1, 7, Some(3)) && Scope::Organisation.sees_import(1, 7, None));
+        assert!(Scope::Department(3).sees_import(5, 5, Some(3)));
+        assert!(!Scope::Department(3).sees_import(5, 6, Some(3)), "another admin's import");
+        assert!(!Scope::Department(3).sees_import(5, 5, Some(4)), "their own, since moved to another department");
+        assert!(!Scope::Department(3).sees_import(5, 5, None));
+    }
+
+    #[test]
     fn a_row_outside_the_scope_looks_like_no_row_at_all() {
         let own = Scope::Department(3);
         assert_eq!(own.visible(Some(3), |d| Some(*d), "That row"), Ok(3));
@@ -280,7 +289,7 @@ mod tests {
 
     #[test]
     fn corporate_admin_is_never_invitable() {
-        for kind in [InviteKind::Email, InviteKind::ShopFloor] {
+        for kind in [IdentityKind::Email, IdentityKind::EmployeeNumber] {
             assert!(!invitable_roles(kind).contains(&Role::CorporateAdmin));
             assert!(check_role(kind, Role::CorporateAdmin.as_str()).is_err());
         }
@@ -288,10 +297,10 @@ mod tests {
 
     #[test]
     fn only_email_invitations_may_grant_an_admin_role() {
-        let admins: Vec<_> = invitable_roles(InviteKind::Email).iter().copied().filter(|r| r.is_admin()).collect();
+        let admins: Vec<_> = invitable_roles(IdentityKind::Email).iter().copied().filter(|r| r.is_admin()).collect();
         assert_eq!(admins, vec![Role::QualityAdmin, Role::HrAdmin]);
-        assert!(invitable_roles(InviteKind::ShopFloor).iter().all(|r| !r.is_admin()));
-        let refused = check_role(InviteKind::ShopFloor, "quality_admin").unwrap_err();
+        assert!(invitable_roles(IdentityKind::EmployeeNumber).iter().all(|r| !r.is_admin()));
+        let refused = check_role(IdentityKind::EmployeeNumber, "quality_admin").unwrap_err();
         assert!(refused.for_field("role").is_some_and(|m| m.contains("need an email address")));
     }
 
@@ -345,7 +354,8 @@ mod tests {
     }
 
     fn person(id: i32, role: Role, department: Option<i32>, has_email: bool) -> Person {
-        Person { id, role, department, has_email }
+        let known_by = if has_email { IdentityKind::Email } else { IdentityKind::EmployeeNumber };
+        Person { id, role, department, known_by }
     }
 
     #[test]

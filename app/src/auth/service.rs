@@ -1,8 +1,7 @@
 //! Credentials, accounts and sessions, over any sea-orm connection.
 
-use crate::domain::Role;
 use crate::domain::email::WorkEmail;
-use crate::domain::employee_number::EmployeeNumber;
+use crate::domain::{Identity, IdentityKind, Role};
 use crate::domain::password::{NewPassword, hash_password, verify_password};
 use crate::error::AppError;
 use crate::organisation::dto::UnitKind;
@@ -22,29 +21,31 @@ pub const SESSION_COOKIE: &str = "onboard_session";
 /// anything else is tried as a shop-floor employee number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Identifier {
-    Email(String),
-    EmployeeNumber(String),
-    /// Neither: no account can have it, but it is still counted like one.
+    Known(Identity),
+    /// Neither an address nor an employee number: no account can have it, but it is still
+    /// counted like one.
     Unrecognised(String),
 }
 
 impl Identifier {
     pub fn parse(input: &str) -> Identifier {
-        let known = if input.contains('@') {
-            WorkEmail::parse(input).ok().map(|e| Identifier::Email(e.canonical().to_owned()))
-        } else {
-            EmployeeNumber::parse(input).ok().map(|n| Identifier::EmployeeNumber(n.canonical().to_owned()))
-        };
-        known.unwrap_or_else(|| Identifier::Unrecognised(input.trim().to_lowercase()))
+        Identity::read(input).map(Identifier::Known).unwrap_or_else(|| Identifier::Unrecognised(input.trim().to_lowercase()))
     }
 
     /// One string per identifier, for counting failures against it.
     pub fn key(&self) -> String {
         match self {
-            Identifier::Email(e) => format!("email:{e}"),
-            Identifier::EmployeeNumber(n) => format!("number:{n}"),
+            Identifier::Known(identity) => failure_key(identity.kind(), identity.canonical()),
             Identifier::Unrecognised(raw) => format!("other:{raw}"),
         }
+    }
+}
+
+/// The string failures against an identity are counted under, from its canonical form.
+pub fn failure_key(kind: IdentityKind, canonical: &str) -> String {
+    match kind {
+        IdentityKind::Email => format!("email:{canonical}"),
+        IdentityKind::EmployeeNumber => format!("number:{canonical}"),
     }
 }
 
@@ -64,14 +65,15 @@ pub async fn authenticate(
     password: String,
     decoy_hash: &str,
 ) -> Result<Verdict, AppError> {
-    let column = match id {
-        Identifier::Email(canonical) => Some((user::Column::EmailCanonical, canonical)),
-        Identifier::EmployeeNumber(canonical) => Some((user::Column::EmployeeNumberCanonical, canonical)),
+    let found = match id {
+        Identifier::Known(identity) => {
+            let column = match identity.kind() {
+                IdentityKind::Email => user::Column::EmailCanonical,
+                IdentityKind::EmployeeNumber => user::Column::EmployeeNumberCanonical,
+            };
+            user::Entity::find().filter(column.eq(identity.canonical())).one(db).await?
+        }
         Identifier::Unrecognised(_) => None,
-    };
-    let found = match column {
-        Some((column, canonical)) => user::Entity::find().filter(column.eq(canonical.as_str())).one(db).await?,
-        None => None,
     };
     let usable = found.as_ref().filter(|u| is_active(u) && u.password_hash.is_some());
     let hash = usable.and_then(|u| u.password_hash.clone()).unwrap_or_else(|| decoy_hash.to_owned());

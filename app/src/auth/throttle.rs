@@ -19,7 +19,8 @@
 //! PostgreSQL, by its write lock on SQLite), so simultaneous guesses cannot slip past either
 //! limit; a success deletes the account's reservations.
 
-use super::service::{Identifier, authenticate};
+use super::service::{Identifier, authenticate, failure_key};
+use crate::domain::IdentityKind;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::record;
 use crate::error::AppError;
@@ -138,9 +139,9 @@ async fn note_failure(
 /// The keys an account's failures are counted under: its email and its employee number, in
 /// the canonical form sign-in reads them in.
 fn account_keys(user: &user::Model) -> Vec<String> {
-    let email = user.email_canonical.clone().map(Identifier::Email);
-    let number = user.employee_number_canonical.clone().map(Identifier::EmployeeNumber);
-    email.into_iter().chain(number).map(|id| hash_token(&id.key())).collect()
+    let email = user.email_canonical.as_deref().map(|c| failure_key(IdentityKind::Email, c));
+    let number = user.employee_number_canonical.as_deref().map(|c| failure_key(IdentityKind::EmployeeNumber, c));
+    email.into_iter().chain(number).map(|key| hash_token(&key)).collect()
 }
 
 #[derive(FromQueryResult)]

@@ -58,6 +58,11 @@ impl WorkEmail {
         Ok(WorkEmail { canonical: format!("{}@{ascii_domain}", local.to_lowercase()), display })
     }
 
+    /// An address as a row stores it: already parsed when it was written.
+    pub(crate) fn stored(display: &str, canonical: &str) -> Self {
+        WorkEmail { display: display.to_owned(), canonical: canonical.to_owned() }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.display
     }

@@ -31,6 +31,11 @@ impl EmployeeNumber {
         Ok(EmployeeNumber { display, canonical })
     }
 
+    /// A number as a row stores it: already parsed when it was written.
+    pub(crate) fn stored(display: &str, canonical: &str) -> Self {
+        EmployeeNumber { display: display.to_owned(), canonical: canonical.to_owned() }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.display
     }

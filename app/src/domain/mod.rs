@@ -1,6 +1,10 @@
 //! Domain types shared by the server and the browser.
 
+mod identity;
 mod role;
+#[cfg(feature = "ssr")]
+pub use identity::Identity;
+pub use identity::IdentityKind;
 pub use role::Role;
 
 #[cfg(feature = "ssr")]

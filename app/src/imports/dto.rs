@@ -1,5 +1,6 @@
 //! Wire types of the import pages.
 
+use crate::domain::IdentityKind;
 use crate::dto::thousands;
 use crate::invitations::dto::Handout;
 use crate::when::Moment;
@@ -200,7 +201,8 @@ pub struct ImportProgress {
 pub struct ImportRowView {
     pub number: u32,
     pub identifier: String,
-    pub shop_floor: bool,
+    /// How the row's person is known; `None` for a row that was not imported.
+    pub known_by: Option<IdentityKind>,
     /// "Sent", "Waiting", "Failed", "Cancelled", "Skipped".
     pub outcome: String,
     pub reason: Option<String>,

@@ -1,24 +1,22 @@
 //! Server functions of the Invite dialog and the Invitations tab: thin adapters over the service.
 
-use super::dto::{Handout, InvitationRow, InviteChoices};
+use super::dto::{Handout, InvitationRow, InvitationStatus, InviteChoices};
 use crate::dto::Page;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Invitations the signed-in admin may see, newest first; `status` is "" for all.
+/// Invitations the signed-in admin may see, newest first, with `status` or of every status.
 #[server(endpoint = "list_invitations", output = crate::wire::Json)]
 pub async fn list_invitations(
     #[server(default)] after: Option<i32>,
     #[server(default)] before: Option<i32>,
-    #[server(default)] status: String,
+    #[server(default)] status: Option<InvitationStatus>,
 ) -> Result<Page<InvitationRow>, AppError> {
-    use super::dto::InvitationStatus;
     use crate::ssr::{require_admin, respond};
     use crate::state::app_state;
     respond(async {
         let state = app_state()?;
         let actor = require_admin()?;
-        let status = InvitationStatus::ALL.into_iter().find(|s| s.label() == status);
         let at = crate::dto::PageAt::from_params(after, before);
         super::service::list_invitations(&state.db, &actor, state.clock.now(), status, at).await
     }.await)

@@ -1,4 +1,4 @@
-use crate::domain::Role;
+use crate::domain::{IdentityKind, Role};
 use crate::when::Moment;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,11 @@ impl InvitationStatus {
 impl InvitationStatus {
     pub const ALL: [InvitationStatus; 4] =
         [InvitationStatus::Pending, InvitationStatus::Accepted, InvitationStatus::Expired, InvitationStatus::Revoked];
+
+    /// The status a filter link names by its label (`?status=Pending`), if any.
+    pub fn from_label(label: &str) -> Option<InvitationStatus> {
+        InvitationStatus::ALL.into_iter().find(|s| s.label() == label)
+    }
 
     /// Resend and Revoke apply until the invitation is accepted or revoked.
     pub fn is_open(self) -> bool {
@@ -69,8 +74,8 @@ pub struct InviteChoices {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRow {
     pub id: i32,
-    /// A shop-floor worker's invitation: `invitee` is their employee number.
-    pub shop_floor: bool,
+    /// How the invitee is known: for a shop-floor worker, `invitee` is their employee number.
+    pub known_by: IdentityKind,
     /// The email address, or the employee number for a shop-floor employee.
     pub invitee: String,
     pub role: Role,

@@ -3,6 +3,7 @@
 
 mod admin_only;
 mod follows;
+mod form_errors;
 mod paged_table;
 mod pager;
 mod shell;
@@ -10,6 +11,7 @@ mod signed_in_elsewhere;
 
 pub use admin_only::{AdminOnly, CorporateAdminOnly};
 pub use follows::follows;
+pub use form_errors::FormErrors;
 pub use paged_table::{PagedTable, page_at};
 pub use pager::Pager;
 pub use shell::{Home, NotFound, SignedInLayout, use_current_user};

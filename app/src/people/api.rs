@@ -42,7 +42,7 @@ pub async fn change_assignment(
 /// One of the person page's Access buttons (`PersonAction::as_str`): deactivate, reactivate,
 /// send a password reset, reset a PIN (answering the handout, shown once) or unlock.
 #[server(endpoint = "person_action", output = crate::wire::Json)]
-pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, AppError> {
+pub async fn person_action(id: i32, action: super::dto::PersonAction) -> Result<PersonActionDone, AppError> {
     use super::dto::PersonAction;
     use super::service;
     use crate::ssr::{require_admin, respond};
@@ -51,8 +51,7 @@ pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, 
         let state = app_state()?;
         let actor = require_admin()?;
         let (db, now) = (&state.db, state.clock.now());
-        let chosen = PersonAction::parse(&action).ok_or_else(|| AppError::Invalid("The request was not valid: unknown action.".into()))?;
-        let handout = match chosen {
+        let handout = match action {
             PersonAction::Deactivate => service::deactivate(db, &actor, now, id).await.map(|()| None),
             PersonAction::Reactivate => service::reactivate(db, &actor, now, id).await.map(|()| None),
             PersonAction::SendPasswordReset => {
@@ -61,7 +60,7 @@ pub async fn person_action(id: i32, action: String) -> Result<PersonActionDone, 
             PersonAction::ResetPin => service::reset_pin(db, &actor, &state.settings, now, id).await.map(Some),
             PersonAction::Unlock => service::unlock(db, &actor, id, now).await.map(|()| None),
         }?;
-        Ok(PersonActionDone { message: chosen.done().to_owned(), handout })
+        Ok(PersonActionDone { message: action.done().to_owned(), handout })
     }.await)
 }
 

@@ -70,7 +70,9 @@ pub struct PersonDetails {
 }
 
 /// The buttons of the person page's Access section: one server function takes them all.
+/// A form sends `as_str()`, which is also the serde name the server function reads it by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PersonAction {
     Deactivate,
     Reactivate,
@@ -92,10 +94,6 @@ impl PersonAction {
             PersonAction::ResetPin => "reset_pin",
             PersonAction::Unlock => "unlock",
         }
-    }
-
-    pub fn parse(value: &str) -> Option<PersonAction> {
-        PersonAction::ALL.into_iter().find(|a| a.as_str() == value)
     }
 
     /// The button's words.
@@ -126,4 +124,17 @@ impl PersonAction {
 pub struct PersonActionDone {
     pub message: String,
     pub handout: Option<crate::invitations::dto::Handout>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PersonAction;
+
+    /// The forms send `as_str()` and the server function reads the serde name: they must agree.
+    #[test]
+    fn every_person_action_is_read_by_the_name_its_form_sends() {
+        for action in PersonAction::ALL {
+            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.as_str()));
+        }
+    }
 }

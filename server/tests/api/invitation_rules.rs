@@ -4,7 +4,8 @@ use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use app::domain::Role;
 use app::error::AppError;
 use app::invitations::service::{EmailInvite, remaining_this_hour, send_email_invitation};
-use app::policy::{InviteKind, invitable_roles};
+use app::domain::IdentityKind;
+use app::policy::invitable_roles;
 use app::ssr::{Actor, Clock};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use app::ssr::tokens::hash_token;
@@ -42,7 +43,7 @@ async fn quality_and_hr_admins_invite_only_into_their_own_department() {
     let hr = app.department("HR").await;
     for (n, (role, own, other)) in [(Role::QualityAdmin, quality, hr), (Role::HrAdmin, hr, quality)].into_iter().enumerate() {
         let admin = app.actor(&format!("admin{n}@example.com"), role, Some(own)).await;
-        for (m, &invited) in invitable_roles(InviteKind::Email).iter().enumerate() {
+        for (m, &invited) in invitable_roles(IdentityKind::Email).iter().enumerate() {
             let mine = app.invite(&admin, &format!("in{n}{m}@example.com"), invited, Some(own)).await;
             let elsewhere = app.invite(&admin, &format!("out{n}{m}@example.com"), invited, Some(other)).await;
             let nowhere = app.invite(&admin, &format!("none{n}{m}@example.com"), invited, None).await;

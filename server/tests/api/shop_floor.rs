@@ -7,7 +7,7 @@ use app::invitations::service::{ShopFloorInvite, invite_shop_floor};
 use app::ssr::entities::{audit_event, invitation};
 use app::ssr::{Actor, Clock};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveEnum, ColumnTrait, EntityTrait, QueryFilter};
 
 pub fn worker(number: &str, role: Role, department_id: Option<i32>) -> ShopFloorInvite {
     ShopFloorInvite {
@@ -38,7 +38,7 @@ async fn a_handout_carries_a_grouped_code_and_link_and_only_its_hash_is_stored()
     assert_eq!(handout.expires_at, (app.clock.now() + chrono::Duration::hours(72)).into());
     assert!(handout.qr_svg.starts_with("<svg") && handout.qr_svg.contains("<path"), "{}", handout.qr_svg);
     let stored = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!((stored.kind.as_str(), stored.status.as_str()), ("shop_floor", "pending"));
+    assert_eq!((stored.kind.to_value().as_str(), stored.status.as_str()), ("shop_floor", "pending"));
     assert_eq!(stored.token_hash, app::ssr::tokens::hash_token(&code));
     let events = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("invitation.handout_issued"))

@@ -3,7 +3,7 @@ use crate::accept::api::{AcceptInvitation, invitation_details};
 use crate::accept::dto::{InvitationDetails, InvitationPage};
 use crate::domain::password_policy::MAX_PASSWORD_CHARS;
 use crate::error::AppError;
-use crate::layout::SignedInElsewhere;
+use crate::layout::{FormErrors, SignedInElsewhere};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -49,9 +49,7 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    let errors = FormErrors::of(action);
     let mismatch = move || {
         let confirmation = confirmation.get();
         (!confirmation.is_empty() && confirmation != password.get()).then_some("The two passwords do not match.")
@@ -72,8 +70,8 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
         </dl>
         <p class="hint">"Your role, department and location come from the invitation; an administrator can change them later."</p>
         <ActionForm action=action attr:class="form" attr:novalidate="">
-            <p class="form-error" role="alert">{form_error}</p>
-            <ProfileFields prefix="accept" field_error/>
+            <p class="form-error" role="alert">{errors.form()}</p>
+            <ProfileFields prefix="accept" errors/>
             // The account name for password managers.
             <input type="hidden" value=email.clone() autocomplete="username"/>
             <label for="accept-password">"Password"</label>
@@ -81,13 +79,13 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
                 maxlength=MAX_PASSWORD_CHARS.to_string() aria-describedby="accept-password-hint accept-password-error"
                 on:input=move |ev| password.set(event_target_value(&ev))/>
             <PasswordHint id="accept-password-hint" password=password.read_only() email=email/>
-            <p id="accept-password-error" class="field-error">{field_error("password")}</p>
+            <p id="accept-password-error" class="field-error">{errors.field("password")}</p>
             <label for="accept-password-confirmation">"Confirm password"</label>
             <input id="accept-password-confirmation" name="password_confirmation" type="password" required
                 autocomplete="new-password" aria-describedby="accept-confirmation-error"
                 on:input=move |ev| confirmation.set(event_target_value(&ev))/>
             <p id="accept-confirmation-error" class="field-error">
-                {move || field_error("password_confirmation")().or(mismatch().map(str::to_owned))}
+                {move || errors.field("password_confirmation")().or(mismatch().map(str::to_owned))}
             </p>
             <button type="submit" class="button-primary" disabled=move || action.pending().get()>
                 "Complete sign-up"

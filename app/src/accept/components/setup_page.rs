@@ -3,8 +3,7 @@ use super::{CommonList, ProfileFields, SetupCodeField};
 use crate::accept::api::{CompleteSetup, setup_page_state};
 use crate::accept::dto::SetupPageInfo;
 use crate::domain::pin_policy::check_pin;
-use crate::error::AppError;
-use crate::layout::SignedInElsewhere;
+use crate::layout::{FormErrors, SignedInElsewhere};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -38,9 +37,7 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
     let action = ServerAction::<CompleteSetup>::new();
     let number = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    let errors = FormErrors::of(action);
     // The server's rule, live: digits only is a PIN, anything else a password.
     let common = CommonList::new();
     Effect::new(move |_| {
@@ -69,22 +66,22 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
         <h1>"Set up your account"</h1>
         <p>"Use the employee number and setup code from the handout your administrator gave you."</p>
         <ActionForm action=action attr:class="form" attr:novalidate="">
-            <p class="form-error" role="alert">{form_error}</p>
+            <p class="form-error" role="alert">{errors.form()}</p>
             <label for="setup-number">"Employee number"</label>
             <input id="setup-number" name="employee_number" required maxlength="32" autocomplete="username"
                 autocapitalize="characters" spellcheck="false" on:input=move |ev| number.set(event_target_value(&ev))/>
-            <p class="field-error">{field_error("employee_number")}</p>
+            <p class="field-error">{errors.field("employee_number")}</p>
             <SetupCodeField id="setup-code" from_link=code_from_link/>
-            <ProfileFields prefix="setup" field_error/>
+            <ProfileFields prefix="setup" errors/>
             <label for="setup-secret">"PIN or password"</label>
             <input id="setup-secret" name="secret" type="password" required autocomplete="new-password" maxlength="128"
                 aria-describedby="setup-secret-hint" on:input=move |ev| secret.set(event_target_value(&ev))/>
             <p id="setup-secret-hint" class=move || hint.get().0 aria-live="polite">{move || hint.get().1}</p>
-            <p class="field-error">{field_error("secret")}</p>
+            <p class="field-error">{errors.field("secret")}</p>
             <label for="setup-secret-confirmation">"Repeat PIN or password"</label>
             <input id="setup-secret-confirmation" name="secret_confirmation" type="password" required
                 autocomplete="new-password" maxlength="128"/>
-            <p class="field-error">{field_error("secret_confirmation")}</p>
+            <p class="field-error">{errors.field("secret_confirmation")}</p>
             <button type="submit" class="button-primary" disabled=move || action.pending().get()>"Set up my account"</button>
         </ActionForm>
     }

@@ -1,5 +1,6 @@
 use super::HandoutSheet;
 use crate::imports::api::{CancelImport, PrintHandouts, fetch_import_progress, import_rows};
+use crate::domain::IdentityKind;
 use crate::imports::dto::{ImportProgress, ImportState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -64,7 +65,7 @@ pub fn ImportJobPage() -> impl IntoView {
                             {rows.into_iter().map(|row| view! {
                                 <tr>
                                     <td>{row.number}</td>
-                                    <td>{row.identifier}{row.shop_floor.then(|| view! { " "<span class="badge">"Shop-floor"</span> })}</td>
+                                    <td>{row.identifier}{row.known_by.is_some_and(IdentityKind::is_shop_floor).then(|| view! { " "<span class="badge">"Shop-floor"</span> })}</td>
                                     <td>{row.outcome}{row.reason.map(|r| view! { <br/><span class="reason">{r}</span> })}</td>
                                 </tr>
                             }).collect_view()}

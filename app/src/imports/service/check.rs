@@ -7,17 +7,15 @@
 //! counts an attempt, as in the dialog. So an import tells no more than the dialog does.
 
 use super::sheet::{Column, SheetRow};
-use crate::domain::email::WorkEmail;
-use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::person_name::PersonName;
 use crate::domain::unit_name::UnitName;
-use crate::domain::Role;
+use crate::domain::{Identity, IdentityKind, Role};
 use crate::error::AppError;
 use crate::imports::dto::{PreviewRow, RowOutcome};
 use crate::organisation::dto::{Unit, UnitKind};
 use crate::organisation::service::list_units;
-use crate::policy::{InviteKind, Scope, check_department, check_role};
-use crate::invitations::service::{IdentityKind, IdentityUses};
+use crate::policy::{Scope, check_department, check_role};
+use crate::invitations::service::{IdentityUses, unavailable};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use std::collections::{HashMap, HashSet};
@@ -25,23 +23,18 @@ use std::collections::{HashMap, HashSet};
 /// What a row asks for, once every check passed.
 #[derive(Clone, Debug)]
 pub struct Planned {
-    pub kind: InviteKind,
-    pub email: Option<WorkEmail>,
+    pub identity: Identity,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub employee_number: Option<EmployeeNumber>,
     pub role: Role,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
 }
 
 impl Planned {
-    fn identity(&self) -> String {
-        match (&self.email, &self.employee_number) {
-            (Some(email), _) => email.canonical().to_owned(),
-            (None, Some(number)) => number.canonical().to_owned(),
-            (None, None) => String::new(),
-        }
+    /// What two rows for one person share: the kind and canonical form of the identity.
+    fn key(&self) -> (IdentityKind, String) {
+        (self.identity.kind(), self.identity.canonical().to_owned())
     }
 }
 
@@ -120,8 +113,8 @@ fn plan_row(row: &SheetRow, scope: Scope, departments: &Units, locations: &Units
     let role = role_named(row.get(Column::Role)).map_err(error)?;
     let email_text = row.get(Column::Email);
     let number_text = row.get(Column::EmployeeNumber);
-    let (kind, email, employee_number, first_name, last_name) = if !email_text.is_empty() {
-        let email = WorkEmail::parse(email_text).map_err(|m| error(format!("email: {m}")))?;
+    let (identity, first_name, last_name) = if !email_text.is_empty() {
+        let email = Identity::parse(IdentityKind::Email, email_text).map_err(|m| error(format!("email: {m}")))?;
         let name = |column: Column| -> Result<Option<String>, Refusal> {
             let text = row.get(column);
             if text.is_empty() {
@@ -129,20 +122,21 @@ fn plan_row(row: &SheetRow, scope: Scope, departments: &Units, locations: &Units
             }
             PersonName::parse(text, "").map(|n| Some(n.into_string())).map_err(|m| error(format!("{}: {m}", column.name())))
         };
-        (InviteKind::Email, Some(email), None, name(Column::FirstName)?, name(Column::LastName)?)
+        (email, name(Column::FirstName)?, name(Column::LastName)?)
     } else if !number_text.is_empty() {
-        let number = EmployeeNumber::parse(number_text).map_err(|m| error(format!("employee_number: {m}")))?;
+        let number =
+            Identity::parse(IdentityKind::EmployeeNumber, number_text).map_err(|m| error(format!("employee_number: {m}")))?;
         let first = PersonName::parse(row.get(Column::FirstName), "Enter the first name.")
             .map_err(|m| error(format!("first_name: {m}")))?;
         let last = PersonName::parse(row.get(Column::LastName), "Enter the last name.")
             .map_err(|m| error(format!("last_name: {m}")))?;
-        (InviteKind::ShopFloor, None, Some(number), Some(first.into_string()), Some(last.into_string()))
+        (number, Some(first.into_string()), Some(last.into_string()))
     } else {
         return Err(error(
             "email: give an email address, or an employee number and names for a shop-floor employee.".to_owned(),
         ));
     };
-    check_role(kind, role.as_str()).map_err(|e| error(field_message(Column::Role, e)))?;
+    check_role(identity.kind(), role.as_str()).map_err(|e| error(field_message(Column::Role, e)))?;
     let named = departments.find(UnitKind::Department, row.get(Column::Department)).map_err(error)?;
     if let Some(unit) = named
         && !scope.covers(Some(unit.id))
@@ -153,7 +147,7 @@ fn plan_row(row: &SheetRow, scope: Scope, departments: &Units, locations: &Units
     let department_id = scope.department().or(named.map(|u| u.id));
     check_department(scope, role, department_id).map_err(|e| error(field_message(Column::Department, e)))?;
     let location_id = locations.find(UnitKind::Location, row.get(Column::Location)).map_err(error)?.map(|u| u.id);
-    Ok(Planned { kind, email, first_name, last_name, employee_number, role, department_id, location_id })
+    Ok(Planned { identity, first_name, last_name, role, department_id, location_id })
 }
 
 /// Checks every row of a file for an admin in `scope` at `now`, in one pass and a few
@@ -170,7 +164,10 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
             let view = PreviewRow { number: row.number, identifier: identifier.to_owned(), name, outcome: RowOutcome::Error, reason: None };
             match plan_row(row, scope, &departments, &locations) {
                 Ok(plan) => {
-                    let outcome = if plan.kind == InviteKind::Email { RowOutcome::Email } else { RowOutcome::ShopFloor };
+                    let outcome = match plan.identity.kind() {
+                        IdentityKind::Email => RowOutcome::Email,
+                        IdentityKind::EmployeeNumber => RowOutcome::ShopFloor,
+                    };
                     Checked { view: PreviewRow { outcome, ..view }, plan: Some(plan) }
                 }
                 Err(Refusal::Error(reason)) => Checked { view: PreviewRow { reason: Some(reason), ..view }, plan: None },
@@ -184,7 +181,7 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
     let mut seen = HashSet::new();
     for row in checked.iter_mut() {
         if let Some(plan) = &row.plan
-            && !seen.insert((plan.kind == InviteKind::Email, plan.identity()))
+            && !seen.insert(plan.key())
         {
             row.view.outcome = RowOutcome::Repeated;
             row.view.reason = Some("The same address or number is on an earlier row.".to_owned());
@@ -194,13 +191,10 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
     let taken = taken(db, scope, &checked, now).await?;
     for row in checked.iter_mut() {
         if let Some(plan) = &row.plan
-            && taken.contains(&(plan.kind == InviteKind::Email, plan.identity()))
+            && taken.contains(&plan.key())
         {
             row.view.outcome = RowOutcome::Unavailable;
-            row.view.reason = Some(match plan.kind {
-                InviteKind::Email => AppError::InvitationUnavailable.to_string(),
-                InviteKind::ShopFloor => AppError::EmployeeNumberUnavailable.to_string(),
-            });
+            row.view.reason = Some(unavailable(plan.identity.kind()).to_string());
             row.plan = None;
         }
     }
@@ -208,19 +202,19 @@ pub async fn check_rows(db: &impl ConnectionTrait, scope: Scope, rows: &[SheetRo
 }
 
 /// The identities of these rows that an account or an open invitation holds where the admin
-/// can see it, by kind (email or not) and canonical form: the availability service's answer,
-/// the same one the send gives.
-async fn taken(db: &impl ConnectionTrait, scope: Scope, rows: &[Checked], now: DateTime<Utc>) -> Result<HashSet<(bool, String)>, DbErr> {
+/// can see it, by kind and canonical form: the availability service's answer, the same one
+/// the send gives.
+async fn taken(db: &impl ConnectionTrait, scope: Scope, rows: &[Checked], now: DateTime<Utc>) -> Result<HashSet<(IdentityKind, String)>, DbErr> {
     let mut taken = HashSet::new();
-    for (is_email, kind) in [(true, IdentityKind::Email), (false, IdentityKind::EmployeeNumber)] {
+    for kind in [IdentityKind::Email, IdentityKind::EmployeeNumber] {
         let identities: Vec<String> = rows
             .iter()
             .filter_map(|r| r.plan.as_ref())
-            .filter(|p| (p.kind == InviteKind::Email) == is_email)
-            .map(Planned::identity)
+            .filter(|p| p.identity.kind() == kind)
+            .map(|p| p.identity.canonical().to_owned())
             .collect();
         let uses = IdentityUses::find(db, kind, identities.clone()).await?;
-        taken.extend(identities.into_iter().filter(|i| uses.taken_in_sight(i, now, scope)).map(|i| (is_email, i)));
+        taken.extend(identities.into_iter().filter(|i| uses.taken_in_sight(i, now, scope)).map(|i| (kind, i)));
     }
     Ok(taken)
 }

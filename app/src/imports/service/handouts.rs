@@ -28,6 +28,7 @@ const CHUNK: usize = 100;
 
 /// Prints import `id`'s handout sheet for `actor`: one card per worker waiting to set up,
 /// sorted by department and name, and a "Handout sheet issued" event with how many.
+#[tracing::instrument(name = "print_handouts", skip_all, fields(import_id = id))]
 pub async fn print_handouts(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -310,6 +310,7 @@ pub(super) fn import_event(event_type: AuditEventType, job: &import::Model, deta
 /// Cancels what has not gone yet of import `id`, for `actor` (who may see it): its waiting
 /// rows become cancelled, with an "Import cancelled" event. A row being sent at this moment
 /// either went before (and counts as sent) or does not go at all.
+#[tracing::instrument(name = "cancel", skip_all, fields(import_id = id))]
 pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
     let job = super::progress::find_visible(db, actor, id).await?;
     let txn = begin_write(db).await?;

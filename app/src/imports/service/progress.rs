@@ -10,6 +10,7 @@ use crate::invitations::service::remaining_this_hour;
 use crate::policy::Scope;
 use crate::ssr::entities::import_row::{Kind, State as RowState};
 use crate::ssr::entities::{import, import_row, user};
+use crate::ssr::models::import_row::identity_kind;
 use crate::ssr::models::user::names;
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use crate::ssr::models::invitation::renewable_sql;
@@ -26,7 +27,7 @@ pub async fn find_visible(db: &impl ConnectionTrait, actor: &Actor, id: i32) -> 
     let scope = Scope::of(actor)?;
     let found = import::Entity::find_by_id(id).one(db).await?;
     found
-        .filter(|job| scope == Scope::Organisation || (job.admin_id == actor.user_id && scope.covers(job.department_id)))
+        .filter(|job| scope.sees_import(actor.user_id, job.admin_id, job.department_id))
         .ok_or_else(|| AppError::NotFound("That import".to_owned()))
 }
 
@@ -143,7 +144,7 @@ pub async fn rows(
         .map(|row| ImportRowView {
             number: row.row_number as u32,
             identifier: row.identifier.clone(),
-            shop_floor: row.kind == Kind::ShopFloor,
+            known_by: identity_kind(row.kind),
             outcome: outcome_of(row).to_owned(),
             reason: row.reason.clone(),
         })
@@ -156,8 +157,8 @@ pub async fn rows(
 pub async fn list_imports(db: &impl ConnectionTrait, actor: &Actor, at: PageAt) -> Result<Page<ImportSummary>, AppError> {
     let scope = Scope::of(actor)?;
     let mut query = import::Entity::find();
-    if let Some(own) = scope.department() {
-        query = query.filter(import::Column::AdminId.eq(actor.user_id)).filter(import::Column::DepartmentId.eq(own));
+    if let Some((starter, department)) = scope.imports_seen_by(actor.user_id) {
+        query = query.filter(import::Column::AdminId.eq(starter)).filter(import::Column::DepartmentId.eq(department));
     }
     let order = ListOrder { key: import::Column::Id, id: import::Column::Id, descending: true };
     let page = fetch_page(db, query, order, at, Counting::Apart).await?;

@@ -11,7 +11,7 @@ use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
 use crate::error::AppError;
 use crate::imports::dto::{ImportPreview, RowOutcome};
 use crate::invitations::service::remaining_this_hour;
-use crate::policy::{InviteKind, Scope};
+use crate::policy::Scope;
 use crate::ssr::entities::{import, import_row};
 use crate::ssr::{Actor, Settings, begin_write};
 use chrono::{DateTime, Utc};
@@ -165,14 +165,11 @@ fn row_of(import_id: i32, checked: Checked) -> import_row::ActiveModel {
     };
     match checked.plan {
         Some(plan) => import_row::ActiveModel {
-            kind: Set(match plan.kind {
-                InviteKind::Email => import_row::Kind::Email,
-                InviteKind::ShopFloor => import_row::Kind::ShopFloor,
-            }),
-            email: Set(plan.email.map(|e| e.as_str().to_owned())),
+            kind: Set(plan.identity.kind().into()),
+            email: Set(plan.identity.email().map(|e| e.as_str().to_owned())),
             first_name: Set(plan.first_name),
             last_name: Set(plan.last_name),
-            employee_number: Set(plan.employee_number.map(|n| n.as_str().to_owned())),
+            employee_number: Set(plan.identity.employee_number().map(|n| n.as_str().to_owned())),
             role: Set(plan.role.as_str().to_owned()),
             department_id: Set(plan.department_id),
             location_id: Set(plan.location_id),

@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 pub fn InvitationsList() -> impl IntoView {
     let at = page_at();
     let query = use_query_map();
-    let status = move || query.read().get("status").unwrap_or_default();
+    let status = move || query.read().get("status").and_then(|label| InvitationStatus::from_label(&label));
     let invite = expect_context::<InviteAction>().0;
     let shop_floor = expect_context::<ShopFloorAction>().0;
     let resend = ServerAction::<ResendInvitation>::new();
@@ -49,8 +49,8 @@ pub fn InvitationsList() -> impl IntoView {
         }
     };
     let pager_base = Signal::derive(move || match status() {
-        status if status.is_empty() => "/users/invitations?".to_owned(),
-        status => format!("/users/invitations?status={status}&"),
+        None => "/users/invitations?".to_owned(),
+        Some(status) => format!("/users/invitations?status={}&", status.label()),
     });
     let navigate = use_navigate();
     let filter = move |ev: leptos::ev::Event| {
@@ -63,10 +63,10 @@ pub fn InvitationsList() -> impl IntoView {
         <Title text="Invitations · Onboard"/>
         <form class="filters" method="get" action="/users/invitations">
             <label for="invitation-status">"Status"</label>
-            <select id="invitation-status" name="status" use:follows=Signal::derive(status) on:change=filter>
+            <select id="invitation-status" name="status" use:follows=Signal::derive(move || status().map(|s| s.label().to_owned()).unwrap_or_default()) on:change=filter>
                 <option value="">"All"</option>
                 {InvitationStatus::ALL.into_iter().map(|s| view! {
-                    <option value=s.label() selected=untrack(status) == s.label()>{s.label()}</option>
+                    <option value=s.label() selected=untrack(status) == Some(s)>{s.label()}</option>
                 }).collect_view()}
             </select>
             <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
@@ -97,7 +97,7 @@ fn InvitationRowView(
         <tr>
             <td>
                 {invitation.invitee}
-                {invitation.shop_floor.then(|| view! { " "<span class="badge">"Shop-floor"</span> })}
+                {invitation.known_by.is_shop_floor().then(|| view! { " "<span class="badge">"Shop-floor"</span> })}
             </td>
             <td>{invitation.role.label()}</td>
             <td>{invitation.department.unwrap_or_else(dash)}</td>

@@ -1,10 +1,10 @@
 use super::HandoutView;
-use crate::domain::Role;
-use crate::error::AppError;
+use crate::domain::{IdentityKind, Role};
 use crate::invitations::api::{InviteShopFloor, SendInvitation, invite_options};
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::Unit;
-use crate::policy::{InviteKind, invitable_roles};
+use crate::policy::invitable_roles;
+use crate::layout::FormErrors;
 use leptos::html::{Button, Dialog};
 use leptos::prelude::*;
 
@@ -25,6 +25,67 @@ pub fn provide_invite_actions() -> ServerAction<SendInvitation> {
     invite
 }
 
+/// What the admin has typed into the dialog, kept across both modes while it is open.
+#[derive(Clone, Copy)]
+struct Draft {
+    known_by: RwSignal<IdentityKind>,
+    email: RwSignal<String>,
+    first_name: RwSignal<String>,
+    last_name: RwSignal<String>,
+    employee_number: RwSignal<String>,
+    role: RwSignal<String>,
+    department: RwSignal<String>,
+    location: RwSignal<String>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        let text = || RwSignal::new(String::new());
+        Draft {
+            known_by: RwSignal::new(IdentityKind::Email),
+            email: text(),
+            first_name: text(),
+            last_name: text(),
+            employee_number: text(),
+            role: text(),
+            department: text(),
+            location: text(),
+        }
+    }
+
+    fn is_shop_floor(self) -> bool {
+        self.known_by.get().is_shop_floor()
+    }
+
+    /// Sends the draft with the action of its mode.
+    fn send(self, action: ServerAction<SendInvitation>, shop_action: ServerAction<InviteShopFloor>) {
+        let (role, department, location) = (self.role.get_untracked(), self.department.get_untracked(), self.location.get_untracked());
+        if self.known_by.get_untracked().is_shop_floor() {
+            shop_action.dispatch(InviteShopFloor {
+                first_name: self.first_name.get_untracked(),
+                last_name: self.last_name.get_untracked(),
+                employee_number: self.employee_number.get_untracked(),
+                role,
+                department,
+                location,
+            });
+        } else {
+            action.dispatch(SendInvitation { email: self.email.get_untracked(), role, department, location });
+        }
+    }
+
+    /// Empties what was just sent in mode `sent`; the department stays for the next invitation.
+    fn clear_sent(self, sent: IdentityKind) {
+        let person = match sent {
+            IdentityKind::Email => vec![self.email],
+            IdentityKind::EmployeeNumber => vec![self.first_name, self.last_name, self.employee_number],
+        };
+        for field in person.into_iter().chain([self.role, self.location]) {
+            field.set(String::new());
+        }
+    }
+}
+
 /// The "Invite" button and its modal dialog: email mode by default, with the
 /// "Shop-floor employee (no email)" toggle. The form offers only what this admin may do; the
 /// server checks everything again.
@@ -34,21 +95,14 @@ pub fn InviteDialog() -> impl IntoView {
     let shop_action = expect_context::<ShopFloorAction>().0;
     let dialog = NodeRef::<Dialog>::new();
     let opener = NodeRef::<Button>::new();
-    let shop_floor = RwSignal::new(false);
-    let email = RwSignal::new(String::new());
-    let role = RwSignal::new(String::new());
-    let department = RwSignal::new(String::new());
-    let location = RwSignal::new(String::new());
-    let first_name = RwSignal::new(String::new());
-    let last_name = RwSignal::new(String::new());
-    let employee_number = RwSignal::new(String::new());
+    let draft = Draft::new();
     // Refetched after every send so the remaining count stays true.
     let choices = Resource::new(move || (action.version().get(), shop_action.version().get()), |_| invite_options());
     // Shown once, right after it is made; gone when the dialog closes.
     let handout = RwSignal::new(None);
 
     let open = move |_| {
-        shop_floor.set(false);
+        draft.known_by.set(IdentityKind::Email);
         if let Some(d) = dialog.get() {
             let _ = d.show_modal();
         }
@@ -67,59 +121,27 @@ pub fn InviteDialog() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if shop_floor.get_untracked() {
-            shop_action.dispatch(InviteShopFloor {
-                first_name: first_name.get_untracked(),
-                last_name: last_name.get_untracked(),
-                employee_number: employee_number.get_untracked(),
-                role: role.get_untracked(),
-                department: department.get_untracked(),
-                location: location.get_untracked(),
-            });
-            return;
-        }
-        action.dispatch(SendInvitation {
-            email: email.get_untracked(),
-            role: role.get_untracked(),
-            department: department.get_untracked(),
-            location: location.get_untracked(),
-        });
+        draft.send(action, shop_action);
     };
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
-            email.set(String::new());
-            role.set(String::new());
-            location.set(String::new());
+            draft.clear_sent(IdentityKind::Email);
             close();
         }
     });
     Effect::new(move |_| {
         if let Some(Ok(made)) = shop_action.value().get() {
             handout.set(Some(made));
-            first_name.set(String::new());
-            last_name.set(String::new());
-            employee_number.set(String::new());
-            role.set(String::new());
-            location.set(String::new());
+            draft.clear_sent(IdentityKind::EmployeeNumber);
         }
     });
-    // Switching to shop-floor mode keeps the shared fields, but not a role it may not grant.
-    let kind = move || if shop_floor.get() { InviteKind::ShopFloor } else { InviteKind::Email };
-    Effect::new(move |_| {
-        let chosen = Role::parse(&role.get_untracked());
-        if chosen.is_some_and(|r| !invitable_roles(kind()).contains(&r)) {
-            role.set(String::new());
-        }
-    });
-    let error = move || {
-        if shop_floor.get() {
+    let errors = FormErrors::new(move || {
+        if draft.is_shop_floor() {
             shop_action.value().get().and_then(Result::err)
         } else {
             action.value().get().and_then(Result::err)
         }
-    };
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    });
 
     view! {
         <button type="button" class="button-primary invite-button" node_ref=opener on:click=open>"Invite"</button>
@@ -131,48 +153,17 @@ pub fn InviteDialog() -> impl IntoView {
                     <button type="button" class="button-quiet" aria-label="Close" on:click=move |_| close()>"×"</button>
                 </header>
                 <label class="switch">
-                    <input type="checkbox" role="switch" prop:checked=move || shop_floor.get()
-                        on:change=move |ev| shop_floor.set(event_target_checked(&ev))/>
+                    <input type="checkbox" role="switch" prop:checked=move || draft.is_shop_floor()
+                        on:change=move |ev| draft.known_by.set(if event_target_checked(&ev) { IdentityKind::EmployeeNumber } else { IdentityKind::Email })/>
                     "Shop-floor employee (no email)"
                 </label>
-                <p class="form-error" role="alert">{form_error}</p>
-                <Show
-                    when=move || !shop_floor.get()
-                    fallback=move || view! {
-                        <label for="invite-first-name">"First name"</label>
-                        <input id="invite-first-name" required maxlength="100" autocomplete="off"
-                            prop:value=move || first_name.get() on:input=move |ev| first_name.set(event_target_value(&ev))/>
-                        <p class="field-error">{field_error("first_name")}</p>
-                        <label for="invite-last-name">"Last name"</label>
-                        <input id="invite-last-name" required maxlength="100" autocomplete="off"
-                            prop:value=move || last_name.get() on:input=move |ev| last_name.set(event_target_value(&ev))/>
-                        <p class="field-error">{field_error("last_name")}</p>
-                        <label for="invite-employee-number">"Employee number"</label>
-                        <input id="invite-employee-number" required maxlength="32" autocomplete="off"
-                            prop:value=move || employee_number.get()
-                            on:input=move |ev| employee_number.set(event_target_value(&ev))/>
-                        <p class="field-error">{field_error("employee_number")}</p>
-                    }
-                >
-                    <label for="invite-email">"Email"</label>
-                    <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
-                        aria-describedby="invite-email-error"
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
-                    <p id="invite-email-error" class="field-error">{field_error("email")}</p>
-                </Show>
-                <label for="invite-role">"Role"</label>
-                <select id="invite-role" required aria-describedby="invite-role-error"
-                    prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
-                    <option value="" disabled selected>"Choose a role"</option>
-                    {invitable_roles(InviteKind::Email).iter().map(|&r| view! {
-                        <option value=r.as_str() disabled=move || !invitable_roles(kind()).contains(&r)>{r.label()}</option>
-                    }).collect_view()}
-                </select>
-                <p id="invite-role-error" class="field-error">{field_error("role")}</p>
+                <p class="form-error" role="alert">{errors.form()}</p>
+                {identity_fields(draft, errors)}
+                {role_field(draft, errors)}
                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match choices.await {
-                            Ok(choices) => view! { <UnitFields choices department location field_error/> }.into_any(),
+                            Ok(choices) => view! { <UnitFields choices department=draft.department location=draft.location errors/> }.into_any(),
                             Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
                         }
                     })}
@@ -187,18 +178,63 @@ pub fn InviteDialog() -> impl IntoView {
     }
 }
 
+/// Who is invited: an email address, or a shop-floor worker's names and employee number.
+fn identity_fields(draft: Draft, errors: FormErrors) -> impl IntoView {
+    let Draft { email, first_name, last_name, employee_number, .. } = draft;
+    view! {
+        <Show
+            when=move || !draft.is_shop_floor()
+            fallback=move || view! {
+                <label for="invite-first-name">"First name"</label>
+                <input id="invite-first-name" required maxlength="100" autocomplete="off"
+                    prop:value=move || first_name.get() on:input=move |ev| first_name.set(event_target_value(&ev))/>
+                <p class="field-error">{errors.field("first_name")}</p>
+                <label for="invite-last-name">"Last name"</label>
+                <input id="invite-last-name" required maxlength="100" autocomplete="off"
+                    prop:value=move || last_name.get() on:input=move |ev| last_name.set(event_target_value(&ev))/>
+                <p class="field-error">{errors.field("last_name")}</p>
+                <label for="invite-employee-number">"Employee number"</label>
+                <input id="invite-employee-number" required maxlength="32" autocomplete="off"
+                    prop:value=move || employee_number.get()
+                    on:input=move |ev| employee_number.set(event_target_value(&ev))/>
+                <p class="field-error">{errors.field("employee_number")}</p>
+            }
+        >
+            <label for="invite-email">"Email"</label>
+            <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
+                aria-describedby="invite-email-error"
+                prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+            <p id="invite-email-error" class="field-error">{errors.field("email")}</p>
+        </Show>
+    }
+}
+
+/// The role dropdown: every role an invitation may grant, those the mode may not greyed out.
+fn role_field(draft: Draft, errors: FormErrors) -> impl IntoView {
+    let Draft { known_by, role, .. } = draft;
+    // Switching to shop-floor mode keeps the shared fields, but not a role it may not grant.
+    Effect::new(move |_| {
+        let chosen = Role::parse(&role.get_untracked());
+        if chosen.is_some_and(|r| !invitable_roles(known_by.get()).contains(&r)) {
+            role.set(String::new());
+        }
+    });
+    view! {
+        <label for="invite-role">"Role"</label>
+        <select id="invite-role" required aria-describedby="invite-role-error"
+            prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
+            <option value="" disabled selected>"Choose a role"</option>
+            {invitable_roles(IdentityKind::Email).iter().map(|&r| view! {
+                <option value=r.as_str() disabled=move || !invitable_roles(known_by.get()).contains(&r)>{r.label()}</option>
+            }).collect_view()}
+        </select>
+        <p id="invite-role-error" class="field-error">{errors.field("role")}</p>
+    }
+}
+
 /// Department (fixed for a Quality or HR Admin), location, and the invitations left this hour.
 #[component]
-fn UnitFields<F, G>(
-    choices: InviteChoices,
-    department: RwSignal<String>,
-    location: RwSignal<String>,
-    field_error: F,
-) -> impl IntoView
-where
-    F: Fn(&'static str) -> G + Copy + Send + Sync + 'static,
-    G: Fn() -> Option<String> + Send + Sync + 'static,
-{
+fn UnitFields(choices: InviteChoices, department: RwSignal<String>, location: RwSignal<String>, errors: FormErrors) -> impl IntoView {
     let department_field = match choices.fixed_department {
         Some(own) => {
             department.set(own.id.to_string());
@@ -216,10 +252,10 @@ where
     view! {
         <label for="invite-department">"Department"</label>
         {department_field}
-        <p id="invite-department-error" class="field-error">{field_error("department")}</p>
+        <p id="invite-department-error" class="field-error">{errors.field("department")}</p>
         <label for="invite-location">"Location"</label>
         <UnitSelect id="invite-location" none="No location" units=choices.locations value=location/>
-        <p id="invite-location-error" class="field-error">{field_error("location")}</p>
+        <p id="invite-location-error" class="field-error">{errors.field("location")}</p>
         <p class="hint">{format!(
             "You can send {left} more invitation{} this hour (limit {}).",
             if left == 1 { "" } else { "s" },

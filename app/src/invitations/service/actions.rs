@@ -1,13 +1,16 @@
 //! Resend and Revoke on an invitation that has not been accepted.
 
 use super::assignment::{Assignment, assignment_of};
-use super::availability::{IdentityKind, is_free};
+use super::availability::{is_free, unavailable};
 use super::rate_limit::reserve_attempt;
 use super::records::{clash_or_internal, invitation_event, invitation_mail, reminder_of};
 use super::shop_floor::{Code, HandoutWorker, issue_handout, worker_name};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{AuditDetails, record};
+use crate::domain::email::WorkEmail;
+use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::setup_code::SetupCode;
+use crate::domain::Identity;
 use crate::error::AppError;
 use crate::invitations::dto::Handout;
 use crate::mail::outbox::{self, OutboxSignal};
@@ -45,6 +48,7 @@ fn not_open() -> AppError {
 /// a shop-floor one a new setup code on a new handout, which is answered (and shown once).
 /// The old link or code stops working at once. Counts toward the hourly limit. Wakes the
 /// outbox once a new email is committed.
+#[tracing::instrument(name = "resend", skip_all, fields(invitation_id = id))]
 pub async fn resend(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -63,9 +67,9 @@ pub async fn resend(
         ));
     }
     reserve_attempt(&txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    let outcome = match inv.kind {
-        invitation::Kind::ShopFloor => resend_handout(&txn, actor, settings, &inv, &assignment, now).await.map(Some),
-        invitation::Kind::Email => resend_email(&txn, actor, settings, &inv, &assignment, now).await.map(|()| None),
+    let outcome = match lifecycle::identity(&inv)? {
+        Identity::EmployeeNumber(number) => resend_handout(&txn, actor, settings, &inv, number, &assignment, now).await.map(Some),
+        Identity::Email(email) => resend_email(&txn, actor, settings, &inv, email, &assignment, now).await.map(|()| None),
     };
     // A refusal because the address or number is taken still counts as an attempt.
     if matches!(outcome, Ok(_) | Err(AppError::InvitationUnavailable | AppError::EmployeeNumberUnavailable)) {
@@ -100,18 +104,18 @@ async fn resend_email(
     actor: &Actor,
     settings: &Settings,
     inv: &invitation::Model,
+    email: WorkEmail,
     assignment: &Assignment,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (Some(email), Some(canonical)) = (inv.email.clone(), inv.email_canonical.clone()) else {
-        return Err(AppError::internal(format!("email invitation {} has no address", inv.id)));
-    };
+    let identity = Identity::Email(email);
     // An expired invitation may since have been replaced by a newer one for the same address.
-    if !is_free(txn, IdentityKind::Email, &canonical, now, Some(inv.id)).await? {
-        return Err(AppError::InvitationUnavailable);
+    if !is_free(txn, &identity, now, Some(inv.id)).await? {
+        return Err(unavailable(identity.kind()));
     }
+    let email = identity.as_str().to_owned();
     let token = SecretToken::generate();
-    let expires_at = renew(txn, inv, token.hash(), now, settings, AppError::InvitationUnavailable).await?;
+    let expires_at = renew(txn, inv, token.hash(), now, settings, unavailable(identity.kind())).await?;
     // The old link is dead: mail still carrying it must not go out.
     outbox::cancel_unsent(txn, inv.id).await?;
     let content = invitation_mail(settings, &actor.name, assignment, &token, expires_at);
@@ -129,24 +133,24 @@ async fn resend_handout(
     actor: &Actor,
     settings: &Settings,
     inv: &invitation::Model,
+    number: EmployeeNumber,
     assignment: &Assignment,
     now: DateTime<Utc>,
 ) -> Result<Handout, AppError> {
-    let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.clone()) else {
-        return Err(AppError::internal(format!("shop-floor invitation {} has no employee number", inv.id)));
-    };
-    if !is_free(txn, IdentityKind::EmployeeNumber, &canonical, now, Some(inv.id)).await? {
-        return Err(AppError::EmployeeNumberUnavailable);
+    let identity = Identity::EmployeeNumber(number);
+    if !is_free(txn, &identity, now, Some(inv.id)).await? {
+        return Err(unavailable(identity.kind()));
     }
     let code = SetupCode::generate();
     let code_hash = hash_token(code.normalised());
-    let expires_at = renew(txn, inv, code_hash, now, settings, AppError::EmployeeNumberUnavailable).await?;
-    let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
+    let expires_at = renew(txn, inv, code_hash, now, settings, unavailable(identity.kind())).await?;
+    let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: identity.as_str().to_owned() };
     issue_handout(txn, actor, settings, worker, assignment, Code { code: &code, expires_at }, now).await
 }
 
 /// Revokes an invitation that has not been accepted: its link stops working at once, and mail
 /// carrying it that has not gone yet is cancelled.
+#[tracing::instrument(name = "revoke", skip_all, fields(invitation_id = id))]
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let inv = find_open_in_scope(&txn, actor, Action::Revoke, id).await?;

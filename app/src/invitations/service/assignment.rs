@@ -7,7 +7,8 @@ use crate::error::AppError;
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::{DepartmentId, LocationId, Unit, UnitKind};
 use crate::organisation::service::{Units, find_unit, units_of_request};
-use crate::policy::{InviteKind, Scope, check_department, check_role};
+use crate::domain::IdentityKind;
+use crate::policy::{Scope, check_department, check_role};
 use crate::ssr::entities::invitation;
 use crate::ssr::{Actor, Settings};
 use chrono::{DateTime, Utc};
@@ -41,7 +42,7 @@ impl Assignment {
 pub async fn check_assignment(
     db: &impl ConnectionTrait,
     scope: Scope,
-    kind: InviteKind,
+    kind: IdentityKind,
     role: &str,
     department: Option<DepartmentId>,
     location: Option<LocationId>,

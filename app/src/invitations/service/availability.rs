@@ -6,6 +6,8 @@
 //! invited" cost the same and look the same. The unique indexes (accounts; pending
 //! invitations) back this up against another server instance a moment ago.
 
+use crate::domain::{Identity, IdentityKind};
+use crate::error::AppError;
 use crate::policy::Scope;
 use crate::ssr::models::invitation::{IS_PENDING, mark_expired};
 use chrono::{DateTime, Utc};
@@ -13,19 +15,20 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, UnionType};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 use std::collections::HashMap;
 
-/// Which kind of identity: each is its own column in `users` and `invitations`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IdentityKind {
-    Email,
-    EmployeeNumber,
+/// The column each kind of identity is kept in, in `users` and in `invitations`.
+fn column(kind: IdentityKind) -> &'static str {
+    match kind {
+        IdentityKind::Email => "email_canonical",
+        IdentityKind::EmployeeNumber => "employee_number_canonical",
+    }
 }
 
-impl IdentityKind {
-    fn column(self) -> &'static str {
-        match self {
-            IdentityKind::Email => "email_canonical",
-            IdentityKind::EmployeeNumber => "employee_number_canonical",
-        }
+/// The refusal when an identity of `kind` is taken: one sentence per kind, which never tells
+/// an account from a pending invitation.
+pub fn unavailable(kind: IdentityKind) -> AppError {
+    match kind {
+        IdentityKind::Email => AppError::InvitationUnavailable,
+        IdentityKind::EmployeeNumber => AppError::EmployeeNumberUnavailable,
     }
 }
 
@@ -58,7 +61,7 @@ impl IdentityUses {
     /// Looks up `identities` (canonical forms), in one statement per [`PER_STATEMENT`].
     pub async fn find(db: &impl ConnectionTrait, kind: IdentityKind, identities: Vec<String>) -> Result<Self, DbErr> {
         let mut found = IdentityUses { accounts: HashMap::new(), pending: HashMap::new() };
-        let column = kind.column();
+        let column = column(kind);
         let no = || Expr::cust("NULL");
         for chunk in identities.chunks(PER_STATEMENT) {
             let uses = Query::select()
@@ -121,14 +124,8 @@ impl IdentityUses {
 
 /// Whether one identity is free at `now` (see [`IdentityUses::is_free`]); pending invitations
 /// for it that have run out are marked expired on the way.
-pub async fn is_free(
-    db: &impl ConnectionTrait,
-    kind: IdentityKind,
-    identity: &str,
-    now: DateTime<Utc>,
-    except: Option<i32>,
-) -> Result<bool, DbErr> {
-    let uses = IdentityUses::find(db, kind, vec![identity.to_owned()]).await?;
+pub async fn is_free(db: &impl ConnectionTrait, identity: &Identity, now: DateTime<Utc>, except: Option<i32>) -> Result<bool, DbErr> {
+    let uses = IdentityUses::find(db, identity.kind(), vec![identity.canonical().to_owned()]).await?;
     uses.expire_stale(db, now).await?;
-    Ok(uses.is_free(identity, now, except))
+    Ok(uses.is_free(identity.canonical(), now, except))
 }

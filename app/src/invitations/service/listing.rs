@@ -9,7 +9,7 @@ use crate::policy::Scope;
 use crate::ssr::Actor;
 use crate::ssr::entities::{invitation, outbox};
 use crate::ssr::models::user::names;
-use crate::ssr::models::invitation::{expire_due, shown_as, status_at};
+use crate::ssr::models::invitation::{expire_due, identity, shown_as, status_at};
 use crate::ssr::entities::invitation::Status;
 use crate::ssr::pagination::{Counting, ListOrder, fetch_page};
 use chrono::{DateTime, Utc};
@@ -113,8 +113,8 @@ pub async fn list_invitations(
             .filter_map(|inv| {
                 Some(InvitationRow {
                     id: inv.id,
-                    shop_floor: inv.kind == invitation::Kind::ShopFloor,
-                    invitee: inv.email.clone().or_else(|| inv.employee_number.clone())?,
+                    known_by: inv.kind,
+                    invitee: identity(&inv).ok()?.as_str().to_owned(),
                     role: inv.role,
                     department: inv.department_id.and_then(|id| departments.get(&id).cloned()),
                     location: inv.location_id.and_then(|id| locations.get(&id).cloned()),

@@ -26,7 +26,7 @@ mod writer;
 
 pub use actions::{resend, revoke};
 pub use assignment::invite_options;
-pub use availability::{IdentityKind, IdentityUses};
+pub use availability::{IdentityUses, unavailable};
 pub use listing::{list_invitations, shown_status};
 pub use rate_limit::{next_free_at, remaining_this_hour, reserve_attempt};
 pub use send::{EmailInvite, PreparedInvite, prepare_email_invite, write_email_invites};

@@ -10,7 +10,7 @@
 //! row and its audit event.
 
 use super::assignment::{Assignment, check_assignment};
-use super::availability::{IdentityKind, IdentityUses};
+use super::availability::IdentityUses;
 use super::rate_limit::reserve_attempts;
 use super::records::{clash_or_internal, invitation_event, invitation_mail, pending_row, reminder_of};
 use crate::audit::dto::AuditEventType;
@@ -21,7 +21,8 @@ use crate::ssr::models::import_row::{Settled, settle};
 use crate::mail::outbox;
 use crate::mail::templates::MailContent;
 use crate::organisation::dto::{DepartmentId, LocationId};
-use crate::policy::{InviteKind, Scope};
+use crate::domain::IdentityKind;
+use crate::policy::Scope;
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::SecretToken;
 use crate::ssr::{Actor, Settings, begin_write};
@@ -79,7 +80,7 @@ pub async fn prepare_email_invite(
     let scope = Scope::of(actor)?;
     let email = WorkEmail::parse(&input.email).map_err(|msg| AppError::field("email", msg))?;
     let assignment =
-        check_assignment(db, scope, InviteKind::Email, &input.role, input.department_id, input.location_id).await?;
+        check_assignment(db, scope, IdentityKind::Email, &input.role, input.department_id, input.location_id).await?;
     let token = SecretToken::generate();
     let expires_at = settings.invitation_expiry(now);
     let mail = invitation_mail(settings, &actor.name, &assignment, &token, expires_at);
@@ -207,7 +208,7 @@ async fn insert_invitations<'a>(
     let invites: Vec<&PreparedInvite> = invites.collect();
     let rows = invites.iter().map(|invite| {
         let identity = invitation::ActiveModel {
-            kind: Set(invitation::Kind::Email),
+            kind: Set(IdentityKind::Email),
             email: Set(Some(invite.email.as_str().to_owned())),
             email_canonical: Set(Some(invite.email.canonical().to_owned())),
             ..Default::default()

@@ -2,12 +2,12 @@
 //! on a printable handout, under the same rules and hourly limit as email invitations.
 
 use super::assignment::{Assignment, assignment_in, check_assignment};
-use super::availability::{IdentityKind, is_free};
+use super::availability::{is_free, unavailable};
 use super::rate_limit::reserve_attempt;
 use super::records::{insert_pending, invitation_event};
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{AuditDetails, record};
-use crate::domain::employee_number::EmployeeNumber;
+use crate::domain::{Identity, IdentityKind};
 use crate::domain::person_name::{PersonName, full_name};
 use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
@@ -15,7 +15,7 @@ use crate::ssr::models::import_row::{Settled, settle};
 use crate::invitations::dto::Handout;
 use crate::organisation::dto::{DepartmentId, LocationId};
 use crate::organisation::service::units_of_request;
-use crate::policy::{Action, InviteKind, Scope, Target};
+use crate::policy::{Action, Scope, Target};
 use crate::ssr::entities::invitation;
 use crate::ssr::tokens::hash_token;
 use crate::ssr::{Actor, Settings, begin_write};
@@ -106,7 +106,8 @@ pub fn draw_handout(settings: &Settings, page: HandoutPage, worker: HandoutWorke
 struct Parsed {
     first_name: PersonName,
     last_name: PersonName,
-    number: EmployeeNumber,
+    /// Always an employee number.
+    identity: Identity,
     assignment: Assignment,
 }
 
@@ -114,10 +115,10 @@ async fn parse(db: &impl ConnectionTrait, actor: &Actor, input: ShopFloorInvite)
     let scope = Scope::of(actor)?;
     let first_name = PersonName::parse_field("first_name", &input.first_name, "Enter the first name.")?;
     let last_name = PersonName::parse_field("last_name", &input.last_name, "Enter the last name.")?;
-    let number = EmployeeNumber::parse(&input.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
-    let assignment =
-        check_assignment(db, scope, InviteKind::ShopFloor, &input.role, input.department_id, input.location_id).await?;
-    Ok(Parsed { first_name, last_name, number, assignment })
+    let kind = IdentityKind::EmployeeNumber;
+    let identity = Identity::parse(kind, &input.employee_number).map_err(|msg| AppError::field("employee_number", msg))?;
+    let assignment = check_assignment(db, scope, kind, &input.role, input.department_id, input.location_id).await?;
+    Ok(Parsed { first_name, last_name, identity, assignment })
 }
 
 /// Counts the attempt and writes the pending invitation, holding only a hash of `code`, inside
@@ -132,20 +133,20 @@ async fn write_pending(
     code: &SetupCode,
 ) -> Result<Option<(i32, DateTime<Utc>)>, AppError> {
     reserve_attempt(txn, actor.user_id, now, settings.invite_rate_limit).await?;
-    if !is_free(txn, IdentityKind::EmployeeNumber, parsed.number.canonical(), now, None).await? {
+    if !is_free(txn, &parsed.identity, now, None).await? {
         return Ok(None);
     }
     let expires_at = settings.invitation_expiry(now);
     let identity = invitation::ActiveModel {
-        kind: Set(invitation::Kind::ShopFloor),
-        employee_number: Set(Some(parsed.number.as_str().to_owned())),
-        employee_number_canonical: Set(Some(parsed.number.canonical().to_owned())),
+        kind: Set(parsed.identity.kind()),
+        employee_number: Set(Some(parsed.identity.as_str().to_owned())),
+        employee_number_canonical: Set(Some(parsed.identity.canonical().to_owned())),
         first_name: Set(Some(parsed.first_name.as_str().to_owned())),
         last_name: Set(Some(parsed.last_name.as_str().to_owned())),
         ..Default::default()
     };
     let code_hash = hash_token(code.normalised());
-    let taken = AppError::EmployeeNumberUnavailable;
+    let taken = unavailable(parsed.identity.kind());
     let id = insert_pending(txn, actor, &parsed.assignment, identity, code_hash, (now, expires_at), taken).await?;
     Ok(Some((id, expires_at)))
 }
@@ -171,7 +172,7 @@ pub async fn invite_shop_floor(
         return Err(AppError::EmployeeNumberUnavailable);
     };
     let name = full_name(&parsed.first_name, &parsed.last_name);
-    let worker = HandoutWorker { invitation_id: id, name, employee_number: parsed.number.as_str().to_owned() };
+    let worker = HandoutWorker { invitation_id: id, name, employee_number: parsed.identity.as_str().to_owned() };
     let code = Code { code: &code, expires_at };
     let handout = issue_handout(&txn, actor, settings, worker, &parsed.assignment, code, now).await?;
     txn.commit().await?;
@@ -201,7 +202,7 @@ pub async fn invite_shop_floor_from_import(
     };
     let who = AuditDetails {
         name: Some(full_name(&parsed.first_name, &parsed.last_name)),
-        ..AuditDetails::who(None, Some(parsed.number.as_str().to_owned()))
+        ..AuditDetails::who(None, Some(parsed.identity.as_str().to_owned()))
     };
     let department = parsed.assignment.department_id();
     let event = invitation_event(AuditEventType::InvitationSent, actor.user_id, id, department, who, Some(&parsed.assignment));
@@ -235,15 +236,16 @@ pub async fn reissue_codes(
     let mut issued = Vec::with_capacity(invitations.len());
     let expires_at = settings.invitation_expiry(now);
     for inv in invitations {
-        let (Some(number), Some(canonical)) = (inv.employee_number.clone(), inv.employee_number_canonical.as_deref()) else {
+        let identity = crate::ssr::models::invitation::identity(inv)?;
+        if !identity.kind().is_shop_floor() {
             continue;
-        };
+        }
         let assignment = assignment_in(&units, inv)?;
         let target = Target { department: inv.department_id, role: assignment.role };
         if !scope.permits(Action::Resend, target) || assignment.in_archived_unit() {
             continue;
         }
-        if !is_free(txn, IdentityKind::EmployeeNumber, canonical, now, Some(inv.id)).await? {
+        if !is_free(txn, &identity, now, Some(inv.id)).await? {
             continue;
         }
         let code = SetupCode::generate();
@@ -255,7 +257,7 @@ pub async fn reissue_codes(
             Ok(false) | Err(AppError::EmployeeNumberUnavailable) => continue,
             Err(err) => return Err(err),
         }
-        let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: number };
+        let worker = HandoutWorker { invitation_id: inv.id, name: worker_name(inv), employee_number: identity.as_str().to_owned() };
         issued.push(IssuedCode { worker, code, expires_at });
     }
     Ok(issued)

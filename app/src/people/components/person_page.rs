@@ -3,6 +3,7 @@ use crate::invitations::components::HandoutView;
 use crate::people::api::{ChangeAssignment, PersonAction as Act, fetch_person};
 use crate::people::dto::{PersonAction, PersonDetails, PersonStatus};
 use crate::when::long as when;
+use crate::layout::FormErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -73,7 +74,6 @@ fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act
         }.into_any(),
     };
     let actions = person.actions.clone();
-    let field_error = move |name: &'static str| move || change.value().get().and_then(Result::err).and_then(|e| e.for_field(name));
     let offered: Vec<PersonAction> = [
         (actions.send_password_reset, PersonAction::SendPasswordReset),
         (actions.reset_pin, PersonAction::ResetPin),
@@ -98,54 +98,67 @@ fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act
             <dt>"Invited by"</dt><dd>{person.invited_by.clone().unwrap_or_else(dash)}</dd>
             <dt>"Last sign-in"</dt><dd>{person.last_sign_in.map(when).unwrap_or_else(|| "Never".to_owned())}</dd>
         </dl>
-        {actions.change_assignment.then(|| {
-            let choices = person.choices.clone();
-            let (role, department, location) = (person.role, person.department_id, person.location_id);
-            let fixed_department = department.map(|d| d.to_string()).unwrap_or_default();
-            view! {
-                <section class="card" aria-labelledby="assignment-title">
-                    <h2 id="assignment-title">"Role and units"</h2>
-                    <ActionForm action=change attr:class="form">
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        <input type="hidden" name="version" value=person.version.to_string()/>
-                        <label for="person-role">"Role"</label>
-                        <select id="person-role" name="role" disabled=actions.own_page>
-                            {choices.roles.iter().map(|r| view! {
-                                <option value=r.as_str() selected=*r == role>{r.label()}</option>
+        {actions.change_assignment.then(|| assignment_form(&person, change))}
+        {access_buttons(id, offered, act)}
+        {recent_activity(person.recent_events)}
+    }
+}
+
+/// "Role and units": the change form, offering only what the server allows this admin.
+fn assignment_form(person: &PersonDetails, change: ServerAction<ChangeAssignment>) -> impl IntoView + use<> {
+    let errors = FormErrors::of(change);
+    let (id, version, own_page) = (person.id, person.version, person.actions.own_page);
+    let choices = person.choices.clone();
+    let (role, department, location) = (person.role, person.department_id, person.location_id);
+    let fixed_department = department.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="assignment-title">
+            <h2 id="assignment-title">"Role and units"</h2>
+            <ActionForm action=change attr:class="form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <label for="person-role">"Role"</label>
+                <select id="person-role" name="role" disabled=own_page>
+                    {choices.roles.iter().map(|r| view! {
+                        <option value=r.as_str() selected=*r == role>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+                {own_page.then(|| view! {
+                    <input type="hidden" name="role" value=role.as_str()/>
+                    <p class="hint">"You cannot change your own role or department."</p>
+                })}
+                <p class="field-error">{errors.field("role")}</p>
+                {if choices.departments.is_empty() {
+                    view! { <input type="hidden" name="department" value=fixed_department/> }.into_any()
+                } else {
+                    view! {
+                        <label for="person-department">"Department"</label>
+                        <select id="person-department" name="department">
+                            <option value="">"No department"</option>
+                            {choices.departments.iter().map(|d| view! {
+                                <option value=d.id.to_string() selected=Some(d.id) == department>{d.name.clone()}</option>
                             }).collect_view()}
                         </select>
-                        {actions.own_page.then(|| view! {
-                            <input type="hidden" name="role" value=role.as_str()/>
-                            <p class="hint">"You cannot change your own role or department."</p>
-                        })}
-                        <p class="field-error">{field_error("role")}</p>
-                        {if choices.departments.is_empty() {
-                            view! { <input type="hidden" name="department" value=fixed_department/> }.into_any()
-                        } else {
-                            view! {
-                                <label for="person-department">"Department"</label>
-                                <select id="person-department" name="department">
-                                    <option value="">"No department"</option>
-                                    {choices.departments.iter().map(|d| view! {
-                                        <option value=d.id.to_string() selected=Some(d.id) == department>{d.name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                            }.into_any()
-                        }}
-                        <p class="field-error">{field_error("department")}</p>
-                        <label for="person-location">"Location"</label>
-                        <select id="person-location" name="location">
-                            <option value="">"No location"</option>
-                            {choices.locations.iter().map(|l| view! {
-                                <option value=l.id.to_string() selected=Some(l.id) == location>{l.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                        <p class="field-error">{field_error("location")}</p>
-                        <button type="submit" class="button-primary">"Save changes"</button>
-                    </ActionForm>
-                </section>
-            }
-        })}
+                    }.into_any()
+                }}
+                <p class="field-error">{errors.field("department")}</p>
+                <label for="person-location">"Location"</label>
+                <select id="person-location" name="location">
+                    <option value="">"No location"</option>
+                    {choices.locations.iter().map(|l| view! {
+                        <option value=l.id.to_string() selected=Some(l.id) == location>{l.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error">{errors.field("location")}</p>
+                <button type="submit" class="button-primary">"Save changes"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The Access buttons the server offers for this person.
+fn access_buttons(id: i32, offered: Vec<PersonAction>, act: ServerAction<Act>) -> impl IntoView {
+    view! {
         <section class="card person-access" aria-labelledby="access-title">
             <h2 id="access-title">"Access"</h2>
             <div class="button-row">
@@ -160,15 +173,21 @@ fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act
                 }).collect_view()}
             </div>
         </section>
+    }
+}
+
+/// The latest audit events about this person.
+fn recent_activity(events: Vec<AuditRow>) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="activity-title">
             <h2 id="activity-title">"Recent activity"</h2>
-            {if person.recent_events.is_empty() {
+            {if events.is_empty() {
                 view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
             } else {
                 view! {
                     <table class="data-table person-events">
                         <thead><tr><th scope="col">"Time"</th><th scope="col">"Event"</th><th scope="col">"By"</th><th scope="col">"Details"</th></tr></thead>
-                        <tbody>{person.recent_events.into_iter().map(|e| view! { <EventRow event=e/> }).collect_view()}</tbody>
+                        <tbody>{events.into_iter().map(|e| view! { <EventRow event=e/> }).collect_view()}</tbody>
                     </table>
                 }.into_any()
             }}

@@ -1,7 +1,7 @@
 use crate::accept::api::setup_page_state;
 use crate::accept::components::SetupCodeField;
-use crate::error::AppError;
 use crate::people::api::{CompletePinReset, ForgotPassword, ResetPassword, reset_link_details};
+use crate::layout::FormErrors;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,9 +39,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let details = Resource::new_blocking(|| (), |_| reset_link_details());
     let action = ServerAction::<ResetPassword>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    let errors = FormErrors::of(action);
     view! {
         <Title text="Choose a new password · Onboard"/>
         <main class="auth-page">
@@ -53,13 +51,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             Ok(who) => view! {
                                 <p>{format!("For {who}. At least 12 characters; setting it signs you out everywhere else.")}</p>
                                 <ActionForm action=action attr:class="form" attr:novalidate="">
-                                    <p class="form-error" role="alert">{form_error}</p>
+                                    <p class="form-error" role="alert">{errors.form()}</p>
                                     <label for="reset-password">"New password"</label>
                                     <input id="reset-password" name="password" type="password" autocomplete="new-password" required maxlength="1024"/>
-                                    <p class="field-error">{field_error("password")}</p>
+                                    <p class="field-error">{errors.field("password")}</p>
                                     <label for="reset-confirmation">"Repeat the new password"</label>
                                     <input id="reset-confirmation" name="password_confirmation" type="password" autocomplete="new-password" required maxlength="1024"/>
-                                    <p class="field-error">{field_error("password_confirmation")}</p>
+                                    <p class="field-error">{errors.field("password_confirmation")}</p>
                                     <button type="submit" class="button-primary">"Set password"</button>
                                 </ActionForm>
                             }.into_any(),
@@ -81,9 +79,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn NewPinPage() -> impl IntoView {
     let state = Resource::new_blocking(|| (), |_| setup_page_state());
     let action = ServerAction::<CompletePinReset>::new();
-    let error = move || action.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || error().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string());
+    let errors = FormErrors::of(action);
     view! {
         <Title text="Set a new PIN · Onboard"/>
         <main class="auth-page">
@@ -95,18 +91,18 @@ pub fn NewPinPage() -> impl IntoView {
                         let from_link = state.await.map(|s| s.code_from_link).unwrap_or(false);
                         view! {
                             <ActionForm action=action attr:class="form" attr:novalidate="">
-                                <p class="form-error" role="alert">{form_error}</p>
+                                <p class="form-error" role="alert">{errors.form()}</p>
                                 <label for="pin-number">"Employee number"</label>
                                 <input id="pin-number" name="employee_number" required maxlength="32" autocomplete="username"
                                     autocapitalize="characters" spellcheck="false"/>
-                                <p class="field-error">{field_error("employee_number")}</p>
+                                <p class="field-error">{errors.field("employee_number")}</p>
                                 <SetupCodeField id="pin-code" from_link/>
                                 <label for="pin-secret">"New PIN (at least 6 digits) or password"</label>
                                 <input id="pin-secret" name="secret" type="password" inputmode="numeric" autocomplete="new-password" required maxlength="1024"/>
-                                <p class="field-error">{field_error("secret")}</p>
+                                <p class="field-error">{errors.field("secret")}</p>
                                 <label for="pin-confirmation">"Repeat it"</label>
                                 <input id="pin-confirmation" name="secret_confirmation" type="password" inputmode="numeric" autocomplete="new-password" required maxlength="1024"/>
-                                <p class="field-error">{field_error("secret_confirmation")}</p>
+                                <p class="field-error">{errors.field("secret_confirmation")}</p>
                                 <button type="submit" class="button-primary">"Set PIN and sign in"</button>
                             </ActionForm>
                         }

@@ -59,6 +59,7 @@ async fn unit_name(db: &impl ConnectionTrait, kind: UnitKind, id: Option<i32>) -
 /// policy allows it and nobody changed them since `change.version` was read (`Stale`
 /// otherwise). Writes one event per field that changed and, when the person loses authority
 /// over a department, revokes their pending invitations into it, all in one transaction.
+#[tracing::instrument(name = "change_assignment", skip_all, fields(person_id = change.person_id))]
 pub async fn change_assignment(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, change: AssignmentChange) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let person = find_for(&txn, actor, Action::ChangeAssignment, change.person_id).await?;

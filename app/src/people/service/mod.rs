@@ -29,6 +29,7 @@ use crate::error::AppError;
 use crate::policy::{Action, Person, Scope, Target};
 use crate::ssr::Actor;
 use crate::ssr::entities::user;
+use crate::ssr::models::user::known_by;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// What "That person was not found" says: the same for no one and for someone outside scope.
@@ -41,7 +42,7 @@ pub(crate) fn target_of(person: &user::Model) -> Target {
 
 /// `person` as the policy's change rules see them.
 pub(crate) fn policy_person(person: &user::Model) -> Person {
-    Person { id: person.id, role: person.role, department: person.department_id, has_email: person.email.is_some() }
+    Person { id: person.id, role: person.role, department: person.department_id, known_by: known_by(person) }
 }
 
 /// Person `id` if `actor` may see them (`NotFound` otherwise, as for no one, so ids cannot be

@@ -40,6 +40,7 @@ pub(super) async fn keep_a_corporate_admin(txn: &impl ConnectionTrait, person_id
 /// Switches person `id` off, as `actor`: ends all their sessions at once, kills any reset link
 /// or code they hold, revokes the pending invitations they sent, and records it, in one
 /// transaction. Nobody deactivates themselves or the last active Corporate Admin.
+#[tracing::instrument(name = "deactivate", skip_all, fields(person_id = id))]
 pub async fn deactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let person = find_for(&txn, actor, Action::Deactivate, id).await?;
@@ -79,6 +80,7 @@ pub async fn deactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Ut
 }
 
 /// Switches person `id` back on, as `actor`, with the password or PIN they had.
+#[tracing::instrument(name = "reactivate", skip_all, fields(person_id = id))]
 pub async fn reactivate(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>, id: i32) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let person = find_for(&txn, actor, Action::Reactivate, id).await?;

@@ -13,6 +13,7 @@ use sea_orm::DatabaseConnection;
 
 /// Lifts every sign-in lock on person `id`'s account, if `actor` may unlock them (anyone else's
 /// looks like no one), and records "Sign-in unlocked" in the same transaction.
+#[tracing::instrument(name = "unlock", skip_all, fields(person_id = id))]
 pub async fn unlock(db: &DatabaseConnection, actor: &Actor, id: i32, now: DateTime<Utc>) -> Result<(), AppError> {
     let txn = begin_write(db).await?;
     let person = find_for(&txn, actor, Action::Unlock, id).await?;

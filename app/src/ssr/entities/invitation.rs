@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub kind: Kind,
+    pub kind: crate::domain::IdentityKind,
     pub email: Option<String>,
     pub email_canonical: Option<String>,
     pub employee_number: Option<String>,
@@ -57,27 +57,6 @@ impl Status {
             Status::Expired => "expired",
             Status::Accepted => "accepted",
             Status::Revoked => "revoked",
-        }
-    }
-}
-
-/// Who the invitation is for: someone with an email address, or a shop-floor worker known by
-/// an employee number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum Kind {
-    #[sea_orm(string_value = "email")]
-    Email,
-    #[sea_orm(string_value = "shop_floor")]
-    ShopFloor,
-}
-
-impl Kind {
-    /// The value as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Email => "email",
-            Kind::ShopFloor => "shop_floor",
         }
     }
 }

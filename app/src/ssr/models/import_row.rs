@@ -4,10 +4,30 @@
 //! so a row is never sent twice nor lost. The invitation writer reports here what became of a
 //! row it was given; the import owns what that means.
 
-use crate::ssr::entities::import_row::{Column, Entity, State};
+use crate::domain::IdentityKind;
+use crate::ssr::entities::import_row::{Column, Entity, Kind, State};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+impl From<IdentityKind> for Kind {
+    /// A row to send is of its person's kind; only a refused row is of none.
+    fn from(kind: IdentityKind) -> Kind {
+        match kind {
+            IdentityKind::Email => Kind::Email,
+            IdentityKind::EmployeeNumber => Kind::ShopFloor,
+        }
+    }
+}
+
+/// The kind of person a row is for; `None` for a row the preview refused.
+pub fn identity_kind(kind: Kind) -> Option<IdentityKind> {
+    match kind {
+        Kind::Email => Some(IdentityKind::Email),
+        Kind::ShopFloor => Some(IdentityKind::EmployeeNumber),
+        Kind::Refused => None,
+    }
+}
 
 /// What became of a row.
 #[derive(Clone, Copy, Debug)]

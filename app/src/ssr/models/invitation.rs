@@ -3,6 +3,7 @@
 //! accepted once (claimed by id and secret), revoked, renewed with a new secret and expiry, or
 //! runs out. Everything that asks "is it still open?" or moves it on asks here.
 
+use crate::domain::{Identity, IdentityKind};
 use crate::ssr::entities::invitation::{ActiveModel, Column, Entity, Model, Status};
 use crate::ssr::raw::statement;
 use chrono::{DateTime, Utc};
@@ -42,6 +43,15 @@ pub fn status_at(invitation: &Model, now: DateTime<Utc>) -> Status {
         Status::Pending if invitation.expires_at <= now => Status::Expired,
         stored => stored,
     }
+}
+
+/// Who a stored invitation is for. Onboard never writes a row whose columns miss its kind: one
+/// that does is reported as a database error, not guessed at.
+pub fn identity(invitation: &Model) -> Result<Identity, DbErr> {
+    let email = (invitation.email.as_deref(), invitation.email_canonical.as_deref());
+    let number = (invitation.employee_number.as_deref(), invitation.employee_number_canonical.as_deref());
+    Identity::stored(invitation.kind, email, number)
+        .ok_or_else(|| DbErr::Custom(format!("invitation {} has no {:?} identity", invitation.id, invitation.kind)))
 }
 
 /// The rows [`status_at`] shows as `status`, for Expired only after [`expire_due`] at `now`:
@@ -252,7 +262,7 @@ pub async fn open_by_secret(db: &impl ConnectionTrait, secret_hash: &str, now: D
 /// The open shop-floor invitation for an employee number (canonical form), if any.
 pub async fn open_for_number(db: &impl ConnectionTrait, canonical: &str, now: DateTime<Utc>) -> Result<Option<Model>, DbErr> {
     Entity::find()
-        .filter(Column::Kind.eq(crate::ssr::entities::invitation::Kind::ShopFloor))
+        .filter(Column::Kind.eq(IdentityKind::EmployeeNumber))
         .filter(Column::EmployeeNumberCanonical.eq(canonical))
         .filter(open_condition(now))
         .one(db)

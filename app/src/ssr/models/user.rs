@@ -1,5 +1,6 @@
 //! Accounts: the one spelling of "active", and of a new active account.
 
+use crate::domain::{Identity, IdentityKind};
 use crate::ssr::entities::user::{ActiveModel, Column, Entity, Model, Status};
 use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
@@ -17,6 +18,19 @@ pub async fn names(db: &impl ConnectionTrait, ids: Vec<i32>) -> Result<HashMap<i
         .all(db)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// How the account's holder is known: by email, else (a shop-floor worker) by employee number.
+pub fn known_by(user: &Model) -> IdentityKind {
+    if user.email.is_some() { IdentityKind::Email } else { IdentityKind::EmployeeNumber }
+}
+
+/// The account's email address or (a shop-floor worker's) employee number. Onboard never
+/// writes an account with neither: one is reported as a database error, not guessed at.
+pub fn identity(user: &Model) -> Result<Identity, DbErr> {
+    let email = (user.email.as_deref(), user.email_canonical.as_deref());
+    let number = (user.employee_number.as_deref(), user.employee_number_canonical.as_deref());
+    Identity::stored(known_by(user), email, number).ok_or_else(|| DbErr::Custom(format!("account {} has no identity", user.id)))
 }
 
 /// Whether the account may sign in and act (it has not been switched off).

@@ -9,13 +9,14 @@ use crate::accept::service::looks_like_token;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{person_event, record};
 use crate::domain::password::{NewPassword, hash_password};
+use crate::domain::{Identity, IdentityKind};
 use crate::error::AppError;
 use crate::mail::outbox::{self, OutboxSignal};
 use crate::mail::templates::{MailContent, PasswordResetEmail};
 use crate::policy::Action;
 use crate::ssr::entities::access_reset::Kind;
 use crate::ssr::entities::user;
-use crate::ssr::models::user::is_active;
+use crate::ssr::models::user::{identity, is_active, known_by};
 use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings, begin_write, cookie_header};
 use chrono::{DateTime, Utc};
@@ -49,7 +50,7 @@ pub(super) async fn queue_reset_mail(
     by_admin: Option<&Actor>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(address) = person.email.clone() else {
+    let Identity::Email(address) = identity(person)? else {
         return Err(AppError::Invalid("A shop-floor worker has no email: use Reset PIN.".into()));
     };
     let token = SecretToken::generate();
@@ -62,12 +63,13 @@ pub(super) async fn queue_reset_mail(
         expires_at,
         link: settings.link(&format!("reset/{}", token.expose())),
     });
-    outbox::enqueue(txn, None, &address, &content, now).await?;
+    outbox::enqueue(txn, None, address.as_str(), &content, now).await?;
     record(txn, person_event(AuditEventType::PasswordResetSent, by_admin.map(|a| a.user_id), person), now).await?;
     Ok(())
 }
 
 /// "Send password reset" on the person page: a one-time link to person `id`'s address.
+#[tracing::instrument(name = "send_password_reset", skip_all, fields(person_id = id))]
 pub async fn send_password_reset(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -81,7 +83,7 @@ pub async fn send_password_reset(
     if !is_active(&person) {
         return Err(AppError::Invalid("Reactivate this person first.".into()));
     }
-    if person.email.is_some() {
+    if known_by(&person) == IdentityKind::Email {
         count_admin_reset(&txn, &person, now).await?;
     }
     queue_reset_mail(&txn, settings, &person, Some(actor), now).await?;
@@ -110,7 +112,7 @@ pub async fn complete_password_reset(
     confirmation: &str,
 ) -> Result<(user::Model, SecretToken), AppError> {
     let (reset, person) = match open_reset(db, &hash_token(token), now).await? {
-        Some((reset, person)) if reset.kind == Kind::Password && person.email.is_some() => (reset, person),
+        Some((reset, person)) if reset.kind == Kind::Password && known_by(&person) == IdentityKind::Email => (reset, person),
         _ => return Err(AppError::ResetLinkInvalid),
     };
     let password = NewPassword::parse(password, person.email.as_deref().unwrap_or_default()).map_err(|msg| AppError::field("password", msg))?;

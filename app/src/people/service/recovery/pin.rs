@@ -8,6 +8,7 @@ use crate::audit::dto::AuditEventType;
 use crate::audit::service::{person_event, record};
 use crate::domain::employee_number::EmployeeNumber;
 use crate::domain::password::hash_password;
+use crate::domain::Identity;
 use crate::domain::setup_code::SetupCode;
 use crate::error::AppError;
 use crate::invitations::dto::Handout;
@@ -16,7 +17,7 @@ use crate::policy::Action;
 use crate::ssr::entities::access_reset::{self, Kind};
 use crate::ssr::entities::{session, user};
 use crate::ssr::models::setup_code::{self, StoredCode, parse_secret};
-use crate::ssr::models::user::is_active;
+use crate::ssr::models::user::{identity, is_active};
 use crate::ssr::tokens::{SecretToken, hash_token};
 use crate::ssr::{Actor, Settings, begin_write};
 use chrono::{DateTime, Utc};
@@ -26,10 +27,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ExprTrait, QueryFilt
 /// "Reset PIN" on the person page: a new setup code for shop-floor worker `id`'s existing
 /// account, answered once as a handout. Their old PIN stops working now, their sessions end,
 /// and any earlier reset code dies.
+#[tracing::instrument(name = "reset_pin", skip_all, fields(person_id = id))]
 pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settings, now: DateTime<Utc>, id: i32) -> Result<Handout, AppError> {
     let txn = begin_write(db).await?;
     let person = find_for(&txn, actor, Action::ResetAccess, id).await?;
-    let (None, Some(number)) = (&person.email, person.employee_number.clone()) else {
+    let Identity::EmployeeNumber(number) = identity(&person)? else {
         return Err(AppError::Invalid("This person signs in with an email address: use Send password reset.".into()));
     };
     if !is_active(&person) {
@@ -50,7 +52,7 @@ pub async fn reset_pin(db: &DatabaseConnection, actor: &Actor, settings: &Settin
     record(&txn, person_event(AuditEventType::PinResetIssued, Some(actor.user_id), &person), now).await?;
     txn.commit().await?;
     tracing::info!(user_id = person.id, admin_id = actor.user_id, "PIN reset handout issued");
-    let worker = HandoutWorker { invitation_id: person.id, name: person.name, employee_number: number };
+    let worker = HandoutWorker { invitation_id: person.id, name: person.name, employee_number: number.as_str().to_owned() };
     draw_handout(settings, HandoutPage::NewPin, worker, &code, expires_at)
 }
 
