@@ -1,16 +1,17 @@
 //! Work email addresses and their canonical form.
 
+use super::identity::Canonical;
 use unicode_normalization::UnicodeNormalization;
 
 pub const MAX_EMAIL_LEN: usize = 254;
 
+/// The kind of a [`WorkEmail`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Address {}
+
 /// A syntactically valid email address, as the person wrote it (normalised) and in the
 /// canonical form that uniqueness is checked on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkEmail {
-    display: String,
-    canonical: String,
-}
+pub type WorkEmail = Canonical<Address>;
 
 impl WorkEmail {
     /// Trims, NFC-normalises, converts an IDN domain to ASCII and lower-cases it.
@@ -55,20 +56,8 @@ impl WorkEmail {
         if display.chars().count() > MAX_EMAIL_LEN {
             return Err(format!("An email address has at most {MAX_EMAIL_LEN} characters."));
         }
-        Ok(WorkEmail { canonical: format!("{}@{ascii_domain}", local.to_lowercase()), display })
-    }
-
-    /// An address as a row stores it: already parsed when it was written.
-    pub(crate) fn stored(display: &str, canonical: &str) -> Self {
-        WorkEmail { display: display.to_owned(), canonical: canonical.to_owned() }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.display
-    }
-
-    pub fn canonical(&self) -> &str {
-        &self.canonical
+        let canonical = format!("{}@{ascii_domain}", local.to_lowercase());
+        Ok(WorkEmail::parsed(display, canonical))
     }
 }
 

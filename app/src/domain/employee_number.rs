@@ -1,18 +1,19 @@
 //! Employee numbers: how shop-floor workers without email are told apart and sign in.
 
+use super::identity::Canonical;
 use unicode_normalization::UnicodeNormalization;
 
 pub const MAX_EMPLOYEE_NUMBER_CHARS: usize = 32;
+
+/// The kind of an [`EmployeeNumber`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Number {}
 
 /// An employee number as the admin typed it (trimmed, NFC) and in the canonical form that
 /// uniqueness and sign-in are checked on (also case-folded), like [`WorkEmail`].
 ///
 /// [`WorkEmail`]: super::email::WorkEmail
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmployeeNumber {
-    display: String,
-    canonical: String,
-}
+pub type EmployeeNumber = Canonical<Number>;
 
 impl EmployeeNumber {
     /// Letters, digits and `- _ . /`, 1 to 32 characters, no inner spaces.
@@ -28,20 +29,7 @@ impl EmployeeNumber {
             return Err("Use only letters, digits and - _ . / in an employee number.".into());
         }
         let canonical = display.to_lowercase();
-        Ok(EmployeeNumber { display, canonical })
-    }
-
-    /// A number as a row stores it: already parsed when it was written.
-    pub(crate) fn stored(display: &str, canonical: &str) -> Self {
-        EmployeeNumber { display: display.to_owned(), canonical: canonical.to_owned() }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.display
-    }
-
-    pub fn canonical(&self) -> &str {
-        &self.canonical
+        Ok(EmployeeNumber::parsed(display, canonical))
     }
 }
 

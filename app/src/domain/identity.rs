@@ -26,13 +26,44 @@ impl IdentityKind {
 }
 
 #[cfg(feature = "ssr")]
-pub use values::Identity;
+pub use values::{Canonical, Identity};
 
 #[cfg(feature = "ssr")]
 mod values {
     use super::IdentityKind;
     use crate::domain::email::WorkEmail;
     use crate::domain::employee_number::EmployeeNumber;
+    use std::marker::PhantomData;
+
+    /// Text a person is known by, as it was written (normalised) and in the canonical form
+    /// uniqueness and sign-in compare. `K` says which kind it is, so an address and a number
+    /// are two types; each kind's `parse` is the only way to make one from input.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Canonical<K> {
+        display: String,
+        canonical: String,
+        kind: PhantomData<K>,
+    }
+
+    impl<K> Canonical<K> {
+        /// From a kind's `parse`, once the text has passed its rule.
+        pub(in crate::domain) fn parsed(display: String, canonical: String) -> Self {
+            Canonical { display, canonical, kind: PhantomData }
+        }
+
+        /// As a row stores it: already parsed when it was written.
+        pub(crate) fn stored(display: &str, canonical: &str) -> Self {
+            Canonical::parsed(display.to_owned(), canonical.to_owned())
+        }
+
+        pub fn as_str(&self) -> &str {
+            &self.display
+        }
+
+        pub fn canonical(&self) -> &str {
+            &self.canonical
+        }
+    }
 
     /// A person's email address or employee number, parsed: as written and in the canonical
     /// form uniqueness and sign-in are checked on.

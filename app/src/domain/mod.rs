@@ -3,7 +3,7 @@
 mod identity;
 mod role;
 #[cfg(feature = "ssr")]
-pub use identity::Identity;
+pub use identity::{Canonical, Identity};
 pub use identity::IdentityKind;
 pub use role::Role;
 
