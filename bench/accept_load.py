@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from benchlib import ROOT, Server, percentile, require_build
+from benchlib import ROOT, Server, percentile, require_build, save_report
 
 LEVELS = [2, 8]
 PER_LEVEL = int(os.environ.get("BENCH_ACCEPTS", "480"))
@@ -135,9 +135,7 @@ def main():
     finally:
         server.stop()
     report = {"cores": int(fields["cores"]), "levels": rows}
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    with open(os.path.join(ROOT, "bench", "results", "accept.json"), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "accept")
     for row in rows:
         print(
             f"c={row['concurrency']}: {row['accepted_per_s']} accepts/s, ceiling {row['ceiling_per_s']} "

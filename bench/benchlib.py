@@ -46,6 +46,16 @@ def server_with_sink(extra_env=None):
     return server, sink
 
 
+def save_report(report, stem, sqlite=None):
+    """Writes `report` to bench/results/: `stem`.json, or `stem`-sqlite/-postgres.json when the
+    run names its database."""
+    folder = os.path.join(ROOT, "bench", "results")
+    os.makedirs(folder, exist_ok=True)
+    name = stem if sqlite is None else f"{stem}-{'sqlite' if sqlite else 'postgres'}"
+    with open(os.path.join(folder, f"{name}.json"), "w") as out:
+        json.dump(report, out, indent=2)
+
+
 def require_build():
     if not os.access(BIN, os.X_OK):
         raise SystemExit("build first: cargo leptos build --release")

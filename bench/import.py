@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-from benchlib import ROOT, require_build, server_with_sink
+from benchlib import ROOT, require_build, save_report, server_with_sink
 from users import seed
 
 FILE_ROWS = 5000
@@ -116,10 +116,7 @@ def main():
     finally:
         server.stop()
         sink.stop()
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = "import-sqlite.json" if server.sqlite_file else "import-postgres.json"
-    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "import", sqlite=bool(server.sqlite_file))
     print(json.dumps(report, indent=2))
     sys.exit(0 if report["job_rows"] == report["to_send"] and report["mail_arrived"] == report["mail_expected"] else 1)
 

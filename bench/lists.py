@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import ROOT, require_build, server_with_sink
+from benchlib import ROOT, require_build, save_report, server_with_sink
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -142,10 +142,7 @@ def main():
     finally:
         server.stop()
         sink.stop()
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = "lists-sqlite.json" if server.sqlite_file else "lists-postgres.json"
-    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "lists", sqlite=bool(server.sqlite_file))
     print(f"{report['database']}: {report['invitations']} invitations, {report['users']} users, "
           f"{report['audit_events']} audit events (filled in {report['fill_seconds']} s); "
           f"mail waiting {report['waiting_mail_at_start']} -> {report['waiting_mail_at_end']}; "

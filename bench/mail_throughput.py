@@ -20,7 +20,7 @@ import threading
 import time
 from email.message import EmailMessage
 
-from benchlib import ROOT, Server, SmtpSink, percentile, require_build
+from benchlib import ROOT, Server, SmtpSink, percentile, require_build, save_report
 
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
 STEADY_SECONDS = int(os.environ.get("BENCH_STEADY_SECONDS", "30"))
@@ -119,10 +119,7 @@ def main():
             server.stop()
     finally:
         sink.stop()
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = "mail-sqlite.json" if report.get("database") == "SQLite" else "mail-postgres.json"
-    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "mail", sqlite=report.get("database") == "SQLite")
     print(json.dumps(report, indent=2))
     lost = report["burst"]["invitations"] - report["burst"]["delivered"] + report["steady"]["invitations"] - report["steady"]["delivered"]
     sys.exit(1 if lost else 0)

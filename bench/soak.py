@@ -38,7 +38,7 @@ import threading
 import time
 import zipfile
 
-from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, percentile, require_build, server_with_sink
+from benchlib import ADMIN_EMAIL, ADMIN_PASSWORD, ROOT, percentile, require_build, save_report, server_with_sink
 
 SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "600"))
 HOSTILE = os.environ.get("BENCH_SOAK_HOSTILE", "1") != "0"
@@ -350,10 +350,7 @@ def main():
         "samples": samples,
         "server_log": os.path.join(server.data, "server.log"),
     }
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = "soak-sqlite.json" if server.sqlite_file else "soak-postgres.json"
-    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "soak", sqlite=bool(server.sqlite_file))
     print(json.dumps({k: v for k, v in report.items() if k != "samples"}, indent=2))
     failed = five_xx or errors or not_stored or not_mailed or duplicates or hostile_5xx or hostile_ok or peak_rss_mib >= 300
     sys.exit(1 if failed else 0)

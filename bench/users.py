@@ -25,7 +25,7 @@ import sys
 import time
 import urllib.parse
 
-from benchlib import ROOT, require_build, server_with_sink
+from benchlib import ROOT, require_build, save_report, server_with_sink
 from lists import measure
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
@@ -101,10 +101,7 @@ def main():
     finally:
         server.stop()
         sink.stop()
-    os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = "users-sqlite.json" if server.sqlite_file else "users-postgres.json"
-    with open(os.path.join(ROOT, "bench", "results", name), "w") as out:
-        json.dump(report, out, indent=2)
+    save_report(report, "users", sqlite=bool(server.sqlite_file))
     print(f"{report['database']}: {report['users']} people, {report['search_terms']} search terms; "
           f"start-up with indexing {report['start_with_indexing_seconds']} s; "
           f"RSS {report['rss_kib_before'] // 1024} MB -> {report['rss_kib_after'] // 1024} MB")
