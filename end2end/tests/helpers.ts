@@ -13,6 +13,17 @@ export async function fillUntil(field: Locator, value: string, check: () => Prom
   }).toPass();
 }
 
+/** Clicks `button` (until the page has hydrated, a click may do nothing) until it asks
+ * `question` in a confirmation dialog, and answers that dialog. */
+export async function askedBy(page: Page, button: Locator, question: string): Promise<Locator> {
+  const ask = page.getByRole("alertdialog", { name: question });
+  await expect(async () => {
+    if (!(await ask.isVisible())) await button.click({ timeout: 2_000 });
+    await expect(ask).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
+  return ask;
+}
+
 /** Signs in through the real form, after hydration. */
 export async function signInAsAdmin(page: Page) {
   await page.goto("/sign-in");

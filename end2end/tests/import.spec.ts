@@ -80,6 +80,21 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   await expect(cards.nth(1).getByRole("img", { name: "QR code of the setup link" }).locator("svg")).toBeVisible();
   const code = (await cards.nth(1).locator(".setup-code").textContent())!;
 
+  // On paper: only the cards, each whole (QR code and setup address inside it), both on one page.
+  await page.emulateMedia({ media: "print" });
+  await expect(sheet.getByRole("button", { name: "Print" })).toBeHidden();
+  for (const card of await sheet.locator(".handout-card").all()) {
+    const outer = (await card.boundingBox())!;
+    for (const part of [card.locator(".qr svg"), card.locator(".setup-address")]) {
+      const box = (await part.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(outer.y + outer.height + 0.5);
+      expect(box.x + box.width).toBeLessThanOrEqual(outer.x + outer.width + 0.5);
+    }
+  }
+  const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
+  expect((pdf.match(/\/Type\s*\/Page(?!s)/g) ?? []).length).toBe(1);
+  await page.emulateMedia({ media: "screen" });
+
   // The worker sets up with the code from the sheet.
   const terminal = await (await browser.newContext()).newPage();
   await terminal.goto("/setup");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { mailTo, signInAsAdmin } from "./helpers";
+import { askedBy, mailTo, signInAsAdmin } from "./helpers";
 
 test("the corporate admin invites by email and the invitee gets a working link", async ({ page, baseURL }) => {
   await signInAsAdmin(page);
@@ -80,7 +80,9 @@ test("an invitation can be revoked from the Invitations tab", async ({ page }) =
   await expect(dialog).toBeHidden();
   await page.getByRole("link", { name: "Invitations" }).click();
 
-  await page.getByRole("button", { name: "Revoke invitation to changed.mind@example.com" }).click();
+  const ask = await askedBy(page, page.getByRole("button", { name: "Revoke invitation to changed.mind@example.com" }), "Revoke the invitation to changed.mind@example.com?");
+  await expect(ask).toContainText("link stops working at once");
+  await ask.getByRole("button", { name: "Revoke" }).click();
 
   await expect(page.getByRole("row").filter({ hasText: "changed.mind@example.com" })).toContainText("Revoked");
   await page.getByLabel("Status").selectOption({ label: "Revoked" });

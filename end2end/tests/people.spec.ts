@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { JOIN_PASSWORD, acceptInvitation, inviteByEmail, mailMatching, signInAsAdmin } from "./helpers";
+import { JOIN_PASSWORD, acceptInvitation, askedBy, inviteByEmail, mailMatching, signInAsAdmin } from "./helpers";
 
 test("the corporate admin moves a person to another department and changes their role", async ({ page, browser }) => {
   await signInAsAdmin(page);
@@ -47,7 +47,15 @@ test("a quality admin deactivates someone in their department, who is signed out
 
   await admin.goto("/users");
   await admin.getByRole("link", { name: "Lee Leaver" }).click();
-  await admin.getByRole("button", { name: "Deactivate" }).click();
+  // Deactivating asks first, naming the consequence; Cancel changes nothing.
+  const deactivate = admin.getByRole("button", { name: "Deactivate", exact: true });
+  let ask = await askedBy(admin, deactivate, "Deactivate Lee Leaver?");
+  await expect(ask).toContainText("signed out now");
+  await ask.getByRole("button", { name: "Cancel" }).click();
+  await expect(ask).toBeHidden();
+  await expect(admin.locator("dl.person-details")).toContainText("Active");
+  ask = await askedBy(admin, deactivate, "Deactivate Lee Leaver?");
+  await ask.getByRole("button", { name: "Deactivate" }).click();
   await expect(admin.locator("dl.person-details")).toContainText("Deactivated");
   await expect(admin.getByRole("button", { name: "Reactivate" })).toBeVisible();
 
@@ -95,8 +103,11 @@ test("a worker who forgot their PIN gets a new handout and signs in with a new P
   // Forgotten: the admin issues a new handout from the person page.
   await page.goto("/users?q=E-7001");
   await page.getByRole("link", { name: "Pia Pinless" }).click();
-  await page.getByRole("button", { name: "Reset PIN" }).click();
-  const reset = page.getByRole("region", { name: "Setup handout" });
+  const ask = await askedBy(page, page.getByRole("button", { name: "Reset PIN" }), "Reset Pia Pinless's PIN?");
+  await expect(ask).toContainText("current PIN stops working now");
+  await ask.getByRole("button", { name: "Reset PIN" }).click();
+  // The new code opens in a dialog of its own, wherever the page was scrolled to.
+  const reset = page.getByRole("dialog").getByRole("region", { name: "Setup handout" });
   await expect(reset).toContainText("E-7001");
   await expect(reset).toContainText("/new-pin");
   const newCode = (await reset.locator(".setup-code").textContent())!;

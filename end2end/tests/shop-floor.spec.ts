@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { fillUntil, signInAsAdmin } from "./helpers";
+import { askedBy, fillUntil, signInAsAdmin } from "./helpers";
 
 test("the admin creates a shop-floor worker, who sets up with the handout and signs in with a PIN", async ({ page, baseURL, browser }) => {
   await signInAsAdmin(page);
@@ -45,7 +45,9 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   await expect(row).toContainText("Quality");
 
   // The first handout went missing: Resend makes a new one, shown once, and the old code dies.
-  await row.getByRole("button", { name: "Resend invitation to E-4577" }).click();
+  const ask = await askedBy(page, row.getByRole("button", { name: "Resend invitation to E-4577" }), "Make a new setup code for E-4577?");
+  await expect(ask).toContainText("printed code stops working");
+  await ask.getByRole("button", { name: "Make a new code" }).click();
   const reissued = page.getByRole("dialog").getByRole("region", { name: "Setup handout" });
   await expect(reissued).toContainText("Ola Nowak");
   await expect(reissued.locator(".setup-code")).not.toHaveText(firstCode);

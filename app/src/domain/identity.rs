@@ -3,11 +3,11 @@
 //! imports, sign-in, availability and recovery all ask it rather than checking which column
 //! happens to be filled.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Which of the two ways a person is known. An invitation stores it as its `kind` (an active
 /// enum on the server: `email` or `shop_floor`, the values the first release wrote).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::N(16))"))]
 pub enum IdentityKind {
@@ -22,6 +22,21 @@ impl IdentityKind {
     /// A shop-floor worker's: shown with the "Shop-floor" badge, given a handout, never an admin.
     pub fn is_shop_floor(self) -> bool {
         self == IdentityKind::EmployeeNumber
+    }
+}
+
+/// On the wire a bool, "is a shop-floor worker": the browser already reads bools, while a
+/// derived enum brings its own reader per format into the WASM, several KB for two values.
+impl Serialize for IdentityKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(self.is_shop_floor())
+    }
+}
+
+impl<'de> Deserialize<'de> for IdentityKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let shop_floor = bool::deserialize(deserializer)?;
+        Ok(if shop_floor { IdentityKind::EmployeeNumber } else { IdentityKind::Email })
     }
 }
 
@@ -161,6 +176,20 @@ mod values {
             let found = Identity::stored(IdentityKind::EmployeeNumber, (None, None), number).unwrap();
             assert_eq!((found.kind(), found.as_str()), (IdentityKind::EmployeeNumber, "AB-12"));
             assert_eq!(Identity::stored(IdentityKind::EmployeeNumber, email, (None, None)), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    use super::IdentityKind;
+
+    #[test]
+    fn on_the_wire_a_kind_is_whether_the_person_works_on_the_shop_floor() {
+        for kind in [IdentityKind::Email, IdentityKind::EmployeeNumber] {
+            let sent = serde_json::to_string(&kind).unwrap();
+            assert_eq!(sent, kind.is_shop_floor().to_string());
+            assert_eq!(serde_json::from_str::<IdentityKind>(&sent).unwrap(), kind);
         }
     }
 }

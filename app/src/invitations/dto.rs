@@ -96,6 +96,8 @@ pub struct InvitationRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handout {
     pub invitation_id: i32,
+    /// The organisation's name, printed at the top.
+    pub organisation: String,
     pub name: String,
     pub employee_number: String,
     /// Grouped for reading aloud, like `7K4M-QX2P-9RTW`.

@@ -2,6 +2,7 @@
 //! that belong to no feature.
 
 mod admin_only;
+mod confirm;
 mod follows;
 mod form_errors;
 mod paged_table;
@@ -10,8 +11,9 @@ mod shell;
 mod signed_in_elsewhere;
 
 pub use admin_only::{AdminOnly, CorporateAdminOnly};
+pub use confirm::ConfirmButton;
 pub use follows::follows;
-pub use form_errors::FormErrors;
+pub use form_errors::{FormErrors, errors_of};
 pub use paged_table::{PagedTable, page_at};
 pub use pager::Pager;
 pub use shell::{Home, NotFound, SignedInLayout, use_current_user};

@@ -45,17 +45,19 @@ where
                     Ok(page) => {
                         let (shown, total) = (page.items.len(), page.total_text());
                         view! {
-                            <table class=format!("data-table {class}")>
-                                <thead>
-                                    <tr>
-                                        {headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
-                                        {actions.then(|| view! {
-                                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                        })}
-                                    </tr>
-                                </thead>
-                                <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
-                            </table>
+                            <div class="table-scroll" tabindex="0">
+                                <table class=format!("data-table {class}")>
+                                    <thead>
+                                        <tr>
+                                            {headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}
+                                            {actions.then(|| view! {
+                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                            })}
+                                        </tr>
+                                    </thead>
+                                    <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
+                                </table>
+                            </div>
                             <Pager shown total previous=page.previous next=page.next base=base.get()/>
                         }.into_any()
                     }

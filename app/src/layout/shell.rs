@@ -68,33 +68,42 @@ fn AskedLayout() -> impl IntoView {
     }
 }
 
+/// The frame of every signed-in page: the sidebar on a wide screen; on a phone or tablet a
+/// compact top bar whose Menu button opens the same links (closed again by following one).
 #[component]
 fn Shell(user: SignedInAs) -> impl IntoView {
     provide_context(user.clone());
     let is_admin = user.role.is_admin();
     let is_corporate = crate::policy::may_manage_units(user.role);
+    let menu_open = RwSignal::new(false);
     view! {
         <div class="app-shell">
-            <nav class="sidebar" aria-label="Main">
+            <nav class="sidebar" class:open=move || menu_open.get() aria-label="Main">
                 <a class="brand" href="/">"Onboard"</a>
-                <ul>
-                    <Show when=move || is_admin>
-                        <li><A href="/users">"Users"</A></li>
-                    </Show>
-                    <Show when=move || is_admin>
-                        <li><A href="/audit-log">"Audit log"</A></li>
-                    </Show>
-                    <Show when=move || is_corporate>
-                        <li><A href="/organisation">"Organisation"</A></li>
-                    </Show>
-                    <li><A href="/profile">"My profile"</A></li>
-                </ul>
-                <div class="sidebar-footer">
-                    <p class="signed-in-as">
-                        <span class="who">{user.name.clone()}</span>
-                        <span class="what">{user.role.label()}</span>
-                    </p>
-                    <SignOutButton/>
+                <button type="button" class="menu-button button-quiet" aria-controls="main-menu"
+                    aria-expanded=move || menu_open.get().to_string() on:click=move |_| menu_open.update(|open| *open = !*open)>
+                    "Menu"
+                </button>
+                <div id="main-menu" class="menu">
+                    <ul on:click=move |_| menu_open.set(false)>
+                        <Show when=move || is_admin>
+                            <li><A href="/users">"Users"</A></li>
+                        </Show>
+                        <Show when=move || is_admin>
+                            <li><A href="/audit-log">"Audit log"</A></li>
+                        </Show>
+                        <Show when=move || is_corporate>
+                            <li><A href="/organisation">"Organisation"</A></li>
+                        </Show>
+                        <li><A href="/profile">"My profile"</A></li>
+                    </ul>
+                    <div class="sidebar-footer">
+                        <p class="signed-in-as">
+                            <span class="who">{user.name.clone()}</span>
+                            <span class="what">{user.role.label()}</span>
+                        </p>
+                        <SignOutButton/>
+                    </div>
                 </div>
             </nav>
             <main class="content">

@@ -70,15 +70,32 @@ pub struct PersonDetails {
 }
 
 /// The buttons of the person page's Access section: one server function takes them all.
-/// A form sends `as_str()`, which is also the serde name the server function reads it by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// A form sends `as_str()`, which is also how it is read and written on the wire (by hand
+/// rather than derived: the browser already reads strings, and a derived enum reader is
+/// several KB of WASM).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PersonAction {
     Deactivate,
     Reactivate,
     SendPasswordReset,
     ResetPin,
     Unlock,
+}
+
+impl Serialize for PersonAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PersonAction {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        PersonAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown action `{text}`")))
+    }
 }
 
 impl PersonAction {
@@ -107,6 +124,22 @@ impl PersonAction {
         }
     }
 
+    /// For an action that cannot be undone, what to ask before it is taken on `name`, and what
+    /// happens then; `None` for the others.
+    pub fn confirmation(self, name: &str) -> Option<(String, &'static str)> {
+        match self {
+            PersonAction::Deactivate => Some((
+                format!("Deactivate {name}?"),
+                "They are signed out now and cannot sign in until reactivated. Their history is kept.",
+            )),
+            PersonAction::ResetPin => Some((
+                format!("Reset {name}'s PIN?"),
+                "Their current PIN stops working now. They need the new handout to choose a new one.",
+            )),
+            _ => None,
+        }
+    }
+
     /// What the page says once it is done.
     pub fn done(self) -> &'static str {
         match self {
@@ -130,11 +163,30 @@ pub struct PersonActionDone {
 mod tests {
     use super::PersonAction;
 
-    /// The forms send `as_str()` and the server function reads the serde name: they must agree.
+    /// Deactivate and Reset PIN cannot be undone: they ask first, naming the person; the others
+    /// act at once.
+    #[test]
+    fn only_what_cannot_be_undone_asks_first_and_names_the_person() {
+        for action in PersonAction::ALL {
+            let asked = action.confirmation("Tariq Aziz");
+            match action {
+                PersonAction::Deactivate | PersonAction::ResetPin => {
+                    let (question, consequence) = asked.expect("asks first");
+                    assert!(question.contains("Tariq Aziz") && !consequence.is_empty(), "{question}");
+                }
+                _ => assert!(asked.is_none(), "{action:?} acts at once"),
+            }
+        }
+    }
+
+    /// The forms send `as_str()`, which the server function reads back; anything else is refused.
     #[test]
     fn every_person_action_is_read_by_the_name_its_form_sends() {
         for action in PersonAction::ALL {
-            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.as_str()));
+            let sent = serde_json::to_string(&action).unwrap();
+            assert_eq!(sent, format!("\"{}\"", action.as_str()));
+            assert_eq!(serde_json::from_str::<PersonAction>(&sent).unwrap(), action);
         }
+        assert!(serde_json::from_str::<PersonAction>("\"promote\"").is_err());
     }
 }

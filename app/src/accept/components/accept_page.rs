@@ -3,7 +3,7 @@ use crate::accept::api::{AcceptInvitation, invitation_details};
 use crate::accept::dto::{InvitationDetails, InvitationPage};
 use crate::domain::password_policy::MAX_PASSWORD_CHARS;
 use crate::error::AppError;
-use crate::layout::{FormErrors, SignedInElsewhere};
+use crate::layout::{SignedInElsewhere, errors_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -49,7 +49,7 @@ fn AcceptForm(details: InvitationDetails) -> impl IntoView {
     let action = ServerAction::<AcceptInvitation>::new();
     let password = RwSignal::new(String::new());
     let confirmation = RwSignal::new(String::new());
-    let errors = FormErrors::of(action);
+    let errors = errors_of(action);
     let mismatch = move || {
         let confirmation = confirmation.get();
         (!confirmation.is_empty() && confirmation != password.get()).then_some("The two passwords do not match.")

@@ -3,7 +3,7 @@ use super::{CommonList, ProfileFields, SetupCodeField};
 use crate::accept::api::{CompleteSetup, setup_page_state};
 use crate::accept::dto::SetupPageInfo;
 use crate::domain::pin_policy::check_pin;
-use crate::layout::{FormErrors, SignedInElsewhere};
+use crate::layout::{SignedInElsewhere, errors_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -37,7 +37,7 @@ fn SetupForm(code_from_link: bool) -> impl IntoView {
     let action = ServerAction::<CompleteSetup>::new();
     let number = RwSignal::new(String::new());
     let secret = RwSignal::new(String::new());
-    let errors = FormErrors::of(action);
+    let errors = errors_of(action);
     // The server's rule, live: digits only is a PIN, anything else a password.
     let common = CommonList::new();
     Effect::new(move |_| {

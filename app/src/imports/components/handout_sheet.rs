@@ -1,8 +1,9 @@
 use crate::imports::dto::HandoutCard;
+use crate::invitations::components::handout_card;
 use leptos::prelude::*;
 
-/// An import's handout sheet, shown once: one card per shop-floor worker, eight to an A4 page
-/// with cut lines when printed. The codes are kept nowhere they could be shown again.
+/// An import's handout sheet, shown once: one card per shop-floor worker, printed whole with
+/// cut lines, as many to a page as fit. The codes are kept nowhere they could be shown again.
 #[component]
 pub fn HandoutSheet(cards: Vec<HandoutCard>, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let print = move |_| {
@@ -21,22 +22,8 @@ pub fn HandoutSheet(cards: Vec<HandoutCard>, on_done: impl Fn() + Send + Sync + 
                 </div>
             </header>
             <div class="sheet-cards">
-                {cards.into_iter().map(|card| {
-                    let h = card.handout;
-                    let setup_page = h.setup_link.rsplit_once('/').map_or(h.setup_link.clone(), |(page, _)| page.to_owned());
-                    view! {
-                        <article class="sheet-card">
-                            <h3>{h.name}</h3>
-                            <dl class="details">
-                                <dt>"Employee number"</dt><dd>{h.employee_number}</dd>
-                                {card.department.map(|d| view! { <dt>"Department"</dt><dd>{d}</dd> })}
-                                <dt>"Setup code"</dt><dd class="setup-code">{h.setup_code}</dd>
-                                <dt>"Valid until"</dt><dd>{crate::when::long(h.expires_at)}</dd>
-                            </dl>
-                            <div class="qr" role="img" aria-label="QR code of the setup link" inner_html=h.qr_svg></div>
-                            <p class="hint">{format!("Scan the code, or open {setup_page} and enter your employee number and setup code.")}</p>
-                        </article>
-                    }
+                {cards.into_iter().map(|card| view! {
+                    <div class="sheet-card">{handout_card(card.handout, card.department)}</div>
                 }).collect_view()}
             </div>
         </section>

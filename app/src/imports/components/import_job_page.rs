@@ -1,6 +1,7 @@
 use super::HandoutSheet;
 use crate::imports::api::{CancelImport, PrintHandouts, fetch_import_progress, import_rows};
 use crate::domain::IdentityKind;
+use crate::layout::ConfirmButton;
 use crate::imports::dto::{ImportProgress, ImportState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,18 +60,20 @@ pub fn ImportJobPage() -> impl IntoView {
                 let Ok((rows, next)) = rows.await else { return ().into_any() };
                 let id = id();
                 view! {
-                    <table class="data-table import-rows">
-                        <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Outcome"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| view! {
-                                <tr>
-                                    <td>{row.number}</td>
-                                    <td>{row.identifier}{row.known_by.is_some_and(IdentityKind::is_shop_floor).then(|| view! { " "<span class="badge">"Shop-floor"</span> })}</td>
-                                    <td>{row.outcome}{row.reason.map(|r| view! { <br/><span class="reason">{r}</span> })}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll" tabindex="0">
+                        <table class="data-table import-rows">
+                            <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Outcome"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| view! {
+                                    <tr>
+                                        <td>{row.number}</td>
+                                        <td>{row.identifier}{row.known_by.is_some_and(IdentityKind::is_shop_floor).then(|| view! { " "<span class="badge">"Shop-floor"</span> })}</td>
+                                        <td>{row.outcome}{row.reason.map(|r| view! { <br/><span class="reason">{r}</span> })}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                     <nav class="pager" aria-label="Rows">
                         {(after() > 0).then(|| view! { <a href=format!("/users/imports/{id}")>"First rows"</a> })}
                         {next.map(|n| view! { <a href=format!("/users/imports/{id}?after={n}")>"Next rows"</a> })}
@@ -116,8 +119,9 @@ fn ProgressView(progress: ImportProgress, cancel: ServerAction<CancelImport>, pr
                     </button>
                 })}
                 {progress.can_cancel.then(|| view! {
-                    <button type="button" class="button-danger" disabled=move || cancel.pending().get()
-                        on:click=move |_| { cancel.dispatch(CancelImport { id }); }>"Cancel the rest"</button>
+                    <ConfirmButton label="Cancel the rest" class="button-danger" question="Cancel the rest of this import?"
+                        consequence="Rows not sent yet will not be sent."
+                        confirm="Cancel the rest" on_confirm=move || { cancel.dispatch(CancelImport { id }); }/>
                 })}
             </div>
             <p class="hint">"Printing makes new setup codes for the shop-floor employees who have not set up \

@@ -144,17 +144,19 @@ fn PreviewView(
                     on:change=move |ev| { problems_only.set(event_target_checked(&ev)); page.set(0); }/>
                 {format!("Show only the {not_imported} rows that will not be imported")}
             </label>
-            <table class="data-table import-rows">
-                <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Name"</th><th>"Outcome"</th></tr></thead>
-                <tbody>
-                    {move || {
-                        let shown = current().rows;
-                        rows.with_value(|rows| kept.with(|kept| {
-                            kept[shown].iter().map(|&i| view! { <PreviewRowView row=rows[i].clone()/> }).collect_view()
-                        }))
-                    }}
-                </tbody>
-            </table>
+            <div class="table-scroll" tabindex="0">
+                <table class="data-table import-rows">
+                    <thead><tr><th>"Row"</th><th>"Email or employee number"</th><th>"Name"</th><th>"Outcome"</th></tr></thead>
+                    <tbody>
+                        {move || {
+                            let shown = current().rows;
+                            rows.with_value(|rows| kept.with(|kept| {
+                                kept[shown].iter().map(|&i| view! { <PreviewRowView row=rows[i].clone()/> }).collect_view()
+                            }))
+                        }}
+                    </tbody>
+                </table>
+            </div>
             <nav class="pager" aria-label="Preview pages">
                 <button type="button" class="button-secondary" disabled=move || !current().has_previous()
                     on:click=move |_| page.set(0)>"First"</button>

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 /// not kept anywhere it could be shown again.
 #[component]
 pub fn HandoutView(handout: Handout, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
-    let setup_page = handout.setup_link.rsplit_once('/').map_or(handout.setup_link.clone(), |(page, _)| page.to_owned());
     let print = move |_| {
         let _ = window().print();
     };
@@ -16,18 +15,41 @@ pub fn HandoutView(handout: Handout, on_done: impl Fn() + Send + Sync + 'static)
             </header>
             <p class="notice">"Print this or hand it over now: the setup code is shown only once. \
                 Resend makes a new one."</p>
-            <dl class="details">
-                <dt>"Name"</dt><dd>{handout.name}</dd>
-                <dt>"Employee number"</dt><dd>{handout.employee_number}</dd>
-                <dt>"Setup code"</dt><dd class="setup-code">{handout.setup_code}</dd>
-                <dt>"Valid until"</dt><dd>{crate::when::long(handout.expires_at)}</dd>
-            </dl>
-            <div class="qr" role="img" aria-label="QR code of the setup link" inner_html=handout.qr_svg></div>
-            <p class="hint">{format!("Scan the QR code, or open {setup_page} and enter the employee number and setup code.")}</p>
+            {handout_card(handout, None)}
             <div class="modal-actions">
                 <button type="button" class="button-secondary" on:click=print>"Print"</button>
                 <button type="button" class="button-primary" on:click=move |_| on_done()>"Done"</button>
             </div>
         </section>
+    }
+}
+
+/// What a worker takes to the terminal, on screen and on paper alike: who it is for, numbered
+/// steps with the setup address and code, the QR code, and until when the code works. Printing
+/// prints these cards and nothing else, each whole on one page (style/main.css).
+pub fn handout_card(handout: Handout, department: Option<String>) -> impl IntoView {
+    let setup_page = handout.setup_link.rsplit_once('/').map_or(handout.setup_link.clone(), |(page, _)| page.to_owned());
+    let number = handout.employee_number.clone();
+    view! {
+        <article class="handout-card">
+            <p class="handout-organisation">{handout.organisation}</p>
+            <h3>{handout.name}</h3>
+            <p class="handout-who">
+                "Employee number "{handout.employee_number}
+                {department.map(|d| format!(" · {d}"))}
+            </p>
+            <div class="handout-card-body">
+                <div class="qr" role="img" aria-label="QR code of the setup link" inner_html=handout.qr_svg></div>
+                <ol class="handout-steps">
+                    <li>"Open "<strong class="setup-address">{setup_page}</strong>", or scan the QR code."</li>
+                    <li>
+                        "Type your employee number "<strong>{number}</strong>" and this setup code: "
+                        <span class="setup-code">{handout.setup_code}</span>
+                    </li>
+                    <li>"Choose a PIN (or a password): you sign in with it from now on."</li>
+                </ol>
+            </div>
+            <p class="handout-expiry">"The code works once, until "{crate::when::long(handout.expires_at)}"."</p>
+        </article>
     }
 }

@@ -1,7 +1,7 @@
 use super::{HandoutView, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
-use crate::layout::{PagedTable, follows, page_at};
+use crate::layout::{ConfirmButton, PagedTable, follows, page_at};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,6 +93,7 @@ fn InvitationRowView(
     let id = invitation.id;
     let open = invitation.status.is_open();
     let who = invitation.invitee.clone();
+    let shop_floor = invitation.known_by.is_shop_floor();
     view! {
         <tr>
             <td>
@@ -111,11 +112,33 @@ fn InvitationRowView(
                 {invitation.reminded.then(|| view! { " "<span class="badge">"Reminded"</span> })}
             </td>
             <td class="row-actions">
-                {open.then(|| view! {
-                    <button type="button" class="button-quiet" aria-label=format!("Resend invitation to {who}")
-                        on:click=move |_| { resend.dispatch(ResendInvitation { id }); }>"Resend"</button>
-                    <button type="button" class="button-quiet danger" aria-label=format!("Revoke invitation to {who}")
-                        on:click=move |_| { revoke.dispatch(RevokeInvitation { id }); }>"Revoke"</button>
+                {open.then(|| {
+                    let resend_now = move || { resend.dispatch(ResendInvitation { id }); };
+                    let resend_button = if shop_floor {
+                        // A new code kills the printed one: ask first.
+                        view! {
+                            <ConfirmButton label="Resend" name=format!("Resend invitation to {who}") class="button-quiet"
+                                question=format!("Make a new setup code for {who}?")
+                                consequence="The printed code stops working now."
+                                confirm="Make a new code" on_confirm=resend_now/>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="button-quiet" aria-label=format!("Resend invitation to {who}")
+                                on:click=move |_| resend_now()>"Resend"</button>
+                        }.into_any()
+                    };
+                    let consequence = if shop_floor {
+                        "Its setup code stops working at once."
+                    } else {
+                        "Its link stops working at once."
+                    };
+                    view! {
+                        {resend_button}
+                        <ConfirmButton label="Revoke" name=format!("Revoke invitation to {who}") class="button-quiet danger"
+                            question=format!("Revoke the invitation to {who}?") consequence confirm="Revoke"
+                            on_confirm=move || { revoke.dispatch(RevokeInvitation { id }); }/>
+                    }
                 })}
             </td>
         </tr>

@@ -93,6 +93,7 @@ pub fn draw_handout(settings: &Settings, page: HandoutPage, worker: HandoutWorke
     let setup_link = settings.link(&format!("{}/{}", page.path(), code.normalised()));
     Ok(Handout {
         invitation_id: worker.invitation_id,
+        organisation: settings.organisation_name.clone(),
         name: worker.name,
         employee_number: worker.employee_number,
         setup_code: code.display(),

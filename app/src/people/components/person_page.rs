@@ -3,7 +3,8 @@ use crate::invitations::components::HandoutView;
 use crate::people::api::{ChangeAssignment, PersonAction as Act, fetch_person};
 use crate::people::dto::{PersonAction, PersonDetails, PersonStatus};
 use crate::when::long as when;
-use crate::layout::FormErrors;
+use crate::layout::{ConfirmButton, errors_of};
+use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -36,13 +37,26 @@ pub fn PersonPage() -> impl IntoView {
             .next()
             .map(|e| e.to_string())
     };
+    // A new code opens in a dialog of its own, wherever the page is scrolled to, with focus
+    // in it: leaving without it would lock the worker out.
     let handout = move || act.value().get().and_then(Result::ok).and_then(|done| done.handout);
+    let handout_dialog = NodeRef::<Dialog>::new();
+    Effect::new(move |_| {
+        if let (Some(_), Some(d)) = (handout(), handout_dialog.get()) {
+            let _ = d.show_modal();
+        }
+    });
+    let close_handout = move || {
+        if let Some(d) = handout_dialog.get() {
+            d.close();
+        }
+    };
     view! {
             <p class="notice" role="status">{move || notice.get()}</p>
             <p class="form-error" role="alert">{error}</p>
-            {move || handout().map(|h| view! {
-                <div class="card"><HandoutView handout=h on_done=move || act.value().set(None)/></div>
-            })}
+            <dialog class="modal" node_ref=handout_dialog aria-labelledby="handout-title" on:close=move |_| act.value().set(None)>
+                {move || handout().map(|h| view! { <HandoutView handout=h on_done=close_handout/> })}
+            </dialog>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match person.await {
@@ -99,14 +113,14 @@ fn PersonView(person: PersonDetails, change: ServerAction<ChangeAssignment>, act
             <dt>"Last sign-in"</dt><dd>{person.last_sign_in.map(when).unwrap_or_else(|| "Never".to_owned())}</dd>
         </dl>
         {actions.change_assignment.then(|| assignment_form(&person, change))}
-        {access_buttons(id, offered, act)}
+        {access_buttons(id, person.name.clone(), offered, act)}
         {recent_activity(person.recent_events)}
     }
 }
 
 /// "Role and units": the change form, offering only what the server allows this admin.
 fn assignment_form(person: &PersonDetails, change: ServerAction<ChangeAssignment>) -> impl IntoView + use<> {
-    let errors = FormErrors::of(change);
+    let errors = errors_of(change);
     let (id, version, own_page) = (person.id, person.version, person.actions.own_page);
     let choices = person.choices.clone();
     let (role, department, location) = (person.role, person.department_id, person.location_id);
@@ -157,19 +171,24 @@ fn assignment_form(person: &PersonDetails, change: ServerAction<ChangeAssignment
 }
 
 /// The Access buttons the server offers for this person.
-fn access_buttons(id: i32, offered: Vec<PersonAction>, act: ServerAction<Act>) -> impl IntoView {
+/// Those that cannot be undone ask first.
+fn access_buttons(id: i32, name: String, offered: Vec<PersonAction>, act: ServerAction<Act>) -> impl IntoView {
     view! {
         <section class="card person-access" aria-labelledby="access-title">
             <h2 id="access-title">"Access"</h2>
             <div class="button-row">
-                {offered.into_iter().map(|action| view! {
-                    <ActionForm action=act>
-                        <input type="hidden" name="id" value=id.to_string()/>
-                        <input type="hidden" name="action" value=action.as_str()/>
-                        <button type="submit" class=if action == PersonAction::Deactivate { "button-danger" } else { "button-secondary" }>
-                            {action.label()}
-                        </button>
-                    </ActionForm>
+                {offered.into_iter().map(|action| match action.confirmation(&name) {
+                    Some((question, consequence)) => view! {
+                        <ConfirmButton label=action.label() class="button-danger" question consequence confirm=action.label()
+                            on_confirm=move || { act.dispatch(Act { id, action }); }/>
+                    }.into_any(),
+                    None => view! {
+                        <ActionForm action=act>
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <input type="hidden" name="action" value=action.as_str()/>
+                            <button type="submit" class="button-secondary">{action.label()}</button>
+                        </ActionForm>
+                    }.into_any(),
                 }).collect_view()}
             </div>
         </section>
@@ -185,10 +204,12 @@ fn recent_activity(events: Vec<AuditRow>) -> impl IntoView {
                 view! { <p class="empty">"Nothing recorded yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table person-events">
-                        <thead><tr><th scope="col">"Time"</th><th scope="col">"Event"</th><th scope="col">"By"</th><th scope="col">"Details"</th></tr></thead>
-                        <tbody>{events.into_iter().map(|e| view! { <EventRow event=e/> }).collect_view()}</tbody>
-                    </table>
+                    <div class="table-scroll" tabindex="0">
+                        <table class="data-table person-events">
+                            <thead><tr><th scope="col">"Time"</th><th scope="col">"Event"</th><th scope="col">"By"</th><th scope="col">"Details"</th></tr></thead>
+                            <tbody>{events.into_iter().map(|e| view! { <EventRow event=e/> }).collect_view()}</tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -1,7 +1,7 @@
 use crate::accept::api::setup_page_state;
 use crate::accept::components::SetupCodeField;
 use crate::people::api::{CompletePinReset, ForgotPassword, ResetPassword, reset_link_details};
-use crate::layout::FormErrors;
+use crate::layout::errors_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,7 +39,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let details = Resource::new_blocking(|| (), |_| reset_link_details());
     let action = ServerAction::<ResetPassword>::new();
-    let errors = FormErrors::of(action);
+    let errors = errors_of(action);
     view! {
         <Title text="Choose a new password · Onboard"/>
         <main class="auth-page">
@@ -79,7 +79,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn NewPinPage() -> impl IntoView {
     let state = Resource::new_blocking(|| (), |_| setup_page_state());
     let action = ServerAction::<CompletePinReset>::new();
-    let errors = FormErrors::of(action);
+    let errors = errors_of(action);
     view! {
         <Title text="Set a new PIN · Onboard"/>
         <main class="auth-page">
