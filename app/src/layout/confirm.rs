@@ -22,8 +22,8 @@ pub fn ConfirmButton(
     consequence: String,
     /// The confirming button's words, like "Reset PIN".
     confirm: &'static str,
-    /// A callback, not a generic closure: this component is shared by several lazy pages, so its
-    /// code stays in the main WASM, once.
+    /// A callback, not a generic closure: one copy of this view serves every caller (a generic
+    /// one measured larger; bench/README.md, "First load").
     #[prop(into)]
     on_confirm: Callback<()>,
 ) -> impl IntoView {
