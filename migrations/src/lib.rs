@@ -17,6 +17,7 @@ mod m20261201_000012_imports;
 mod m20261201_000013_search_terms_list;
 mod m20261205_000014_search_terms_name_order;
 mod m20261206_000015_invitation_expiry_index;
+mod m20261208_000016_import_row_role_optional;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_search_terms_list::Migration),
             Box::new(m20261205_000014_search_terms_name_order::Migration),
             Box::new(m20261206_000015_invitation_expiry_index::Migration),
+            Box::new(m20261208_000016_import_row_role_optional::Migration),
         ]
     }
 }

@@ -2,7 +2,7 @@ use crate::helpers::{TestApp, eventually, spawn_app};
 use app::mail::outbox::Status;
 use app::mail::templates::{InvitationEmail, MailContent};
 use app::ssr::Clock;
-use app::ssr::entities::outbox;
+use app::ssr::entities::{import_row, outbox};
 use chrono::Utc;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder, Statement};
@@ -55,16 +55,40 @@ async fn undo_after(db: &sea_orm::DatabaseConnection, name: &str) {
     }
 }
 
+/// Everything the migrations make, one line per table, column, index and trigger, sorted.
+async fn schema(db: &DatabaseConnection) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' null=' || is_nullable || ' default=' || COALESCE(column_default, '') AS line \
+               FROM information_schema.columns WHERE table_schema = 'public' \
+             UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' \
+             UNION ALL SELECT tgname || ' on ' || tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal \
+             UNION ALL SELECT proname || ' ' || prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+        }
+        _ => "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') AS line FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
+    };
+    let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    let mut lines: Vec<String> = rows.iter().map(|row| row.try_get_by_index(0).unwrap()).collect();
+    lines.sort();
+    lines
+}
+
 #[tokio::test]
-async fn migrations_run_down_and_up_again_cleanly() {
+async fn migrations_run_down_and_up_again_cleanly_and_leave_the_schema_a_fresh_database_gets() {
     let app = spawn_app().await;
     let db = &schema_connection(&app).await;
+    let fresh = schema(db).await;
 
     Migrator::down(db, None).await.unwrap();
     Migrator::up(db, None).await.unwrap();
 
     let status = Migrator::get_pending_migrations(db).await.unwrap();
     assert!(status.is_empty());
+    let again = schema(db).await;
+    assert!(fresh.len() > 20, "the schema was read: {fresh:?}");
+    let differ: Vec<_> = fresh.iter().zip(&again).filter(|(a, b)| a != b).collect();
+    assert_eq!(fresh.len(), again.len(), "{differ:?}");
+    assert!(differ.is_empty(), "{differ:#?}");
 }
 
 #[tokio::test]
@@ -216,4 +240,26 @@ async fn search_terms_keyed_in_name_order_keep_every_term_and_follow_each_change
     move_to(paint).await;
     assert_eq!(found_in("lead@example.com", paint).await, vec![lead], "the trigger follows the move");
     assert!(found_in("lead@example.com", hall).await.is_empty());
+}
+
+#[tokio::test]
+async fn import_rows_refused_before_roles_were_optional_hold_no_role_and_get_their_empty_text_back_going_down() {
+    let app = spawn_app().await;
+    let db = &schema_connection(&app).await;
+    undo_after(db, "m20261206_000015_invitation_expiry_index").await;
+    let insert = "INSERT INTO import_rows (import_id, row_number, kind, identifier, role, state) VALUES (1, $1, $2, $3, $4, $5)";
+    for (number, kind, role, state) in [(2, "email", "team_lead", "queued"), (3, "refused", "", "skipped")] {
+        let values = vec![number.into(), kind.into(), format!("row{number}@example.com").into(), role.into(), state.into()];
+        db.execute_raw(app::ssr::raw::statement(db, insert, values)).await.unwrap();
+    }
+
+    Migrator::up(db, None).await.unwrap();
+    let rows = import_row::Entity::find().order_by_asc(import_row::Column::RowNumber).all(db).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.role).collect::<Vec<_>>(), [Some(app::domain::Role::TeamLead), None]);
+    assert_eq!(rows[1].identifier, "row3@example.com", "the rest of the row is kept");
+
+    Migrator::down(db, Some(1)).await.unwrap();
+    let roles = db.query_all_raw(app::ssr::raw::statement(db, "SELECT role FROM import_rows ORDER BY row_number", vec![])).await.unwrap();
+    let roles: Vec<String> = roles.iter().map(|row| row.try_get("", "role").unwrap()).collect();
+    assert_eq!(roles, ["team_lead", ""]);
 }

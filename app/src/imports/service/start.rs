@@ -170,7 +170,7 @@ fn row_of(import_id: i32, checked: Checked) -> import_row::ActiveModel {
             first_name: Set(plan.first_name),
             last_name: Set(plan.last_name),
             employee_number: Set(plan.identity.employee_number().map(|n| n.as_str().to_owned())),
-            role: Set(plan.role.as_str().to_owned()),
+            role: Set(Some(plan.role)),
             department_id: Set(plan.department_id),
             location_id: Set(plan.location_id),
             state: Set(import_row::State::Queued),
@@ -179,7 +179,7 @@ fn row_of(import_id: i32, checked: Checked) -> import_row::ActiveModel {
         },
         None => import_row::ActiveModel {
             kind: Set(import_row::Kind::Refused),
-            role: Set(String::new()),
+            role: Set(None),
             state: Set(import_row::State::Skipped),
             reason: Set(Some(stored_reason(&format!(
                 "{}{}",

@@ -16,8 +16,8 @@ pub struct Model {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub employee_number: Option<String>,
-    /// The stored role name.
-    pub role: String,
+    /// The role the row asks for; none on a row the preview refused.
+    pub role: Option<crate::domain::Role>,
     pub department_id: Option<i32>,
     pub location_id: Option<i32>,
     pub state: State,
