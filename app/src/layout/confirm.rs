@@ -1,6 +1,6 @@
 //! One way to ask before an action that cannot be undone.
 
-use leptos::html::{Button, Dialog};
+use super::Modal;
 use leptos::prelude::*;
 
 /// A button for an action that cannot be undone. It does nothing by itself: it opens a dialog
@@ -27,38 +27,22 @@ pub fn ConfirmButton(
     #[prop(into)]
     on_confirm: Callback<()>,
 ) -> impl IntoView {
-    let dialog = NodeRef::<Dialog>::new();
-    let opener = NodeRef::<Button>::new();
-    let open = move |_| {
-        if let Some(d) = dialog.get() {
-            let _ = d.show_modal();
-        }
-    };
-    let close = move || {
-        if let Some(d) = dialog.get() {
-            d.close();
-        }
-    };
-    let on_close = move |_| {
-        if let Some(b) = opener.get() {
-            let _ = b.focus();
-        }
-    };
+    let modal = Modal::new();
     let act = move |_| {
-        close();
+        modal.close();
         on_confirm.run(());
     };
     let heading = question.clone();
     view! {
-        <button type="button" class=class node_ref=opener aria-label=name on:click=open>{label}</button>
-        <dialog class="modal confirm" node_ref=dialog role="alertdialog" aria-label=question on:close=on_close>
+        <button type="button" class=class node_ref=modal.opener() aria-label=name on:click=move |_| modal.open()>{label}</button>
+        <dialog class="modal confirm" node_ref=modal.dialog() role="alertdialog" aria-label=question on:close=move |_| modal.return_focus()>
             <header class="modal-header">
                 <h2>{heading}</h2>
-                <button type="button" class="button-quiet" aria-label="Close" on:click=move |_| close()>"×"</button>
+                <button type="button" class="button-quiet" aria-label="Close" on:click=move |_| modal.close()>"×"</button>
             </header>
             <p>{consequence}</p>
             <div class="modal-actions">
-                <button type="button" class="button-secondary" autofocus on:click=move |_| close()>"Cancel"</button>
+                <button type="button" class="button-secondary" autofocus on:click=move |_| modal.close()>"Cancel"</button>
                 <button type="button" class="button-danger" on:click=act>{confirm}</button>
             </div>
         </dialog>

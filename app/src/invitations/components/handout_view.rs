@@ -1,5 +1,24 @@
 use crate::invitations::dto::Handout;
+use crate::layout::Modal;
 use leptos::prelude::*;
+
+/// A handout made just now by an action outside the Invite dialog (a shop-floor Resend, a PIN
+/// reset), in a modal dialog that opens as soon as `handout` holds one, wherever the page is
+/// scrolled to: leaving without it would lock the worker out. `on_close` forgets the handout.
+#[component]
+pub fn HandoutDialog(#[prop(into)] handout: Signal<Option<Handout>>, on_close: Callback<()>) -> impl IntoView {
+    let modal = Modal::new();
+    Effect::new(move |_| {
+        if handout.with(Option::is_some) {
+            modal.open();
+        }
+    });
+    view! {
+        <dialog class="modal" node_ref=modal.dialog() aria-labelledby="handout-title" on:close=move |_| on_close.run(())>
+            {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=move || modal.close()/> })}
+        </dialog>
+    }
+}
 
 /// The printable handout for a shop-floor worker, shown once in the Invite dialog: the code is
 /// not kept anywhere it could be shown again.

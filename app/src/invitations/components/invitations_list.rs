@@ -1,8 +1,7 @@
-use super::{HandoutView, InviteAction, ShopFloorAction};
+use super::{HandoutDialog, InviteAction, ShopFloorAction};
 use crate::invitations::api::{ResendInvitation, RevokeInvitation, list_invitations};
 use crate::invitations::dto::{InvitationRow, InvitationStatus};
 use crate::layout::{ConfirmButton, PagedTable, follows, page_at};
-use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -32,22 +31,8 @@ pub fn InvitationsList() -> impl IntoView {
         let resend_err = resend.value().get().and_then(Result::err);
         resend_err.or(revoke.value().get().and_then(Result::err)).map(|e| e.to_string())
     };
-    // A shop-floor Resend answers a new handout: shown once, in a dialog of its own.
-    let handout_dialog = NodeRef::<Dialog>::new();
-    let handout = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(Ok(Some(made))) = resend.value().get() {
-            handout.set(Some(made));
-            if let Some(d) = handout_dialog.get() {
-                let _ = d.show_modal();
-            }
-        }
-    });
-    let close_handout = move || {
-        if let Some(d) = handout_dialog.get() {
-            d.close();
-        }
-    };
+    // A shop-floor Resend answers a new handout, shown once.
+    let handout = Signal::derive(move || resend.value().get().and_then(Result::ok).flatten());
     let pager_base = Signal::derive(move || match status() {
         None => "/users/invitations?".to_owned(),
         Some(status) => format!("/users/invitations?status={}&", status.label()),
@@ -72,9 +57,7 @@ pub fn InvitationsList() -> impl IntoView {
             <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
         </form>
         <p class="form-error" role="alert">{action_error}</p>
-        <dialog class="modal" node_ref=handout_dialog aria-labelledby="handout-title" on:close=move |_| handout.set(None)>
-            {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=close_handout/> })}
-        </dialog>
+        <HandoutDialog handout on_close=Callback::new(move |()| resend.value().set(None))/>
         <PagedTable rows=invitations class="invitations" loading="Loading invitations…" empty="No invitations yet."
             base=pager_base actions=true
             headers=&["Email", "Role", "Department", "Location", "Invited by", "Sent", "Expires", "Status", "Mail"]

@@ -4,8 +4,7 @@ use crate::invitations::api::{InviteShopFloor, SendInvitation, invite_options};
 use crate::invitations::dto::InviteChoices;
 use crate::organisation::dto::Unit;
 use crate::policy::invitable_roles;
-use crate::layout::FormErrors;
-use leptos::html::{Button, Dialog};
+use crate::layout::{FormErrors, Modal};
 use leptos::prelude::*;
 
 /// The Invite dialog's action, shared with the Invitations tab so it refreshes after a send.
@@ -93,8 +92,7 @@ impl Draft {
 pub fn InviteDialog() -> impl IntoView {
     let action = expect_context::<InviteAction>().0;
     let shop_action = expect_context::<ShopFloorAction>().0;
-    let dialog = NodeRef::<Dialog>::new();
-    let opener = NodeRef::<Button>::new();
+    let modal = Modal::new();
     let draft = Draft::new();
     // Refetched after every send so the remaining count stays true.
     let choices = Resource::new(move || (action.version().get(), shop_action.version().get()), |_| invite_options());
@@ -103,21 +101,13 @@ pub fn InviteDialog() -> impl IntoView {
 
     let open = move |_| {
         draft.known_by.set(IdentityKind::Email);
-        if let Some(d) = dialog.get() {
-            let _ = d.show_modal();
-        }
+        modal.open();
     };
-    let close = move || {
-        if let Some(d) = dialog.get() {
-            d.close();
-        }
-    };
+    let close = move || modal.close();
     // Native dialogs close on Escape; either way focus goes back to the Invite button.
     let on_close = move |_| {
         handout.set(None);
-        if let Some(b) = opener.get() {
-            let _ = b.focus();
-        }
+        modal.return_focus();
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -144,8 +134,8 @@ pub fn InviteDialog() -> impl IntoView {
     });
 
     view! {
-        <button type="button" class="button-primary invite-button" node_ref=opener on:click=open>"Invite"</button>
-        <dialog class="modal" node_ref=dialog aria-labelledby="invite-title" on:close=on_close>
+        <button type="button" class="button-primary invite-button" node_ref=modal.opener() on:click=open>"Invite"</button>
+        <dialog class="modal" node_ref=modal.dialog() aria-labelledby="invite-title" on:close=on_close>
             {move || handout.get().map(|made| view! { <HandoutView handout=made on_done=move || close()/> })}
             <form class="form" on:submit=submit novalidate hidden=move || handout.with(Option::is_some)>
                 <header class="modal-header">

@@ -1,10 +1,9 @@
 use crate::audit::dto::AuditRow;
-use crate::invitations::components::HandoutView;
+use crate::invitations::components::HandoutDialog;
 use crate::people::api::{ChangeAssignment, PersonAction as Act, fetch_person};
 use crate::people::dto::{PersonAction, PersonDetails, PersonStatus};
 use crate::when::long as when;
 use crate::layout::{ConfirmButton, errors_of};
-use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -37,26 +36,12 @@ pub fn PersonPage() -> impl IntoView {
             .next()
             .map(|e| e.to_string())
     };
-    // A new code opens in a dialog of its own, wherever the page is scrolled to, with focus
-    // in it: leaving without it would lock the worker out.
-    let handout = move || act.value().get().and_then(Result::ok).and_then(|done| done.handout);
-    let handout_dialog = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        if let (Some(_), Some(d)) = (handout(), handout_dialog.get()) {
-            let _ = d.show_modal();
-        }
-    });
-    let close_handout = move || {
-        if let Some(d) = handout_dialog.get() {
-            d.close();
-        }
-    };
+    // A Reset PIN's new code, shown once.
+    let handout = Signal::derive(move || act.value().get().and_then(Result::ok).and_then(|done| done.handout));
     view! {
             <p class="notice" role="status">{move || notice.get()}</p>
             <p class="form-error" role="alert">{error}</p>
-            <dialog class="modal" node_ref=handout_dialog aria-labelledby="handout-title" on:close=move |_| act.value().set(None)>
-                {move || handout().map(|h| view! { <HandoutView handout=h on_done=close_handout/> })}
-            </dialog>
+            <HandoutDialog handout on_close=Callback::new(move |()| act.value().set(None))/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match person.await {
