@@ -211,7 +211,7 @@ class SmtpSink:
         folder = self.base / f"run{self.runs}"
         self.process = subprocess.Popen(["/usr/bin/python3", SINK, "--port", str(self.port), "--dir", str(folder)],
                                         stdout=subprocess.PIPE, text=True)
-        if self.process.stdout.readline().strip() != "READY":
+        if not self.process.stdout.readline().startswith("READY"):
             raise SystemExit("the SMTP server did not start")
 
     def stop(self):

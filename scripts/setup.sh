@@ -9,10 +9,12 @@ source scripts/env.sh
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# --- Debian packages: Chromium for the browser tests, the SMTP sink for mail tests, wrk for bench/.
+# --- Debian packages: Chromium for the browser tests, PostgreSQL, the SMTP sink for mail tests, wrk for bench/.
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pg_isready >/dev/null || missing+=(postgresql-client)
+# The server itself, for a private cluster when the machine runs no PostgreSQL (scripts/test_postgres.sh).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 command -v wrk >/dev/null || missing+=(wrk)  # the load generator of bench/
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Set up whatever is missing, then run every test: unit and HTTP tests on SQLite, the same on
-# PostgreSQL when one answers at ONBOARD_TEST_PG_URL, and the browser tests in Chromium.
+# Set up whatever is missing, then run every test: unit and HTTP tests on SQLite and on
+# PostgreSQL (the machine's when one answers at ONBOARD_TEST_PG_URL, else a private one this
+# script starts and stops: scripts/test_postgres.sh), then the browser journeys in Chromium on
+# both databases. ONBOARD_TEST_SKIP_PG=1 leaves PostgreSQL out, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,8 +19,7 @@ if [ "$(free_gib)" -lt 8 ]; then
   echo "   now $(free_gib) GiB free"
 fi
 
-PG_URL="${ONBOARD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
-export ONBOARD_TEST_PG_URL="$PG_URL"
+source scripts/test_postgres.sh
 PACKAGES=(-p app -p server -p migrations --features app/ssr)
 summary=()
 
@@ -33,25 +34,37 @@ run_rust_tests() {
   summary+=("Rust tests on $label: passed")
 }
 
-run_rust_tests SQLite
-
-if pg_isready -q -d "$PG_URL/postgres" 2>/dev/null; then
-  # Leftovers from earlier runs that were stopped half-way.
-  psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'onboard_test_%'" |
-    while read -r db; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
-  ONBOARD_TEST_DB=postgres run_rust_tests PostgreSQL
-  psql "$PG_URL/postgres" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'onboard_test_%'" |
-    while read -r db; do psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+# PostgreSQL is chosen (or started) first, so that a run that cannot have it fails before the
+# long SQLite pass, and is stopped however the run ends.
+use_pg=1
+if [ "${ONBOARD_TEST_SKIP_PG:-0}" = 1 ]; then
+  use_pg=0
+  echo "!! ONBOARD_TEST_SKIP_PG=1: the PostgreSQL passes are left out."
+  summary+=("Tests on PostgreSQL: SKIPPED (ONBOARD_TEST_SKIP_PG=1)")
 else
-  echo "!! PostgreSQL is not reachable at $PG_URL: SKIPPING the PostgreSQL run (set ONBOARD_TEST_PG_URL)."
-  summary+=("Rust tests on PostgreSQL: SKIPPED (not reachable at $PG_URL)")
+  pg_choose
+  trap 'pg_drop_ours 2>/dev/null || true; pg_stop_private' EXIT
+fi
+
+run_rust_tests SQLite
+if [ "$use_pg" = 1 ]; then
+  ONBOARD_TEST_DB=postgres run_rust_tests PostgreSQL
+  pg_drop_ours
 fi
 
 echo "==> Browser tests (release build, Chromium)"
 scripts/build.sh
 scripts/wasm_budget.sh
 summary+=("WASM size: within its budget")
-(cd end2end && ONBOARD_SERVER_BIN="$CARGO_TARGET_DIR/release/server" LEPTOS_SITE_ROOT="$ONBOARD_ROOT/target/site" npx playwright test)
-summary+=("Browser tests: passed")
+browser_tests() {
+  local label=$1
+  echo "==> Browser tests on $label"
+  (cd end2end && ONBOARD_SERVER_BIN="$CARGO_TARGET_DIR/release/server" LEPTOS_SITE_ROOT="$ONBOARD_ROOT/target/site" npx playwright test)
+  summary+=("Browser tests on $label: passed")
+}
+browser_tests SQLite
+if [ "$use_pg" = 1 ]; then
+  ONBOARD_E2E_DB=postgres browser_tests PostgreSQL
+fi
 
 printf '%s\n' "${summary[@]}"

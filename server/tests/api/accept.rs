@@ -223,6 +223,8 @@ async fn the_create_event_records_email_role_department_location_and_inviter() {
     assert_eq!(details["location"], "Plant North");
     assert_eq!(details["invited_by"], "Person erin@example.com");
     assert_eq!(events[0].department_id, Some(quality));
+    let joined = user::Entity::find().filter(user::Column::Email.eq("nia@example.com")).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((events[0].actor_user_id, events[0].subject_type.as_str(), events[0].subject_id), (Some(joined.id), "user", Some(joined.id)), "the invitee made it, about themselves");
 }
 
 #[tokio::test]

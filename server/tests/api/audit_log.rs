@@ -104,6 +104,30 @@ async fn the_log_filters_by_event_type_and_by_days_in_the_viewers_time_zone() {
 }
 
 #[tokio::test]
+async fn a_day_is_the_viewers_day_east_and_west_of_utc() {
+    let app = spawn_app().await;
+    // One invitation at 23:30 UTC on the 1st and one an hour later: in Berlin (UTC+1) both are
+    // on the 2nd, in New York (UTC-5) both on the 1st, in UTC one on each day.
+    app.clock.set("2026-12-01T23:30:00Z".parse().unwrap());
+    let admin = app.actor("erin@example.com", Role::CorporateAdmin, None).await;
+    app.invite(&admin, "late@example.com", Role::Employee, None).await.unwrap();
+    app.clock.advance(Duration::hours(1));
+    app.invite(&admin, "early@example.com", Role::Employee, None).await.unwrap();
+    let browser = client();
+    app.sign_in(&browser, "erin@example.com").await;
+    let sent_on = async |day: &str, tz: &str| {
+        let fields = [("filter[event]", "invitation.sent"), ("filter[from]", day), ("filter[to]", day), ("filter[tz]", tz)];
+        let (status, page) = audit_page(&app, &browser, &fields).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        events(&page).len()
+    };
+
+    assert_eq!((sent_on("2026-12-01", "0").await, sent_on("2026-12-02", "0").await), (1, 1), "in UTC");
+    assert_eq!((sent_on("2026-12-01", "60").await, sent_on("2026-12-02", "60").await), (0, 2), "in Berlin");
+    assert_eq!((sent_on("2026-12-01", "-300").await, sent_on("2026-12-02", "-300").await), (2, 0), "in New York");
+}
+
+#[tokio::test]
 async fn the_log_is_paginated_twenty_five_to_a_page_even_when_events_share_a_moment() {
     let app = spawn_app().await;
     let admin = app.actor("erin@example.com", Role::CorporateAdmin, None).await;

@@ -1,4 +1,4 @@
-use crate::helpers::fresh_database;
+use crate::helpers::{eventually, fresh_database};
 use app::ssr::entities::{department, user};
 use sea_orm::{Database, EntityTrait};
 use std::io::Write;
@@ -123,24 +123,17 @@ async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
     let cli = Cli::new().await;
     let created = cli.run(&["create-admin", "--email", "ada@example.com", "--name", "Ada"], "a long enough passphrase\n");
     assert!(created.status.success(), "{}", stderr(&created));
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
         .env("DATABASE_URL", &cli.database_url)
         .env("DATA_DIR", cli.dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+        .env("PUBLIC_URL", "http://onboard.test")
+        .env("RUST_LOG", "debug");
+    let server = crate::helpers::ServerProcess::start(command);
+    let base = server.url.clone();
     let client = crate::helpers::client();
-    for _ in 0..100 {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() { break; }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let health = format!("{base}/healthz");
+    eventually("the server to answer", async || client.get(&health).send().await.ok().filter(|r| r.status().is_success())).await;
     let signed_in = client.post(format!("{base}/api/sign_in")).header("Sec-Fetch-Site", "same-origin")
         .form(&[("email", "ada@example.com"), ("password", "a long enough passphrase")]).send().await.unwrap();
     assert!(signed_in.status().is_success());
@@ -148,14 +141,12 @@ async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
         .form(&[("email", "new@example.com"), ("role", "employee")]).send().await.unwrap();
     assert!(sent.status().is_success());
     let mail_dir = cli.dir.path().join("mail");
-    let mut mail = String::new();
-    for _ in 0..100 {
-        if let Some(file) = std::fs::read_dir(&mail_dir).ok().and_then(|d| d.filter_map(Result::ok).find(|e| e.path().extension().is_some_and(|x| x == "txt"))) {
-            mail = std::fs::read_to_string(file.path()).unwrap();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let mail = eventually("the invitation's mail", async || {
+        let mut files = std::fs::read_dir(&mail_dir).ok()?.filter_map(Result::ok);
+        let text = files.find(|e| e.path().extension().is_some_and(|x| x == "txt"))?;
+        std::fs::read_to_string(text.path()).ok()
+    })
+    .await;
     let token: String = mail.split("/invitation/").nth(1).expect("a link in the mail").chars().take(43).collect();
     // The invitee follows the link and completes sign-up.
     let invitee = crate::helpers::client();
@@ -166,9 +157,7 @@ async fn no_raw_token_or_its_hash_reaches_the_log_even_at_debug_level() {
         .form(&[("password", new_password), ("password_confirmation", new_password), ("first_name", "Nia"),
             ("last_name", "Ellis"), ("language", "en")]).send().await.unwrap();
     assert!(accepted.status().is_success(), "{}", accepted.text().await.unwrap());
-    let _ = server.kill();
-    let output = server.wait_with_output().unwrap();
-    let log = String::from_utf8_lossy(&output.stderr);
+    let log = server.stop();
 
     assert!(log.contains("invitation sent"), "the log is being written: {log}");
     assert!(!log.contains(&token), "the raw token is in the log");

@@ -14,7 +14,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use reqwest::{Response, StatusCode};
 use app::ssr::entities::outbox;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
 use server::config::Config;
 use server::startup::Application;
 use std::collections::HashMap;
@@ -48,7 +48,9 @@ pub fn postgres_base() -> String {
 pub async fn fresh_database(data_dir: &std::path::Path) -> (String, String) {
     let mut id = [0u8; 6];
     getrandom::fill(&mut id).unwrap();
-    let name = format!("onboard_test_{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+    // The test command gives each run a prefix of its own and drops only databases with it.
+    let prefix = std::env::var("ONBOARD_TEST_PG_PREFIX").unwrap_or_else(|_| "onboard_test_".into());
+    let name = format!("{prefix}{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
     if on_postgres() {
         let admin = Database::connect(format!("{}/postgres", postgres_base()))
             .await
@@ -140,6 +142,23 @@ impl TestApp {
         send_email_invitation(&self.state.db, &self.invitations, actor, now, input).await
     }
 
+    /// Waits until the app's outbox worker has done everything due at the test clock's time: no
+    /// message is being sent and none that is due waits. What was sent by then is all that will
+    /// be sent until the clock moves on, so a test can check that something did not go.
+    pub async fn outbox_caught_up(&self) {
+        use app::mail::outbox::Status;
+        self.state.outbox.wake();
+        eventually("the outbox to catch up", async || {
+            let due = sea_orm::Condition::all()
+                .add(outbox::Column::Status.is_in([Status::Queued, Status::Retrying]))
+                .add(outbox::Column::NextAttemptAt.lte(self.clock.now()));
+            let busy = sea_orm::Condition::any().add(outbox::Column::Status.eq(Status::Sending)).add(due);
+            let left = outbox::Entity::find().filter(busy).count(&self.state.db).await.unwrap();
+            (left == 0).then_some(())
+        })
+        .await
+    }
+
     /// The mail captured so far (no SMTP_URL), as readable text, waiting up to 15 s for at
     /// least `count` messages. The outbox keeps bodies only until they are sent.
     pub async fn captured_mail(&self, count: usize) -> Vec<String> {
@@ -170,7 +189,6 @@ impl TestApp {
         create_account(&self.state.db, account, Utc::now()).await.unwrap().id
     }
 
-    /// Loads a page the way a browser navigation does (`Accept: text/html`).
     /// The token in the newest captured invitation mail to `email`, waiting up to 15 s for it.
     pub async fn token_for(&self, email: &str) -> String {
         let dir = self.data_dir.path().join("mail");
@@ -225,6 +243,7 @@ impl TestApp {
         self.call(browser, "accept_invitation", &form).await
     }
 
+    /// Loads a page the way a browser navigation does (`Accept: text/html`).
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> Response {
         client.get(self.url(path)).header("accept", "text/html").send().await.unwrap()
     }
@@ -278,4 +297,85 @@ pub async fn set_outbox_column(db: &sea_orm::DatabaseConnection, id: i32, column
         .await
         .unwrap();
     assert_eq!(done.rows_affected, 1);
+}
+
+/// The limits as the README publishes them, written out here rather than read from the code's
+/// constants: a changed constant then fails a test until the README and these agree again.
+pub mod published {
+    /// "5 per invitation, after which the code is dead" (wrong setup codes per code).
+    pub const WRONG_CODES_PER_CODE: i32 = 5;
+    /// "20 per client address per hour, across all accounts" (wrong setup codes).
+    pub const WRONG_CODES_PER_CLIENT: i64 = 20;
+    /// "After 5 failures within 15 minutes from one client" (sign-in, per account and client).
+    pub const SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT: i64 = 5;
+    /// "20 failures within 15 minutes from any clients lock the account".
+    pub const SIGN_IN_FAILURES_PER_ACCOUNT: i64 = 20;
+    /// "100 failures an hour from one address, across accounts, stop that address".
+    pub const SIGN_IN_FAILURES_PER_CLIENT: i64 = 100;
+    /// Mail is tried "at most 10 times".
+    pub const MAIL_ATTEMPTS: i32 = 10;
+}
+
+/// The built server binary serving as its own process, as an operator runs it, on a port the
+/// system picks (it names the port in its log: the test never guesses a free one). Stopped when
+/// dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub url: String,
+    log: Option<std::thread::JoinHandle<String>>,
+}
+
+impl ServerProcess {
+    /// Runs `server serve` with the settings in `command`; `RUST_LOG` must let `server=info` through.
+    pub fn start(mut command: std::process::Command) -> ServerProcess {
+        use std::io::BufRead;
+        command
+            .arg("serve")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = command.spawn().expect("the server binary runs");
+        let stderr = child.stderr.take().unwrap();
+        let (found, port) = std::sync::mpsc::channel();
+        // Reads the log to its end, so the server never blocks on a full pipe.
+        let log = std::thread::spawn(move || {
+            let mut log = String::new();
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(port) = listening_port(&line) {
+                    // The test may have stopped waiting; the log goes on being read either way.
+                    found.send(port).ok();
+                }
+                log.push_str(&line);
+                log.push('\n');
+            }
+            log
+        });
+        let port = port.recv_timeout(std::time::Duration::from_secs(60)).expect("the server says where it listens");
+        ServerProcess { child, url: format!("http://127.0.0.1:{port}"), log: Some(log) }
+    }
+
+    /// Stops the server; answers everything it logged.
+    pub fn stop(mut self) -> String {
+        self.child.kill().expect("the server is running");
+        self.child.wait().unwrap();
+        self.log.take().unwrap().join().unwrap()
+    }
+}
+
+/// The port in the server's "Onboard is listening" line, like `INFO server: Onboard is listening port=41234`.
+fn listening_port(line: &str) -> Option<u16> {
+    let rest = &line[line.find("Onboard is listening")?..];
+    let digits: String = rest[rest.find("port=")? + "port=".len()..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if self.log.is_some() {
+            // Already gone when the test has stopped it or it has failed.
+            self.child.kill().ok();
+            self.child.wait().ok();
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::helpers::{TestApp, client, spawn_app, spawn_app_with};
 use crate::imports::{drive, start_file};
-use crate::setup::{form, setup};
+use crate::setup::{assert_joined, form, setup};
 use app::domain::Role;
 use app::error::AppError;
 use app::imports::service::{print_handouts, progress};
@@ -89,7 +89,8 @@ async fn a_sheet_leaves_out_workers_in_archived_units_and_counts_one_attempt_tow
     assert_eq!(attempts, 4, "three workers sent, and one sheet");
     let again = print_handouts(&app.state.db, &boss, &app.state.settings, app.clock.now(), id).await;
     assert!(matches!(again, Err(AppError::RateLimited { limit: 4, .. })), "{again:?}");
-    assert!(setup(&app, "10.0.0.1", form("40124", &cards[0].handout.setup_code, "482139")).await.is_ok(), "the refused sheet changed no code");
+    // The refused sheet changed no code.
+    assert_joined(&app, setup(&app, "10.0.0.1", form("40124", &cards[0].handout.setup_code, "482139")).await, "40124").await;
 }
 
 #[tokio::test]

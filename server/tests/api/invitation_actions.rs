@@ -1,7 +1,7 @@
 //! Resend, Revoke and the Invitations tab.
 
 use app::dto::PageAt;
-use crate::helpers::spawn_app;
+use crate::helpers::{eventually, on_postgres, spawn_app};
 use app::domain::Role;
 use app::error::AppError;
 use app::invitations::dto::InvitationStatus;
@@ -12,7 +12,7 @@ use app::ssr::models::invitation as lifecycle;
 use app::ssr::{Clock, begin_write};
 use app::ssr::entities::{audit_event, invitation, outbox};
 use chrono::Duration;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[tokio::test]
 async fn resend_gives_a_new_link_and_expiry_and_kills_the_old_one() {
@@ -61,7 +61,10 @@ async fn revoke_kills_the_link_and_is_recorded() {
     let types: Vec<String> = audit_event::Entity::find().all(&app.state.db).await.unwrap().into_iter().map(|e| e.event_type).collect();
     assert_eq!(types, vec!["invitation.sent", "invitation.revoked"]);
     // A revoked invitation does not block a new one.
-    assert!(app.invite(&corporate, "new@example.com", Role::Employee, None).await.is_ok());
+    let fresh = app.invite(&corporate, "new@example.com", Role::Employee, None).await.unwrap();
+    let fresh = invitation::Entity::find_by_id(fresh).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((fresh.status.as_str(), fresh.email.as_deref()), ("pending", Some("new@example.com")));
+    assert_ne!(fresh.id, id);
 }
 
 #[tokio::test]
@@ -158,7 +161,20 @@ async fn a_revoke_that_commits_while_a_resend_waits_is_not_undone() {
             (app.state.db.clone(), app.state.settings.clone(), app.state.outbox.clone(), corporate.clone(), app.clock.now());
         tokio::spawn(async move { resend(&db, &actor, &settings, &outbox, now, id).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if on_postgres() {
+        // The race happened: the resend is waiting for the Revoke's row lock.
+        eventually("the resend to wait for the Revoke's lock", async || {
+            let sql = "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+            let row = app.state.db.query_one_raw(app::ssr::raw::statement(&app.state.db, sql, vec![])).await.unwrap()?;
+            Some(()).filter(|()| row.try_get::<i64>("", "n").unwrap() >= 1)
+        })
+        .await;
+    } else {
+        // SQLite's writer waits inside the driver, where nothing outside can see it: a bounded
+        // wait, after which the resend must still be waiting.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert!(!resending.is_finished(), "the resend waits for the Revoke to commit");
     other_admin.commit().await.unwrap();
     let resent = resending.await.unwrap();
 

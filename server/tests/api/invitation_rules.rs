@@ -26,10 +26,16 @@ async fn the_corporate_admin_may_invite_any_role_into_any_department_or_none() {
     let hr = app.department("HR").await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
 
-    assert!(app.invite(&corporate, "qa@example.com", Role::QualityAdmin, Some(quality)).await.is_ok());
-    assert!(app.invite(&corporate, "hr@example.com", Role::HrAdmin, Some(hr)).await.is_ok());
-    assert!(app.invite(&corporate, "lead@example.com", Role::TeamLead, Some(hr)).await.is_ok());
-    assert!(app.invite(&corporate, "free@example.com", Role::Employee, None).await.is_ok());
+    for (email, role, department) in [
+        ("qa@example.com", Role::QualityAdmin, Some(quality)),
+        ("hr@example.com", Role::HrAdmin, Some(hr)),
+        ("lead@example.com", Role::TeamLead, Some(hr)),
+        ("free@example.com", Role::Employee, None),
+    ] {
+        let id = app.invite(&corporate, email, role, department).await.unwrap();
+        let stored = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+        assert_eq!((stored.email.as_deref(), stored.role, stored.department_id), (Some(email), role, department));
+    }
     let no_department = app.invite(&corporate, "qa2@example.com", Role::QualityAdmin, None).await.unwrap_err();
     assert_eq!(field(no_department), "department", "a Quality Admin needs a department");
     let hr_no_department = app.invite(&corporate, "hr2@example.com", Role::HrAdmin, None).await.unwrap_err();
@@ -48,7 +54,9 @@ async fn quality_and_hr_admins_invite_only_into_their_own_department() {
             let elsewhere = app.invite(&admin, &format!("out{n}{m}@example.com"), invited, Some(other)).await;
             let nowhere = app.invite(&admin, &format!("none{n}{m}@example.com"), invited, None).await;
 
-            assert!(mine.is_ok(), "{role:?} inviting {invited:?} into own department: {mine:?}");
+            let mine = mine.unwrap_or_else(|e| panic!("{role:?} inviting {invited:?} into own department: {e:?}"));
+            let stored = invitation::Entity::find_by_id(mine).one(&app.state.db).await.unwrap().unwrap();
+            assert_eq!((stored.role, stored.department_id), (invited, Some(own)));
             assert_eq!(field(elsewhere.unwrap_err()), "department", "{role:?} -> {invited:?} elsewhere");
             assert_eq!(field(nowhere.unwrap_err()), "department", "{role:?} -> {invited:?} nowhere");
         }
@@ -133,7 +141,7 @@ async fn duplicate_attempts_count_against_the_hourly_limit() {
     app.user("member@example.com", Role::Employee, None).await;
 
     for _ in 0..3 {
-        let _ = app.invite(&corporate, "member@example.com", Role::Employee, None).await;
+        assert_eq!(app.invite(&corporate, "member@example.com", Role::Employee, None).await, Err(AppError::InvitationUnavailable));
     }
 
     let left = remaining_this_hour(&app.state.db, corporate.user_id, app.clock.now(), 30).await.unwrap();
@@ -271,9 +279,11 @@ async fn an_expired_invitation_does_not_block_inviting_the_same_address_again() 
     app.clock.advance(app.state.settings.invite_ttl + Duration::seconds(1));
     let second = app.invite(&corporate, "late@example.com", Role::Employee, None).await;
 
-    assert!(second.is_ok(), "{second:?}");
+    let second = invitation::Entity::find_by_id(second.unwrap()).one(&app.state.db).await.unwrap().unwrap();
     let old = invitation::Entity::find_by_id(first).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(old.status.as_str(), "expired");
+    assert_eq!((second.status.as_str(), second.email.as_deref()), ("pending", Some("late@example.com")));
+    assert_ne!(second.token_hash, old.token_hash, "a new link");
 }
 
 #[tokio::test]

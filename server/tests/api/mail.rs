@@ -1,7 +1,7 @@
 //! Mail through a real SMTP server process (aiosmtpd) on 127.0.0.1, and local capture.
 
 use app::dto::PageAt;
-use crate::helpers::{client, eventually, on_postgres, set_outbox_column, spawn_app, spawn_app_with};
+use crate::helpers::{client, eventually, on_postgres, published, set_outbox_column, spawn_app, spawn_app_with};
 use app::domain::Role;
 use app::invitations::dto::Delivery;
 use app::invitations::service::{list_invitations, resend, revoke};
@@ -21,36 +21,66 @@ use std::process::{Child, Command, Stdio};
 pub(crate) struct SmtpSink {
     child: Child,
     dir: tempfile::TempDir,
+    port: u16,
 }
 
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// A port on 127.0.0.1 kept for one test's mail: bound but not listening, so the app's
+/// connections to it are refused until a sink listens there (sharing it through SO_REUSEPORT),
+/// and no other process can take it between two sinks.
+pub(crate) struct MailPort {
+    _socket: tokio::net::TcpSocket,
+    port: u16,
+}
+
+impl MailPort {
+    pub(crate) fn keep() -> MailPort {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_reuseport(true).unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let port = socket.local_addr().unwrap().port();
+        MailPort { _socket: socket, port }
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
 }
 
 impl SmtpSink {
-    pub(crate) fn start(port: u16, reply: Option<&str>) -> SmtpSink {
-        match reply {
-            Some(reply) => SmtpSink::start_with(port, &["--reply", reply]),
-            None => SmtpSink::start_with(port, &[]),
-        }
+    /// A sink on a port the system picks, accepting every message or answering each with `reply`.
+    pub(crate) fn start(reply: Option<&str>) -> SmtpSink {
+        SmtpSink::start_with(None, &reply.map_or(vec![], |reply| vec!["--reply", reply]))
     }
 
-    /// A relay that accepts connections and never answers.
-    fn start_stalled(port: u16) -> SmtpSink {
-        SmtpSink::start_with(port, &["--stall"])
+    /// A sink on the port the test keeps.
+    pub(crate) fn start_on(port: &MailPort) -> SmtpSink {
+        SmtpSink::start_with(Some(port), &[])
     }
 
-    fn start_with(port: u16, args: &[&str]) -> SmtpSink {
+    /// A relay on the port the test keeps that accepts connections and never answers.
+    fn start_stalled(port: &MailPort) -> SmtpSink {
+        SmtpSink::start_with(Some(port), &["--stall"])
+    }
+
+    fn start_with(port: Option<&MailPort>, args: &[&str]) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let python = std::env::var("ONBOARD_SMTP_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
         let mut command = Command::new(python);
-        command.arg(script).arg("--port").arg(port.to_string()).arg("--dir").arg(dir.path()).args(args);
+        command.arg(script).arg("--dir").arg(dir.path()).args(args);
+        if let Some(port) = port {
+            command.arg("--reuse-port").arg("--port").arg(port.port.to_string());
+        }
         let mut child = command.stdout(Stdio::piped()).spawn().expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), "READY", "the SMTP sink did not start");
-        SmtpSink { child, dir }
+        let port = line.trim().strip_prefix("READY ").and_then(|p| p.parse().ok());
+        let port = port.unwrap_or_else(|| panic!("the SMTP sink did not start: {line:?}"));
+        SmtpSink { child, dir, port }
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
     }
 
     /// Decoded messages: `to`, `subject`, `text`, `html`.
@@ -89,9 +119,8 @@ fn link_token(message: &str) -> String {
 
 #[tokio::test]
 async fn the_invitation_arrives_by_smtp_with_a_working_link() {
-    let port = free_port();
-    let sink = SmtpSink::start(port, None);
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}")), ("ORGANISATION_NAME", "Acme Castings")]).await;
+    let sink = SmtpSink::start(None);
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url()), ("ORGANISATION_NAME", "Acme Castings")]).await;
     let quality = app.department("Quality").await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
 
@@ -111,8 +140,8 @@ async fn the_invitation_arrives_by_smtp_with_a_working_link() {
 
 #[tokio::test]
 async fn with_smtp_down_the_invitation_is_kept_and_delivered_once_it_is_back() {
-    let port = free_port();
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let port = MailPort::keep();
+    let app = spawn_app_with(&[("SMTP_URL", &port.url())]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
 
     let id = app.invite(&corporate, "patient@example.com", Role::Employee, None).await;
@@ -122,7 +151,7 @@ async fn with_smtp_down_the_invitation_is_kept_and_delivered_once_it_is_back() {
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
 
-    let sink = SmtpSink::start(port, None);
+    let sink = SmtpSink::start_on(&port);
     app.clock.advance(Duration::minutes(16));
 
     let message = eventually("the delayed message", async || sink.messages().into_iter().next()).await;
@@ -134,9 +163,8 @@ async fn with_smtp_down_the_invitation_is_kept_and_delivered_once_it_is_back() {
 
 #[tokio::test]
 async fn a_permanent_smtp_refusal_marks_the_mail_failed_without_retrying() {
-    let port = free_port();
-    let sink = SmtpSink::start(port, Some("550 5.1.1 Mailbox unavailable"));
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let sink = SmtpSink::start(Some("550 5.1.1 Mailbox unavailable"));
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url())]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
 
     app.invite(&corporate, "nobody@example.com", Role::Employee, None).await.unwrap();
@@ -145,7 +173,7 @@ async fn a_permanent_smtp_refusal_marks_the_mail_failed_without_retrying() {
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.as_deref().unwrap().contains("550"));
     app.clock.advance(Duration::hours(2));
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    app.outbox_caught_up().await;
     let row = only_outbox_row(&app).await;
     assert_eq!((row.status, row.attempts), (Failed, 1), "a 5xx is never retried");
     assert!(sink.messages().is_empty());
@@ -154,17 +182,16 @@ async fn a_permanent_smtp_refusal_marks_the_mail_failed_without_retrying() {
 
 #[tokio::test]
 async fn revoking_cancels_mail_not_yet_sent_so_a_dead_link_is_never_mailed() {
-    let port = free_port();
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let port = MailPort::keep();
+    let app = spawn_app_with(&[("SMTP_URL", &port.url())]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let id = app.invite(&corporate, "revoked@example.com", Role::Employee, None).await.unwrap();
     eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
 
     revoke(&app.state.db, &corporate, app.clock.now(), id).await.unwrap();
-    let sink = SmtpSink::start(port, None);
+    let sink = SmtpSink::start_on(&port);
     app.clock.advance(Duration::minutes(16));
-    app.state.outbox.wake();
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    app.outbox_caught_up().await;
 
     let row = only_outbox_row(&app).await;
     assert_eq!((row.status, row.content.as_str()), (Cancelled, ""));
@@ -175,14 +202,14 @@ async fn revoking_cancels_mail_not_yet_sent_so_a_dead_link_is_never_mailed() {
 
 #[tokio::test]
 async fn a_resend_cancels_the_old_links_mail_and_only_the_new_link_goes_out() {
-    let port = free_port();
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let port = MailPort::keep();
+    let app = spawn_app_with(&[("SMTP_URL", &port.url())]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let id = app.invite(&corporate, "again@example.com", Role::Employee, None).await.unwrap();
     eventually("a retry", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Retrying)).await;
 
     resend(&app.state.db, &corporate, &app.state.settings, &app.state.outbox, app.clock.now(), id).await.unwrap();
-    let sink = SmtpSink::start(port, None);
+    let sink = SmtpSink::start_on(&port);
     app.clock.advance(Duration::minutes(16));
     app.state.outbox.wake();
 
@@ -195,7 +222,7 @@ async fn a_resend_cancels_the_old_links_mail_and_only_the_new_link_goes_out() {
     assert_eq!((rows[0].status, rows[0].content.as_str()), (Cancelled, ""));
     let stored = invitation::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!(hash_token(&link_token(message["text"].as_str().unwrap())), stored.token_hash, "the mailed link is the new one");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.outbox_caught_up().await;
     assert_eq!(sink.messages().len(), 1, "the old link was never mailed");
 }
 
@@ -247,9 +274,8 @@ async fn the_captured_mail_page_answers_only_requests_to_the_public_address_not_
 
 #[tokio::test]
 async fn the_captured_mail_page_does_not_exist_when_smtp_is_configured() {
-    let port = free_port();
-    let _sink = SmtpSink::start(port, None);
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let sink = SmtpSink::start(None);
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url())]).await;
 
     let response = client().get(app.url("/mail")).header("accept", "text/html").send().await.unwrap();
 
@@ -258,9 +284,9 @@ async fn the_captured_mail_page_does_not_exist_when_smtp_is_configured() {
 
 #[tokio::test]
 async fn a_mail_server_that_never_answers_cannot_hold_the_mail_and_each_message_goes_once_it_answers() {
-    let port = free_port();
-    let stalled = SmtpSink::start_stalled(port);
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}")), ("SMTP_TIMEOUT", "2s")]).await;
+    let port = MailPort::keep();
+    let stalled = SmtpSink::start_stalled(&port);
+    let app = spawn_app_with(&[("SMTP_URL", &port.url()), ("SMTP_TIMEOUT", "2s")]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     for n in 0..3 {
         app.invite(&corporate, &format!("w{n}@example.com"), Role::Employee, None).await.unwrap();
@@ -274,7 +300,7 @@ async fn a_mail_server_that_never_answers_cannot_hold_the_mail_and_each_message_
     .await;
     assert!(rows.iter().all(|r| r.last_error.as_deref().is_some_and(|e| e.contains("did not finish"))), "{rows:?}");
     drop(stalled);
-    let sink = SmtpSink::start(port, None);
+    let sink = SmtpSink::start_on(&port);
     app.clock.advance(Duration::minutes(16));
     app.state.outbox.wake();
 
@@ -283,7 +309,7 @@ async fn a_mail_server_that_never_answers_cannot_hold_the_mail_and_each_message_
         Some(()).filter(|()| rows.iter().all(|r| r.status == Sent))
     })
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.outbox_caught_up().await;
     let mut to: Vec<String> = sink.messages().iter().map(|m| m["to"].as_str().unwrap().to_owned()).collect();
     to.sort();
     assert_eq!(to, ["w0@example.com", "w1@example.com", "w2@example.com"], "each message exactly once");
@@ -291,9 +317,8 @@ async fn a_mail_server_that_never_answers_cannot_hold_the_mail_and_each_message_
 
 #[tokio::test]
 async fn a_status_that_cannot_be_written_for_one_message_does_not_send_the_others_twice() {
-    let port = free_port();
-    let sink = SmtpSink::start(port, None);
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}")), ("SMTP_TIMEOUT", "1s")]).await;
+    let sink = SmtpSink::start(None);
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url()), ("SMTP_TIMEOUT", "1s")]).await;
     let db = &app.state.db;
     // Due later, so both go out in one claim; the second cannot be rendered.
     let later = app.clock.now() + Duration::hours(1);
@@ -317,21 +342,20 @@ async fn a_status_that_cannot_be_written_for_one_message_does_not_send_the_other
         db.execute_raw(statement(db, sql, vec![])).await.unwrap();
     }
 
-    app.clock.advance(Duration::hours(2));
-    app.state.outbox.wake();
-    eventually("the good message", async || sink.messages().into_iter().next()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // This test's own worker pass, on a clock two hours on: the app's worker, whose clock has
+    // not moved, never finds these messages due, and the pass is over when `process_due` returns.
+    let clock = app::ssr::ManualClock::new(app.clock.now() + Duration::hours(2));
+    let mailer = app::mail::Mailer::new(Some(&sink.url()), app.data_dir.path().join("mail"), "Onboard <onboard@localhost>", std::time::Duration::from_secs(1)).unwrap();
+    app::mail::worker::process_due(db, &mailer, &clock).await.unwrap();
+    let refused = outbox::Entity::find_by_id(bad).one(db).await.unwrap().unwrap();
+    assert_eq!(refused.status, app::mail::outbox::Status::Sending, "the fault happened: its failure could not be written");
     let drop = if on_postgres() { "DROP TRIGGER refuse_fail ON email_outbox" } else { "DROP TRIGGER refuse_fail" };
     db.execute_raw(statement(db, drop, vec![])).await.unwrap();
     // Past every lease: whatever was left "sending" is claimed again now.
-    app.clock.advance(Duration::hours(1));
-    app.state.outbox.wake();
-    eventually("the bad message failed", async || {
-        let row = outbox::Entity::find_by_id(bad).one(db).await.unwrap()?;
-        Some(row).filter(|r| r.status == Failed)
-    })
-    .await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    clock.advance(Duration::hours(1));
+    app::mail::worker::process_due(db, &mailer, &clock).await.unwrap();
+    let failed = outbox::Entity::find_by_id(bad).one(db).await.unwrap().unwrap();
+    assert_eq!(failed.status, Failed);
 
     assert_eq!(sink.messages().len(), 1, "the good message went out once");
     let good_row = outbox::Entity::find().all(db).await.unwrap().into_iter().find(|r| r.id != bad).unwrap();
@@ -340,9 +364,8 @@ async fn a_status_that_cannot_be_written_for_one_message_does_not_send_the_other
 
 #[tokio::test]
 async fn a_4xx_answer_is_retried_with_backoff_and_gives_up_after_the_last_attempt() {
-    let port = free_port();
-    let _sink = SmtpSink::start(port, Some("451 4.3.0 Try again later"));
-    let app = spawn_app_with(&[("SMTP_URL", &format!("smtp://127.0.0.1:{port}"))]).await;
+    let sink = SmtpSink::start(Some("451 4.3.0 Try again later"));
+    let app = spawn_app_with(&[("SMTP_URL", &sink.url())]).await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     app.invite(&corporate, "later@example.com", Role::Employee, None).await.unwrap();
 
@@ -353,11 +376,11 @@ async fn a_4xx_answer_is_retried_with_backoff_and_gives_up_after_the_last_attemp
     assert!(wait >= Duration::seconds(5) && wait <= Duration::seconds(6), "5 s and up to a fifth more: {wait}");
 
     // One attempt short of the cap: the next 4xx is the last.
-    set_outbox_column(&app.state.db, row.id, outbox::Column::Attempts, (app::mail::outbox::MAX_ATTEMPTS - 1).into()).await;
+    set_outbox_column(&app.state.db, row.id, outbox::Column::Attempts, (published::MAIL_ATTEMPTS - 1).into()).await;
     app.clock.advance(Duration::minutes(16));
     app.state.outbox.wake();
 
     let row = eventually("given up", async || Some(only_outbox_row(&app).await).filter(|r| r.status == Failed)).await;
-    assert_eq!(row.attempts, app::mail::outbox::MAX_ATTEMPTS);
+    assert_eq!(row.attempts, published::MAIL_ATTEMPTS);
     assert_eq!(row.content, "");
 }

@@ -31,5 +31,6 @@ mod setup;
 mod shop_floor;
 mod shop_floor_tabs;
 mod sign_in;
+mod server_functions;
 mod sign_in_limits;
 mod two_servers;

@@ -33,7 +33,7 @@ async fn three_workers_on_one_outbox_send_every_message_exactly_once() {
     // The app's own worker is the third, woken as well.
     app.state.outbox.wake();
     tokio::join!(drain(a.path().to_path_buf()), drain(b.path().to_path_buf()));
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.outbox_caught_up().await;
 
     let mut all = names(a.path());
     all.extend(names(b.path()));

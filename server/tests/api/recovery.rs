@@ -1,7 +1,7 @@
 //! Getting back in: password-reset links (by an admin and "Forgot password?") and PIN-reset
 //! handouts, single-use and expiring, over HTTP where the browser is involved.
 
-use crate::helpers::{NEW_PASSWORD, PASSWORD, TestApp, client, eventually, spawn_app};
+use crate::helpers::{NEW_PASSWORD, PASSWORD, TestApp, published, client, eventually, spawn_app};
 use crate::setup::{form, handout, setup};
 use app::domain::Role;
 use app::error::AppError;
@@ -101,7 +101,7 @@ async fn forgot_password_answers_byte_identically_for_an_existing_a_deactivated_
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
     assert_eq!(answers[0].0, StatusCode::OK);
     newest_reset_token(&app, "here@example.com", 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.outbox_caught_up().await;
     assert!(reset_tokens(&app, "gone@example.com").is_empty());
     assert!(reset_tokens(&app, "nobody@example.com").is_empty());
 }
@@ -117,7 +117,7 @@ async fn forgot_password_sends_at_most_three_links_an_hour_to_one_address_and_an
     }
     assert!(bodies.windows(2).all(|w| w[0] == w[1]));
     newest_reset_token(&app, "here@example.com", 3).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.outbox_caught_up().await;
     assert_eq!(reset_tokens(&app, "here@example.com").len(), 3);
 }
 
@@ -159,7 +159,7 @@ async fn a_pin_reset_code_dies_after_five_wrong_codes_and_a_deactivated_workers_
     let boss = app.actor("boss@example.com", Role::CorporateAdmin, None).await;
     let state = &app.state;
     let reset = reset_pin(&state.db, &boss, &state.settings, app.clock.now(), worker).await.unwrap();
-    for _ in 0..app::accept::service::MAX_WRONG_CODES {
+    for _ in 0..published::WRONG_CODES_PER_CODE {
         let wrong = complete_pin_reset(&state.db, &state.settings, app.clock.now(), "10.0.0.3", "E-1000", "0000-0000-0000", "731946".into(), "731946").await;
         assert_eq!(wrong.err(), Some(AppError::SetupCodeInvalid));
     }
@@ -197,7 +197,7 @@ async fn an_admin_sends_one_person_at_most_three_resets_an_hour() {
     app.sign_in(&browser, "boss@example.com").await;
     let over_http = app.call(&browser, "person_action", &[("id", &worker.to_string()), ("action", "send_password_reset")]).await;
     assert_eq!(over_http.status(), StatusCode::TOO_MANY_REQUESTS);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.outbox_caught_up().await;
     assert_eq!(reset_tokens(&app, "worker@example.com").len(), 3, "nothing more was mailed");
 
     app.clock.advance(Duration::hours(1) + Duration::seconds(1));
@@ -238,7 +238,7 @@ async fn fifteen_hundred_anonymous_forgot_password_requests_from_one_client_leav
     assert!(answers.iter().all(|s| *s == StatusCode::OK), "every request gets the same answer");
     // The README's numbers: 20 requests a client an hour, 3 an address.
     assert_eq!(rows_in(&app, "recovery_requests").await, 2 * 20, "one address and one client row per counted request");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.outbox_caught_up().await;
     assert!(reset_tokens(&app, "here@example.com").len() <= 3);
     assert!(rows_in(&app, "access_resets").await <= 3);
 

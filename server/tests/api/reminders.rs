@@ -13,10 +13,9 @@ use app::ssr::entities::{invitation, outbox};
 use app::ssr::tokens::hash_token;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-/// The captured messages now, after giving the outbox worker (which polls every second) time
-/// to send anything due.
-async fn mail_after_a_while(app: &TestApp) -> Vec<String> {
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+/// The captured messages once the outbox has sent everything due at the test clock's time.
+async fn mail_once_due_has_gone(app: &TestApp) -> Vec<String> {
+    app.outbox_caught_up().await;
     let dir = app.data_dir.path().join("mail");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect())
@@ -60,10 +59,10 @@ async fn a_reminder_goes_once_at_its_time_with_the_current_link_and_not_after_ac
     let resent_token = app.token_for("resent@example.com").await;
 
     app.clock.advance(Duration::hours(23) + Duration::minutes(59));
-    assert!(reminders(&mail_after_a_while(&app).await).is_empty(), "nothing before its time");
+    assert!(reminders(&mail_once_due_has_gone(&app).await).is_empty(), "nothing before its time");
 
     app.clock.advance(Duration::minutes(2));
-    let mail = mail_after_a_while(&app).await;
+    let mail = mail_once_due_has_gone(&app).await;
     let sent = reminders(&mail);
     assert_eq!(sent.len(), 1, "only the invitation still waiting is reminded");
     assert!(sent[0].starts_with("To: waiting@example.com\n"));
@@ -72,7 +71,7 @@ async fn a_reminder_goes_once_at_its_time_with_the_current_link_and_not_after_ac
     assert_eq!(current_hash(&app, "waiting@example.com").await, hash_token(&reminded), "and it is the one that works now");
 
     app.clock.advance(Duration::hours(24));
-    let mail = mail_after_a_while(&app).await;
+    let mail = mail_once_due_has_gone(&app).await;
     let sent = reminders(&mail);
     assert_eq!(sent.len(), 2, "the resent invitation's reminder follows its new expiry, and none goes twice");
     let resent_reminder = sent.iter().find(|m| m.starts_with("To: resent@example.com\n")).expect("the resent invitation is reminded");
@@ -92,7 +91,7 @@ async fn without_the_setting_no_reminder_is_queued() {
     let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     app.invite(&admin, "someone@example.com", Role::Employee, None).await.unwrap();
     app.clock.advance(Duration::hours(71));
-    assert_eq!(mail_after_a_while(&app).await.len(), 1);
+    assert_eq!(mail_once_due_has_gone(&app).await.len(), 1);
 }
 
 #[tokio::test]
@@ -105,7 +104,7 @@ async fn a_reminder_that_could_only_go_after_its_invitation_ran_out_is_not_sent(
     // The outbox was stopped (say) from before the reminder's time until after expiry.
     app.clock.advance(Duration::hours(73));
 
-    let mail = mail_after_a_while(&app).await;
+    let mail = mail_once_due_has_gone(&app).await;
     assert!(reminders(&mail).is_empty(), "no reminder carries a dead link");
     let cancelled = app::ssr::entities::outbox::Entity::find()
         .filter(app::ssr::entities::outbox::Column::Reminder.eq(true))
@@ -131,7 +130,7 @@ async fn with_reminders_on_no_outbox_row_holds_a_working_link_once_the_first_mai
     }
 
     app.clock.advance(Duration::hours(48) + Duration::minutes(1));
-    let mail = mail_after_a_while(&app).await;
+    let mail = mail_once_due_has_gone(&app).await;
     let sent = reminders(&mail);
     assert_eq!(sent.len(), 1);
     let reminded = link_in(sent[0]);

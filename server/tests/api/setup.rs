@@ -1,9 +1,9 @@
 //! The shop-floor worker's setup from their handout, through the service and over HTTP.
 
 use app::dto::PageAt;
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, published, spawn_app};
 use app::accept::dto::SetupForm;
-use app::accept::service::{MAX_WRONG_CODES, MAX_WRONG_CODES_PER_CLIENT, complete_setup};
+use app::accept::service::complete_setup;
 use app::domain::Role;
 use app::domain::password::verify_password;
 use app::error::AppError;
@@ -37,6 +37,13 @@ pub async fn setup(app: &TestApp, client: &str, form: SetupForm) -> Result<i32, 
     complete_setup(&app.state.db, &app.state.settings, app.clock.now(), client, form).await.map(|(u, _)| u.id)
 }
 
+/// Asserts that the setup answered with an active account for employee number `number`.
+pub async fn assert_joined(app: &TestApp, answer: Result<i32, AppError>, number: &str) {
+    let id = answer.unwrap_or_else(|e| panic!("{number} could not set up: {e:?}"));
+    let user = app::ssr::entities::user::Entity::find_by_id(id).one(&app.state.db).await.unwrap().expect("the account");
+    assert_eq!((user.employee_number.as_deref(), user.status), (Some(number), app::ssr::entities::user::Status::Active));
+}
+
 #[tokio::test]
 async fn the_worker_sets_a_pin_with_the_code_and_becomes_active_with_a_create_event() {
     let app = spawn_app().await;
@@ -53,6 +60,7 @@ async fn the_worker_sets_a_pin_with_the_code_and_becomes_active_with_a_create_ev
     assert_eq!((inv.status.as_str(), inv.accepted_user_id), ("accepted", Some(id)));
     let event = audit_event::Entity::find().filter(audit_event::Column::EventType.eq("user.created")).one(&app.state.db).await.unwrap().unwrap();
     assert!(event.details.contains("\"employee_number\":\"E-4577\""), "{}", event.details);
+    assert_eq!((event.actor_user_id, event.subject_type.as_str(), event.subject_id), (Some(id), "user", Some(id)));
     assert_eq!(setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "482139")).await, Err(AppError::SetupCodeInvalid), "single use");
 }
 
@@ -65,14 +73,15 @@ async fn trivial_pins_are_refused_without_using_up_the_code() {
         let refused = setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, pin)).await;
         assert!(matches!(refused, Err(AppError::Field { ref field, .. }) if field == "secret"), "{pin}: {refused:?}");
     }
-    assert!(setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "kestrel over the foundry")).await.is_ok(), "a password works too");
+    // A password works too.
+    assert_joined(&app, setup(&app, "10.0.0.1", form("E-4577", &handout.setup_code, "kestrel over the foundry")).await, "E-4577").await;
 }
 
 #[tokio::test]
 async fn five_wrong_codes_kill_the_code_for_good() {
     let app = spawn_app().await;
     let handout = handout(&app, "E-4577").await;
-    for _ in 0..MAX_WRONG_CODES {
+    for _ in 0..published::WRONG_CODES_PER_CODE {
         assert_eq!(setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await, Err(AppError::SetupCodeInvalid));
     }
 
@@ -80,15 +89,15 @@ async fn five_wrong_codes_kill_the_code_for_good() {
 
     assert_eq!(right_code_too_late, Err(AppError::SetupCodeInvalid));
     let inv = invitation::Entity::find_by_id(handout.invitation_id).one(&app.state.db).await.unwrap().unwrap();
-    assert_eq!((inv.status.as_str(), inv.failed_attempts), ("expired", MAX_WRONG_CODES));
+    assert_eq!((inv.status.as_str(), inv.failed_attempts), ("expired", published::WRONG_CODES_PER_CODE));
 }
 
 #[tokio::test]
 async fn a_code_killed_by_wrong_guesses_is_listed_as_expired_not_pending() {
     let app = spawn_app().await;
     let handout = handout(&app, "E-4577").await;
-    for _ in 0..MAX_WRONG_CODES {
-        let _ = setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await;
+    for _ in 0..published::WRONG_CODES_PER_CODE {
+        assert_eq!(setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await, Err(AppError::SetupCodeInvalid));
     }
     let admin = app.actor("viewer@example.com", Role::CorporateAdmin, None).await;
 
@@ -104,15 +113,15 @@ async fn a_code_killed_by_wrong_guesses_is_listed_as_expired_not_pending() {
 async fn one_client_guessing_across_accounts_is_stopped() {
     let app = spawn_app().await;
     let handout = handout(&app, "E-4577").await;
-    for n in 0..MAX_WRONG_CODES_PER_CLIENT {
-        let _ = setup(&app, "10.0.0.9", form(&format!("E-{n}"), "0000-0000-0000", "482139")).await;
+    for n in 0..published::WRONG_CODES_PER_CLIENT {
+        assert_eq!(setup(&app, "10.0.0.9", form(&format!("E-{n}"), "0000-0000-0000", "482139")).await, Err(AppError::SetupCodeInvalid));
     }
 
     let blocked = setup(&app, "10.0.0.9", form("E-4577", &handout.setup_code, "482139")).await;
     let elsewhere = setup(&app, "10.0.0.3", form("E-4577", &handout.setup_code, "482139")).await;
 
     assert!(matches!(blocked, Err(AppError::Invalid(ref m)) if m.contains("Too many wrong setup codes")), "{blocked:?}");
-    assert!(elsewhere.is_ok(), "other clients are not affected");
+    assert_joined(&app, elsewhere, "E-4577").await; // other clients are not affected
 }
 
 #[tokio::test]
@@ -222,11 +231,11 @@ async fn thirty_simultaneous_wrong_codes_from_one_client_are_counted_exactly_to_
         }
     }
 
-    assert_eq!((wrong, stopped), (MAX_WRONG_CODES_PER_CLIENT, 30 - MAX_WRONG_CODES_PER_CLIENT));
+    assert_eq!((wrong, stopped), (published::WRONG_CODES_PER_CLIENT, 30 - published::WRONG_CODES_PER_CLIENT));
     let db = &app.state.db;
     let sql = "SELECT COUNT(*) AS n FROM setup_attempts WHERE client = $1";
     let recorded = Count::find_by_statement(app::ssr::raw::statement(db, sql, vec!["10.0.0.9".into()])).one(db).await.unwrap().unwrap();
-    assert_eq!(recorded.n, MAX_WRONG_CODES_PER_CLIENT);
+    assert_eq!(recorded.n, published::WRONG_CODES_PER_CLIENT);
 }
 
 #[tokio::test]

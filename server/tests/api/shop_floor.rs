@@ -62,7 +62,8 @@ async fn admin_roles_need_an_email_and_department_admins_stay_in_their_departmen
 
     assert!(matches!(admin_role, Err(AppError::Field { ref field, .. }) if field == "role"), "{admin_role:?}");
     assert!(matches!(elsewhere, Err(AppError::Field { ref field, .. }) if field == "department"), "{elsewhere:?}");
-    assert!(own.is_ok());
+    let own = invitation::Entity::find_by_id(own.unwrap().invitation_id).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((own.employee_number.as_deref(), own.role, own.department_id), (Some("E-3"), Role::TeamLead, Some(quality)));
 }
 
 #[tokio::test]
@@ -75,7 +76,9 @@ async fn a_taken_employee_number_gets_one_generic_error_whatever_its_case_or_spa
 
     assert_eq!(again.unwrap_err(), AppError::EmployeeNumberUnavailable);
     app.clock.advance(chrono::Duration::hours(73));
-    assert!(issue(&app, &admin, worker("E-4577", Role::Employee, None)).await.is_ok(), "an expired one does not block");
+    // An expired one does not block.
+    let fresh = issue(&app, &admin, worker("E-4577", Role::Employee, None)).await.unwrap();
+    assert_eq!(fresh.employee_number, "E-4577");
 }
 
 #[tokio::test]
@@ -89,7 +92,7 @@ async fn shop_floor_and_email_invitations_share_the_hourly_limit() {
     let thirtieth = issue(&app, &admin, worker("E-30", Role::Employee, None)).await;
     let thirty_first = issue(&app, &admin, worker("E-31", Role::Employee, None)).await;
 
-    assert!(thirtieth.is_ok());
+    assert_eq!(thirtieth.map(|h| h.employee_number), Ok("E-30".to_owned()));
     assert!(matches!(thirty_first, Err(AppError::RateLimited { limit: 30, .. })), "{thirty_first:?}");
 }
 

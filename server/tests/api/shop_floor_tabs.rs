@@ -2,9 +2,8 @@
 //! tab's employee number and "Shop-floor" marker.
 
 use app::dto::PageAt;
-use crate::setup::{form, handout, setup};
-use crate::helpers::spawn_app;
-use app::accept::service::MAX_WRONG_CODES;
+use crate::setup::{assert_joined, form, handout, setup};
+use crate::helpers::{published, spawn_app};
 use app::domain::Role;
 use app::error::AppError;
 use app::invitations::service::{invite_shop_floor, remaining_this_hour, resend, revoke};
@@ -33,7 +32,7 @@ async fn resend_issues_a_new_handout_and_the_old_code_stops_working() {
     assert!(second.qr_svg.starts_with("<svg") && second.setup_link.ends_with(&second.setup_code.replace('-', "")));
     let old = setup(&app, "10.0.0.1", form("E-4577", &first.setup_code, "482139")).await;
     assert_eq!(old, Err(AppError::SetupCodeInvalid));
-    assert!(setup(&app, "10.0.0.1", form("E-4577", &second.setup_code, "482139")).await.is_ok());
+    assert_joined(&app, setup(&app, "10.0.0.1", form("E-4577", &second.setup_code, "482139")).await, "E-4577").await;
     let handouts = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("invitation.handout_issued"))
         .all(&app.state.db)
@@ -51,15 +50,15 @@ async fn a_code_killed_by_wrong_guesses_is_replaced_by_resend_with_a_fresh_count
     let app = spawn_app().await;
     let first = handout(&app, "E-4577").await;
     let admin = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
-    for _ in 0..MAX_WRONG_CODES {
-        let _ = setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await;
+    for _ in 0..published::WRONG_CODES_PER_CODE {
+        assert_eq!(setup(&app, "10.0.0.1", form("E-4577", "0000-0000-0000", "482139")).await, Err(AppError::SetupCodeInvalid));
     }
 
     let second = resend(&app.state.db, &admin, &app.state.settings, &app.state.outbox, app.clock.now(), first.invitation_id).await.unwrap().unwrap();
 
     let stored = invitation::Entity::find_by_id(first.invitation_id).one(&app.state.db).await.unwrap().unwrap();
     assert_eq!((stored.status.as_str(), stored.failed_attempts), ("pending", 0));
-    assert!(setup(&app, "10.0.0.2", form("E-4577", &second.setup_code, "482139")).await.is_ok());
+    assert_joined(&app, setup(&app, "10.0.0.2", form("E-4577", &second.setup_code, "482139")).await, "E-4577").await;
 }
 
 #[tokio::test]

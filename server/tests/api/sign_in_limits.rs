@@ -3,9 +3,9 @@
 //! account exists.
 
 use app::dto::PageAt;
-use crate::helpers::{PASSWORD, TestApp, client, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, TestApp, published, client, spawn_app, spawn_app_with};
 use crate::setup::{form, handout, setup};
-use app::auth::throttle::{self, ACCOUNT_WINDOW, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ACCOUNT_AND_CLIENT, MAX_FAILURES_PER_CLIENT};
+use app::auth::throttle::{self, ACCOUNT_WINDOW};
 use app::domain::Role;
 use app::error::AppError;
 use app::ssr::Clock;
@@ -17,9 +17,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Pagina
 use std::sync::Arc;
 
 /// A shop-floor worker who has set up PIN 482139.
-async fn worker(app: &TestApp, number: &str) {
+/// Sets worker `number` up with PIN 482139; answers their account's id.
+async fn worker(app: &TestApp, number: &str) -> i32 {
     let issued = handout(app, number).await;
-    setup(app, "10.0.0.1", form(number, &issued.setup_code, "482139")).await.unwrap();
+    setup(app, "10.0.0.1", form(number, &issued.setup_code, "482139")).await.unwrap()
 }
 
 async fn sign_in(app: &TestApp, client: &str, identifier: &str, secret: &str) -> Result<i32, AppError> {
@@ -63,15 +64,16 @@ async fn all_at_once(app: &Arc<TestApp>, attempts: Vec<(String, String, String)>
 #[tokio::test]
 async fn five_wrong_pins_lock_that_client_out_even_with_the_right_pin_for_fifteen_minutes_but_not_the_owner_elsewhere() {
     let app = spawn_app().await;
-    worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
+    let worker_id = worker(&app, "E-4577").await;
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT {
         assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482130").await, Err(AppError::InvalidCredentials));
     }
 
     let locked = sign_in(&app, "10.0.0.7", "e-4577", "482139").await;
     let owner_elsewhere = sign_in(&app, "10.0.0.8", "E-4577", "482139").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
-        let _ = sign_in(&app, "10.0.0.7", "E-4577", "482130").await;
+    // The owner's sign-in cleared the count: five more wrong PINs lock it again.
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT {
+        assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482130").await, Err(AppError::InvalidCredentials));
     }
     app.clock.advance(ACCOUNT_WINDOW - Duration::seconds(1));
     let still_locked = sign_in(&app, "10.0.0.7", "E-4577", "482139").await;
@@ -79,9 +81,9 @@ async fn five_wrong_pins_lock_that_client_out_even_with_the_right_pin_for_fiftee
     let unlocked = sign_in(&app, "10.0.0.7", "E-4577", "482139").await;
 
     assert_eq!(locked, Err(AppError::SignInLocked { minutes: 15 }));
-    assert!(owner_elsewhere.is_ok(), "someone guessing from one place must not lock the owner out: {owner_elsewhere:?}");
+    assert_eq!(owner_elsewhere, Ok(worker_id), "someone guessing from one place must not lock the owner out");
     assert_eq!(still_locked, Err(AppError::SignInLocked { minutes: 1 }));
-    assert!(unlocked.is_ok(), "{unlocked:?}");
+    assert_eq!(unlocked, Ok(worker_id));
     let message = AppError::SignInLocked { minutes: 15 }.to_string();
     assert_eq!(message, "Too many failed sign-in attempts. Try again in 15 minutes, or ask your administrator.");
 }
@@ -89,16 +91,16 @@ async fn five_wrong_pins_lock_that_client_out_even_with_the_right_pin_for_fiftee
 #[tokio::test]
 async fn a_successful_sign_in_clears_the_count() {
     let app = spawn_app().await;
-    worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
-        let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
+    let worker_id = worker(&app, "E-4577").await;
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
+        assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "000000").await, Err(AppError::InvalidCredentials));
     }
     sign_in(&app, "10.0.0.7", "E-4577", "482139").await.unwrap();
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
-        let _ = sign_in(&app, "10.0.0.7", "E-4577", "000000").await;
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT - 1 {
+        assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "000000").await, Err(AppError::InvalidCredentials));
     }
 
-    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok());
+    assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await, Ok(worker_id));
 }
 
 #[tokio::test]
@@ -109,7 +111,7 @@ async fn a_locked_unknown_number_answers_exactly_like_a_locked_real_one_over_htt
         let app = &app;
         async move { app.call(&client(), "sign_in", &[("email", number), ("password", "482130")]).await }
     };
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT {
         assert_eq!(attempt("E-4577").await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(attempt("E-9999").await.status(), StatusCode::UNAUTHORIZED);
     }
@@ -129,9 +131,11 @@ async fn a_locked_unknown_number_answers_exactly_like_a_locked_real_one_over_htt
 async fn the_lock_of_a_real_account_is_in_the_audit_log_once() {
     let app = spawn_app().await;
     worker(&app, "E-4577").await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT + 2 {
-        let _ = sign_in(&app, "10.0.0.7", "E-4577", "482130").await;
-        let _ = sign_in(&app, "10.0.0.7", "E-0000", "482130").await;
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT + 2 {
+        for number in ["E-4577", "E-0000"] {
+            let refused = sign_in(&app, "10.0.0.7", number, "482130").await;
+            assert!(matches!(refused, Err(AppError::InvalidCredentials | AppError::SignInLocked { .. })), "{refused:?}");
+        }
     }
 
     let events = audit_event::Entity::find()
@@ -153,7 +157,7 @@ async fn twenty_simultaneous_guesses_from_one_client_get_five_tries_and_fifteen_
     let guesses = (0..20).map(|n| ("10.0.1.1".to_owned(), "E-4577".to_owned(), format!("5{n:05}"))).collect();
     let (tried, refused) = all_at_once(&app, guesses).await;
 
-    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT_AND_CLIENT as usize, 15));
+    assert_eq!((tried, refused), (published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT as usize, 15));
 }
 
 #[tokio::test]
@@ -164,7 +168,7 @@ async fn thirty_simultaneous_guesses_from_thirty_clients_get_twenty_tries_and_te
     let guesses = (0..30).map(|n| (format!("10.0.1.{n}"), "E-4577".to_owned(), format!("5{n:05}"))).collect();
     let (tried, refused) = all_at_once(&app, guesses).await;
 
-    assert_eq!((tried, refused), (MAX_FAILURES_PER_ACCOUNT as usize, 10));
+    assert_eq!((tried, refused), (published::SIGN_IN_FAILURES_PER_ACCOUNT as usize, 10));
     let locks = audit_event::Entity::find()
         .filter(audit_event::Column::EventType.eq("user.sign_in_locked"))
         .count(&app.state.db)
@@ -177,7 +181,7 @@ async fn thirty_simultaneous_guesses_from_thirty_clients_get_twenty_tries_and_te
 async fn twenty_simultaneous_failures_from_one_client_stop_exactly_at_its_limit() {
     let app = Arc::new(spawn_app().await);
     // Five failures short of the client's limit, each on another account.
-    earlier_failures(&app, "10.0.0.9", MAX_FAILURES_PER_CLIENT - 5, Duration::minutes(1)).await;
+    earlier_failures(&app, "10.0.0.9", published::SIGN_IN_FAILURES_PER_CLIENT - 5, Duration::minutes(1)).await;
 
     let failures = (0..20).map(|n| ("10.0.0.9".to_owned(), format!("E-{n}"), "482139".to_owned())).collect();
     let (tried, refused) = all_at_once(&app, failures).await;
@@ -188,9 +192,9 @@ async fn twenty_simultaneous_failures_from_one_client_stop_exactly_at_its_limit(
 #[tokio::test]
 async fn one_client_failing_across_many_accounts_is_stopped_and_others_are_not() {
     let app = spawn_app().await;
-    app.user("real@example.com", Role::Employee, None).await;
+    let real = app.user("real@example.com", Role::Employee, None).await;
     // A client that has already failed the limit within the hour, each time on another account.
-    earlier_failures(&app, "10.0.0.9", MAX_FAILURES_PER_CLIENT, Duration::minutes(30)).await;
+    earlier_failures(&app, "10.0.0.9", published::SIGN_IN_FAILURES_PER_CLIENT, Duration::minutes(30)).await;
 
     let blocked = sign_in(&app, "10.0.0.9", "real@example.com", PASSWORD).await;
     let elsewhere = sign_in(&app, "10.0.0.10", "real@example.com", PASSWORD).await;
@@ -198,8 +202,8 @@ async fn one_client_failing_across_many_accounts_is_stopped_and_others_are_not()
     let later = sign_in(&app, "10.0.0.9", "real@example.com", PASSWORD).await;
 
     assert_eq!(blocked, Err(AppError::SignInLocked { minutes: 30 }));
-    assert!(elsewhere.is_ok(), "{elsewhere:?}");
-    assert!(later.is_ok(), "{later:?}");
+    assert_eq!(elsewhere, Ok(real));
+    assert_eq!(later, Ok(real));
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -242,8 +246,8 @@ async fn behind_a_trusted_proxy_failures_count_against_the_real_client_and_nothi
 
 /// Locks worker `number` out from 10.0.0.7.
 async fn lock_out(app: &TestApp, number: &str) {
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT_AND_CLIENT {
-        let _ = sign_in(app, "10.0.0.7", number, "482130").await;
+    for _ in 0..published::SIGN_IN_FAILURES_PER_ACCOUNT_AND_CLIENT {
+        assert_eq!(sign_in(app, "10.0.0.7", number, "482130").await, Err(AppError::InvalidCredentials));
     }
     assert!(matches!(sign_in(app, "10.0.0.7", number, "482139").await, Err(AppError::SignInLocked { .. })));
 }
@@ -252,7 +256,7 @@ async fn lock_out(app: &TestApp, number: &str) {
 async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_event() {
     let app = spawn_app().await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
-    worker(&app, "E-4577").await;
+    let worker_id = worker(&app, "E-4577").await;
     lock_out(&app, "E-4577").await;
     let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
     let row = listed.items.iter().find(|u| u.employee_number.as_deref() == Some("E-4577")).unwrap();
@@ -260,7 +264,7 @@ async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_even
 
     app::people::service::unlock(&app.state.db, &corporate, row.id, app.clock.now()).await.unwrap();
 
-    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
+    assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await, Ok(worker_id), "unlocked at once");
     let listed = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap();
     assert!(listed.items.iter().all(|u| !u.locked));
     let unlocked = audit_event::Entity::find()
@@ -277,7 +281,7 @@ async fn an_admin_sees_who_is_locked_and_unlocks_them_at_once_with_an_audit_even
 async fn unlock_posted_as_a_plain_form_unlocks_and_goes_back_to_the_users_page() {
     let app = spawn_app().await;
     let admin = app.signed_in_as(Role::CorporateAdmin, None).await;
-    worker(&app, "E-4577").await;
+    let worker_id = worker(&app, "E-4577").await;
     lock_out(&app, "E-4577").await;
     let corporate = app.actor("corp@example.com", Role::CorporateAdmin, None).await;
     let id = app::users::service::list_users(&app.state.db, &corporate, app.clock.now(), &Default::default(), PageAt::First).await.unwrap()
@@ -296,7 +300,7 @@ async fn unlock_posted_as_a_plain_form_unlocks_and_goes_back_to_the_users_page()
 
     assert!(posted.status().is_redirection(), "a plain form post is answered with a redirect, not {}", posted.status());
     assert_eq!(posted.headers()["location"], users_page.as_str(), "back to the page the form was on");
-    assert!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await.is_ok(), "unlocked at once");
+    assert_eq!(sign_in(&app, "10.0.0.7", "E-4577", "482139").await, Ok(worker_id), "unlocked at once");
 }
 
 #[tokio::test]

@@ -1,49 +1,32 @@
 //! Two real server processes (the built binary, as an operator runs it) on one database: what
 //! must hold across instances lives in the database, so it holds here.
 
-use crate::helpers::{PASSWORD, eventually, fresh_database};
-use crate::mail::{SmtpSink, free_port};
+use crate::helpers::{PASSWORD, ServerProcess, eventually, fresh_database};
+use crate::mail::SmtpSink;
+use app::mail::outbox::Status;
+use app::ssr::entities::outbox;
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-/// A server process; stopped when dropped.
-struct Instance {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn command(database_url: &str, data_dir: &std::path::Path, smtp_port: u16) -> Command {
+fn command(database_url: &str, data_dir: &std::path::Path, smtp_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .env("DATABASE_URL", database_url)
         .env("DATA_DIR", data_dir)
         .env("PUBLIC_URL", "http://onboard.test")
-        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+        .env("SMTP_URL", smtp_url)
         .env("LEPTOS_ENV", "DEV")
-        .env("RUST_LOG", "warn");
+        .env("RUST_LOG", "warn,server=info");
     command
 }
 
-async fn start(database_url: &str, data_dir: &std::path::Path, smtp_port: u16) -> Instance {
-    let port = free_port();
-    let child = command(database_url, data_dir, smtp_port)
-        .arg("serve")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the server binary runs");
-    let url = format!("http://127.0.0.1:{port}");
-    let health = format!("{url}/healthz");
+async fn start(database_url: &str, data_dir: &std::path::Path, smtp_url: &str) -> ServerProcess {
+    let server = ServerProcess::start(command(database_url, data_dir, smtp_url));
+    let health = format!("{}/healthz", server.url);
     eventually("the server to answer", async || reqwest::get(&health).await.ok().filter(|r| r.status().is_success())).await;
-    Instance { child, url }
+    server
 }
 
 fn browser() -> reqwest::Client {
@@ -58,9 +41,8 @@ async fn call(client: &reqwest::Client, base: &str, endpoint: &str, form: &[(&st
 async fn two_instances_share_sessions_the_hourly_limit_and_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let (database_url, _) = fresh_database(dir.path()).await;
-    let smtp_port = free_port();
-    let sink = SmtpSink::start(smtp_port, None);
-    let mut admin = command(&database_url, dir.path(), smtp_port)
+    let sink = SmtpSink::start(None);
+    let mut admin = command(&database_url, dir.path(), &sink.url())
         .args(["create-admin", "--email", "ada@example.com", "--name", "Ada Lovelace"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -68,8 +50,8 @@ async fn two_instances_share_sessions_the_hourly_limit_and_the_outbox() {
         .unwrap();
     admin.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(admin.wait().unwrap().success());
-    let a = start(&database_url, &dir.path().join("a"), smtp_port).await;
-    let b = start(&database_url, &dir.path().join("b"), smtp_port).await;
+    let a = start(&database_url, &dir.path().join("a"), &sink.url()).await;
+    let b = start(&database_url, &dir.path().join("b"), &sink.url()).await;
 
     // A session made on one instance is honoured by the other.
     let on_a = browser();
@@ -119,8 +101,13 @@ async fn two_instances_share_sessions_the_hourly_limit_and_the_outbox() {
     assert_eq!((sent, limited), (30, 10), "{statuses:?}");
 
     // Both instances' outbox workers drain one outbox: every invitation is mailed once.
-    eventually("all thirty mails", async || Some(()).filter(|()| sink.messages().len() >= 30)).await;
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    // Done when the outbox says every message has gone, and then nothing can go again.
+    let db = sea_orm::Database::connect(&database_url).await.unwrap();
+    eventually("all thirty mails", async || {
+        let unsent = outbox::Entity::find().filter(outbox::Column::Status.ne(Status::Sent)).count(&db).await.unwrap();
+        Some(()).filter(|()| unsent == 0 && sink.messages().len() >= 30)
+    })
+    .await;
     let mut to: Vec<String> = sink.messages().iter().map(|m| m["to"].as_str().unwrap().to_owned()).collect();
     let total = to.len();
     to.sort();

@@ -5,7 +5,9 @@ Stores each message it accepts as <dir>/<n>.eml, with <dir>/<n>.json holding its
 recipient, subject, text and HTML parts (so tests need no MIME decoder), or answers every message with --reply
 (for example "550 5.1.1 Mailbox unavailable") to test permanent failures. With --stall it is
 a relay that has hung: it accepts connections and never says a word. Listens on 127.0.0.1
-only and prints READY once it accepts connections.
+only, on --port or (without it) on a port the system picks, and prints "READY <port>" once it
+accepts connections. With --reuse-port it shares a port the test keeps bound (and not
+listening) for its whole life, so no other process can take the port between two sinks.
 """
 import asyncio
 import argparse
@@ -15,10 +17,8 @@ import itertools
 import json
 import pathlib
 import signal
-import sys
-import threading
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class Sink:
@@ -49,37 +49,37 @@ class Sink:
         return "250 2.0.0 Message accepted"
 
 
-async def stall(port):
-    async def hold(reader, writer):
-        await reader.read()  # until the client gives up and closes
-        writer.close()
+async def hold(reader, writer):
+    await reader.read()  # until the client gives up and closes
+    writer.close()
 
-    server = await asyncio.start_server(hold, "127.0.0.1", port)
-    print("READY", flush=True)
+
+async def serve(args):
+    loop = asyncio.get_running_loop()
+    where = dict(host="127.0.0.1", port=args.port, reuse_port=args.reuse_port)
+    if args.stall:
+        server = await asyncio.start_server(hold, **where)
+    else:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        sink = Sink(args.dir, args.reply)
+        # SMTPUTF8 on, as aiosmtpd's Controller has it: addresses may carry accents.
+        server = await loop.create_server(lambda: SMTP(sink, enable_SMTPUTF8=True), **where)
+    print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     async with server:
-        await server.serve_forever()
+        await stop.wait()
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--reuse-port", action="store_true")
     parser.add_argument("--dir", type=pathlib.Path, required=True)
     parser.add_argument("--reply", default="")
     parser.add_argument("--stall", action="store_true")
-    args = parser.parse_args()
-    if args.stall:
-        asyncio.run(stall(args.port))
-        return
-    args.dir.mkdir(parents=True, exist_ok=True)
-    controller = Controller(Sink(args.dir, args.reply), hostname="127.0.0.1", port=args.port)
-    controller.start()
-    print("READY", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
-    controller.stop()
-    sys.exit(0)
+    asyncio.run(serve(parser.parse_args()))
 
 
 if __name__ == "__main__":
