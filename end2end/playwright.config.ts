@@ -1,7 +1,9 @@
 import { defineConfig } from "@playwright/test";
 
-// The server is started by global-setup.ts on a free port with a fresh SQLite database;
-// Chromium is Debian's (never a downloaded one).
+// global-setup.ts starts the server on a free port and an SMTP sink, in a fresh temporary run
+// folder, on a fresh SQLite database there (or a fresh PostgreSQL database with
+// ONBOARD_E2E_DB=postgres), with a Corporate Admin per spec file; the teardown it returns stops
+// them and removes it all. Chromium is Debian's (never a downloaded one).
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
@@ -11,7 +13,6 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   globalSetup: "./global-setup.ts",
-  globalTeardown: "./global-teardown.ts",
   use: {
     baseURL: process.env.ONBOARD_E2E_URL,
     browserName: "chromium",

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { signInAsAdmin } from "../tests/helpers";
+import { open, signInAsAdmin } from "../tests/helpers";
 
 // How long the preview of a 5,000-row file takes to show in the browser: from the click on
 // Preview to the first frame painted after its table is in the page. The server's part (about
@@ -22,8 +22,7 @@ function plantFile(): string {
 test(`the preview of a ${ROWS}-row file appears`, async ({ page }) => {
   const file = Buffer.from(plantFile(), "utf8");
   await signInAsAdmin(page);
-  await page.goto("/users/import");
-  await page.getByRole("button", { name: "Preview" }).waitFor();
+  await open(page, "/users/import");
   await page.waitForLoadState("networkidle");
   await page.evaluate(() => {
     const w = window as unknown as { previewTimes: Record<string, number> };

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { join } from "node:path";
-import { mailTo, signInAsAdmin } from "../tests/helpers";
+import { hydrated, mailTo, open, signInAsAdmin } from "../tests/helpers";
 
 const OUT = join(__dirname, "..", "..", "docs", "screenshots");
 
@@ -40,7 +40,7 @@ test("the README's screenshots", async ({ page, browser }) => {
   const mail = await mailTo("maria.santos@example.com");
   const link = mail.text.match(/https?:\/\/\S+\/invitation\/[A-Za-z0-9_-]+/)![0];
   const invitee = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await invitee.goto(link);
+  await open(invitee, link);
   await invitee.getByLabel("First name").fill("Maria");
   await invitee.getByLabel("Last name").fill("Santos");
   await expect(invitee.getByRole("heading").first()).toBeVisible();
@@ -51,8 +51,11 @@ test("the README's screenshots", async ({ page, browser }) => {
   await invitee.getByLabel("Confirm password").fill("kestrel over the foundry roof");
   await invitee.getByRole("button", { name: "Complete sign-up" }).click();
   await expect(invitee).toHaveURL(/\/profile$/);
-  await page.goto("/users?q=maria");
+  await open(page, "/users?q=maria");
   await page.getByRole("link", { name: "Maria Santos" }).click();
+  // A plain link, not the router's: should it load a new page, the form must wait for its code.
+  await expect(page).toHaveURL(/\/users\/\d+$/);
+  await hydrated(page);
   const form = page.getByRole("region", { name: "Role and units" });
   await form.getByLabel("Location").selectOption({ label: "Plant North" });
   await form.getByRole("button", { name: "Save changes" }).click();

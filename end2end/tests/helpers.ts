@@ -1,37 +1,53 @@
-import { type Browser, expect, type Locator, type Page } from "@playwright/test";
+import { type Browser, expect, type Locator, type Page, test } from "@playwright/test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, MAIL_DIR } from "../global-setup";
+import { ADMIN_PASSWORD, adminEmailFor } from "../global-setup";
 
-/** Types `value` into `field` again and again until `check` passes: until the page is
- * hydrated, typing changes nothing the page shows. `check` should wait only briefly. */
-export async function fillUntil(field: Locator, value: string, check: () => Promise<void>) {
-  await expect(async () => {
-    await field.fill("");
-    await field.fill(value);
-    await check();
-  }).toPass();
+/** Waits until the page is hydrated (frontend/src/lib.rs marks `<html>` then): from then on
+ * every button and form works in the browser. Waiting for a control proves nothing, as the
+ * server draws it before it works. A client-side navigation keeps the mark; a page loaded anew
+ * starts without it, so after a click that loads one, wait for its address first: until then
+ * the mark seen is the old page's. */
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 }
 
-/** Clicks `button` (until the page has hydrated, a click may do nothing) until it asks
- * `question` in a confirmation dialog, and answers that dialog. */
+/** Loads `path` as a new page and waits until it is hydrated; answers the page's response. */
+export async function open(page: Page, path: string) {
+  const response = await page.goto(path);
+  await hydrated(page);
+  return response;
+}
+
+/** The Corporate Admin of the running spec file: global-setup.ts makes one per file, so that
+ * what a file does to its admin (a lockout, say) never reaches another file. */
+export function adminEmail(): string {
+  return adminEmailFor(test.info().file);
+}
+
+/** Clicks `button`, which asks `question` in a confirmation dialog, and answers that dialog. */
 export async function askedBy(page: Page, button: Locator, question: string): Promise<Locator> {
   const ask = page.getByRole("alertdialog", { name: question });
-  await expect(async () => {
-    if (!(await ask.isVisible())) await button.click({ timeout: 2_000 });
-    await expect(ask).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+  await button.click();
+  await expect(ask).toBeVisible();
   return ask;
 }
 
-/** Signs in through the real form, after hydration. */
+/** Signs in through the real form, and waits for the page it lands on to be hydrated. */
 export async function signInAsAdmin(page: Page) {
-  await page.goto("/sign-in");
-  await page.getByRole("button", { name: "Show password" }).waitFor();
-  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await open(page, "/sign-in");
+  await page.getByLabel("Email").fill(adminEmail());
   await page.getByLabel("Password or PIN", { exact: true }).fill(ADMIN_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/users$/);
+  await hydrated(page);
+}
+
+/** Where the SMTP sink of this run stores what it receives (one decoded .json per message). */
+export function mailDir(): string {
+  const runDir = process.env.ONBOARD_E2E_RUN_DIR;
+  if (!runDir) throw new Error("ONBOARD_E2E_RUN_DIR is not set: the global setup of playwright.config.ts makes the run folder");
+  return join(runDir, "mail");
 }
 
 export type Mail = { to: string; subject: string; text: string; html: string };
@@ -39,10 +55,11 @@ export type Mail = { to: string; subject: string; text: string; html: string };
 /** Waits for the SMTP sink to have received a message for `to`. */
 export async function mailTo(to: string): Promise<Mail> {
   const deadline = Date.now() + 20_000;
+  const dir = mailDir();
   while (Date.now() < deadline) {
-    if (existsSync(MAIL_DIR)) {
-      for (const file of readdirSync(MAIL_DIR).filter((f) => f.endsWith(".json")).sort()) {
-        const mail = JSON.parse(readFileSync(join(MAIL_DIR, file), "utf8")) as Mail;
+    if (existsSync(dir)) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+        const mail = JSON.parse(readFileSync(join(dir, file), "utf8")) as Mail;
         if (mail.to === to) return mail;
       }
     }
@@ -54,10 +71,11 @@ export async function mailTo(to: string): Promise<Mail> {
 /** Waits for a message to `to` whose subject matches `subject`. */
 export async function mailMatching(to: string, subject: RegExp): Promise<Mail> {
   const deadline = Date.now() + 20_000;
+  const dir = mailDir();
   while (Date.now() < deadline) {
-    if (existsSync(MAIL_DIR)) {
-      for (const file of readdirSync(MAIL_DIR).filter((f) => f.endsWith(".json")).sort()) {
-        const mail = JSON.parse(readFileSync(join(MAIL_DIR, file), "utf8")) as Mail;
+    if (existsSync(dir)) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+        const mail = JSON.parse(readFileSync(join(dir, file), "utf8")) as Mail;
         if (mail.to === to && subject.test(mail.subject)) return mail;
       }
     }
@@ -68,15 +86,11 @@ export async function mailMatching(to: string, subject: RegExp): Promise<Mail> {
 
 /** The admin on `page` invites `email` by email through the Invite dialog. */
 export async function inviteByEmail(page: Page, email: string, role: string, department = "Quality") {
-  await page.goto("/users");
+  await open(page, "/users");
   const dialog = page.getByRole("dialog", { name: "Invite" });
   const emailField = dialog.getByLabel("Email", { exact: true });
-  // Right after a navigation the button may be clicked before the page has hydrated, when it
-  // does nothing yet: click again until the dialog opens.
-  await expect(async () => {
-    if (!(await emailField.isVisible())) await page.getByRole("button", { name: "Invite", exact: true }).click({ timeout: 2_000 });
-    await expect(emailField).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(emailField).toBeVisible();
   await emailField.fill(email);
   await dialog.getByLabel("Role").selectOption({ label: role });
   const departments = dialog.getByLabel("Department");
@@ -93,7 +107,7 @@ export async function acceptInvitation(browser: Browser, email: string, first: s
   const mail = await mailTo(email);
   const link = mail.text.match(/https?:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}/)![0];
   const invitee = await (await browser.newContext()).newPage();
-  await invitee.goto(link);
+  await open(invitee, link);
   await invitee.getByLabel("Password", { exact: true }).fill(JOIN_PASSWORD);
   await invitee.getByLabel("Confirm password").fill(JOIN_PASSWORD);
   await invitee.getByLabel("First name").fill(first);
