@@ -64,7 +64,8 @@ async fn a_quality_admin_moved_to_another_department_can_no_longer_reach_their_i
     assert_eq!(statuses(&app).await, vec![invitation::Status::Revoked, invitation::Status::Revoked], "run-out invitations are revoked too");
     let sheet = print_handouts(&app.state.db, &boss, &app.state.settings, app.clock.now(), id).await;
     assert!(matches!(sheet, Err(AppError::Invalid(_))), "nobody can renew their codes now: {sheet:?}");
-    assert!(progress(&app.state.db, &boss, &app.state.settings, id, app.clock.now()).await.is_ok(), "the Corporate Admin still sees it");
+    let seen = progress(&app.state.db, &boss, &app.state.settings, id, app.clock.now()).await.unwrap();
+    assert_eq!((seen.id, seen.counts.sent), (id, 2), "the Corporate Admin still sees it");
 }
 
 #[tokio::test]

@@ -375,7 +375,8 @@ async fn another_admin_cannot_see_an_import_and_a_team_lead_cannot_import() {
     let hidden = progress(&app.state.db, &other, &app.state.settings, id, app.clock.now()).await;
     assert!(matches!(hidden, Err(AppError::NotFound(_))));
     assert!(matches!(cancel(&app.state.db, &other, id, app.clock.now()).await, Err(AppError::NotFound(_))));
-    assert!(progress(&app.state.db, &corporate, &app.state.settings, id, app.clock.now()).await.is_ok());
+    let seen = progress(&app.state.db, &corporate, &app.state.settings, id, app.clock.now()).await.unwrap();
+    assert_eq!((seen.id, seen.counts.to_send), (id, 2), "the Corporate Admin sees it");
 
     let lead = app.signed_in_as(Role::TeamLead, Some(quality)).await;
     let part = reqwest::multipart::Part::bytes(emails(1).into_bytes()).file_name("staff.csv");
