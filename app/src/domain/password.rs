@@ -124,7 +124,6 @@ mod hash_pool {
     }
 
     fn start() -> SyncSender<Job> {
-        return_hash_memory_to_the_os();
         let capacity = *CAPACITY.get_or_init(|| threads() * DEFAULT_QUEUE_PER_THREAD);
         let (tx, rx) = sync_channel::<Job>(capacity);
         let rx = Arc::new(Mutex::new(rx));
@@ -167,24 +166,6 @@ mod hash_pool {
 
     #[cfg(not(target_os = "linux"))]
     fn lower_priority() {}
-
-    /// Each hash takes a 19 MiB block. glibc serves the first from its own mapping and gives it
-    /// back, but then raises its threshold to that size, so every later block comes from a
-    /// thread's heap and stays there once freed, so each hashing thread kept blocks it no longer
-    /// needed. A fixed threshold of 4 MiB keeps every such block in a mapping of its own,
-    /// returned when the hash is done (`bench/history/soak.md` has what it cost).
-    /// Process-wide; small allocations are unaffected.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fn return_hash_memory_to_the_os() {
-        // SAFETY: mallopt takes two integers and changes only the allocator's own settings.
-        let done = unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, 4 * 1024 * 1024) };
-        if done != 1 {
-            tracing::warn!("could not set the allocator's mapping threshold; hashing memory may stay allocated");
-        }
-    }
-
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    fn return_hash_memory_to_the_os() {}
 }
 
 /// The median time of one hash, as sign-up pays it, over `samples` hashes made one at a time
