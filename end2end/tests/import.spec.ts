@@ -32,12 +32,15 @@ test("an admin imports a mixed spreadsheet, watches it finish, downloads the res
   // A plain link, not the router's: should it load a new page, Preview must wait for its code.
   await hydrated(page);
   await expect(page.getByRole("heading", { name: "Import people from a spreadsheet" })).toBeVisible();
+  // Preview with no file says so, rather than nothing.
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Choose a CSV or XLSX file." })).toBeVisible();
 
   const preview = await previewFile(page, "plant-north.csv", FILE);
-  await expect(preview).toContainText("2 Will be invited by email");
-  await expect(preview).toContainText("2 Will get a shop-floor setup code");
-  await expect(preview).toContainText("2 Error");
-  await expect(preview).toContainText("1 Repeated in this file");
+  await expect(preview).toContainText("Will be invited by email: 2");
+  await expect(preview).toContainText("Will get a shop-floor setup code: 2");
+  await expect(preview).toContainText("Error: 2");
+  await expect(preview).toContainText("Repeated in this file: 1");
   await expect(preview).toContainText("not import columns and will not be used: Cost centre");
   await expect(preview.getByRole("row").filter({ hasText: "boss.import@example.com" })).toContainText('no role called "Chief"');
   await expect(preview.getByRole("row").filter({ hasText: "IMP-401" })).toContainText("Zoë Brandt");

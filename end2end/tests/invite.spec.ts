@@ -58,11 +58,13 @@ test("inviting the same address again shows the generic error and keeps the form
   }
 });
 
-test("Escape closes the dialog and gives focus back to the Invite button", async ({ page }) => {
+test("the dialog opens with the Email field to type in, and Escape gives focus back to the Invite button", async ({ page }) => {
   await signInAsAdmin(page);
   const invite = page.getByRole("button", { name: "Invite", exact: true });
   await invite.click();
-  await expect(page.getByRole("dialog", { name: "Invite" })).toBeVisible();
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Email", { exact: true })).toBeFocused();
 
   await page.keyboard.press("Escape");
 
@@ -79,6 +81,9 @@ test("an invitation can be revoked from the Invitations tab", async ({ page }) =
   await dialog.getByRole("button", { name: "Send invitation" }).click();
   await expect(dialog).toBeHidden();
   await page.getByRole("link", { name: "Invitations" }).click();
+  // A Resend says what became of the earlier link.
+  await page.getByRole("button", { name: "Resend invitation to changed.mind@example.com" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Sent again. The link in the earlier email no longer works." })).toBeVisible();
 
   const ask = await askedBy(page, page.getByRole("button", { name: "Revoke invitation to changed.mind@example.com" }), "Revoke the invitation to changed.mind@example.com?");
   await expect(ask).toContainText("link stops working at once");

@@ -51,6 +51,7 @@ test("the admin creates a shop-floor worker, who sets up with the handout and si
   const reissued = page.getByRole("dialog").getByRole("region", { name: "Setup handout" });
   await expect(reissued).toContainText("Ola Nowak");
   await expect(reissued.locator(".setup-code")).not.toHaveText(firstCode);
+  await expect(page.getByRole("dialog")).toContainText("Any earlier setup code for this person no longer works.");
   const code = (await reissued.locator(".setup-code").textContent())!;
   await reissued.getByRole("button", { name: "Done" }).click();
   await expect(reissued).toHaveCount(0);

@@ -2,8 +2,10 @@ import { expect, test } from "@playwright/test";
 import { ADMIN_PASSWORD } from "../global-setup";
 import { adminEmail, hydrated, open, signInAsAdmin } from "./helpers";
 
-test("the sign-in page is hydrated: the password can be shown and hidden", async ({ page }) => {
+test("the sign-in page is hydrated: the first field has focus, and the password can be shown and hidden", async ({ page }) => {
   await open(page, "/sign-in");
+  await expect(page.getByLabel("Email")).toBeFocused();
+  await expect(page.getByRole("link", { name: "First time here? Set up with your code" })).toHaveAttribute("href", "/setup");
   const password = page.getByLabel("Password or PIN", { exact: true });
   await expect(password).toHaveAttribute("type", "password");
 
@@ -57,9 +59,12 @@ test("the corporate admin adds and renames a department on the Organisation page
   await signInAsAdmin(page);
 
   await page.getByRole("link", { name: "Organisation" }).click();
+  const departments = page.getByRole("region", { name: "Departments" });
+  // Add with no name says so, rather than nothing.
+  await page.getByRole("button", { name: "Add department" }).click();
+  await expect(departments.getByRole("alert").filter({ hasText: "Enter a name." })).toBeVisible();
   await page.getByLabel("New department").fill("Maintenance");
   await page.getByRole("button", { name: "Add department" }).click();
-  const departments = page.getByRole("region", { name: "Departments" });
   await expect(departments.getByText("Maintenance")).toBeVisible();
 
   await departments.getByRole("listitem").filter({ hasText: "Maintenance" }).getByRole("button", { name: "Rename" }).click();

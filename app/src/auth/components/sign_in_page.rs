@@ -17,7 +17,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>"Sign in to Onboard"</h1>
                 <ActionForm action=action attr:class="form" attr:novalidate="">
                     <label for="sign-in-email">"Email or employee number"</label>
-                    <input id="sign-in-email" name="email" type="text" inputmode="email" autocomplete="username"
+                    <input id="sign-in-email" name="email" type="text" inputmode="email" autocomplete="username" autofocus
                         autocapitalize="none" spellcheck="false" required maxlength="254"/>
                     <label for="sign-in-password">"Password or PIN"</label>
                     <div class="password-field">
@@ -37,6 +37,8 @@ pub fn SignInPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <p><a href="/forgot-password">"Forgot password?"</a></p>
+                // A shop-floor worker with a handout (or anyone invited without a link) starts there.
+                <p><a href="/setup">"First time here? Set up with your code"</a></p>
             </section>
         </main>
     }

@@ -67,7 +67,8 @@ pub fn ImportPage() -> impl IntoView {
                 counts toward your hourly limit, as in the Invite dialog."</li>
         </ul>
         <p><a href="/users/import/template.csv" download="onboard-import-template.csv">"Download the template (CSV)"</a></p>
-        <form node_ref=form class="form import-form" on:submit=on_submit>
+        // No browser check: the server says what is missing, in the same place as every other error.
+        <form node_ref=form class="form import-form" novalidate on:submit=on_submit>
             <label for="import-file">"Spreadsheet file"</label>
             <input id="import-file" name="file" type="file" required
                 accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,6 +111,8 @@ fn PreviewView(
              limit frees, without you.",
             preview.remaining_this_hour, preview.hourly_limit, preview.remaining_this_hour, later
         )
+    } else if to_send == 0 {
+        "No row can be imported: nothing would be sent.".to_owned()
     } else {
         format!("All {to_send} go at once: you have {} of {} invitations left this hour.", preview.remaining_this_hour, preview.hourly_limit)
     };
@@ -128,7 +131,7 @@ fn PreviewView(
             {unknown}
             <ul class="totals">
                 {preview.totals.iter().filter(|(_, n)| *n > 0).map(|(outcome, n)| view! {
-                    <li class=outcome_class(*outcome)><strong>{*n}</strong>" "{outcome.label()}</li>
+                    <li class=outcome_class(*outcome)>{outcome.label()}": "<strong>{*n}</strong></li>
                 }).collect_view()}
             </ul>
             <p class="hint">{pace}</p>

@@ -31,6 +31,10 @@ pub fn InvitationsList() -> impl IntoView {
         let resend_err = resend.value().get().and_then(Result::err);
         resend_err.or(revoke.value().get().and_then(Result::err)).map(|e| e.to_string())
     };
+    // An email Resend answers nothing: say what it did to the earlier link.
+    let resent = move || {
+        matches!(resend.value().get(), Some(Ok(None))).then_some("Sent again. The link in the earlier email no longer works.")
+    };
     // A shop-floor Resend answers a new handout, shown once.
     let handout = Signal::derive(move || resend.value().get().and_then(Result::ok).flatten());
     let pager_base = Signal::derive(move || match status() {
@@ -57,6 +61,7 @@ pub fn InvitationsList() -> impl IntoView {
             <noscript><button type="submit" class="button-secondary">"Filter"</button></noscript>
         </form>
         <p class="form-error" role="alert">{action_error}</p>
+        <p class="notice" role="status">{resent}</p>
         <HandoutDialog handout on_close=Callback::new(move |()| resend.value().set(None))/>
         <PagedTable rows=invitations class="invitations" loading="Loading invitations…" empty="No invitations yet."
             base=pager_base actions=true

@@ -191,7 +191,7 @@ fn identity_fields(draft: Draft, errors: FormErrors) -> impl IntoView {
             }
         >
             <label for="invite-email">"Email"</label>
-            <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
+            <input id="invite-email" type="email" required maxlength="254" autocomplete="off" autofocus
                 aria-describedby="invite-email-error"
                 prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
             <p id="invite-email-error" class="field-error">{errors.field("email")}</p>

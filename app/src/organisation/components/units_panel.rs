@@ -43,7 +43,7 @@ pub fn UnitsPanel(kind: UnitKind) -> impl IntoView {
                 })}
             </Transition>
             <p class="form-error" role="alert">{action_error}</p>
-            <ActionForm action=add attr:class="inline-form">
+            <ActionForm action=add attr:class="inline-form" attr:novalidate="">
                 <input type="hidden" name="kind" value=kind.form_value()/>
                 <label for=input_id.clone()>{format!("New {}", kind.singular())}</label>
                 <input id=input_id name="name" required maxlength="120"/>
