@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { join } from "node:path";
-import { hydrated, mailTo, open, signInAsAdmin } from "../tests/helpers";
+import { hydrated, inviteShopFloor, mailTo, open, signInAsAdmin } from "../tests/helpers";
 
 const OUT = join(__dirname, "..", "..", "docs", "screenshots");
 
@@ -18,15 +18,7 @@ test("the README's screenshots", async ({ page, browser }) => {
   await expect(page.getByText("Invitation sent to maria.santos@example.com.")).toBeVisible();
 
   // A shop-floor worker's handout.
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  await dialog.getByRole("switch", { name: "Shop-floor employee (no email)" }).check();
-  await dialog.getByLabel("First name").fill("Ola");
-  await dialog.getByLabel("Last name").fill("Nowak");
-  await dialog.getByLabel("Employee number").fill("E-4577");
-  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
-  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
-  await dialog.getByRole("button", { name: "Send invitation" }).click();
-  const handout = dialog.getByRole("region", { name: "Setup handout" });
+  const handout = await inviteShopFloor(page, "Ola", "Nowak", "E-4577");
   await expect(handout).toContainText("Ola Nowak");
   await page.screenshot({ path: join(OUT, "shop-floor-handout.png") });
   await handout.getByRole("button", { name: "Done" }).click();

@@ -99,6 +99,23 @@ export async function inviteByEmail(page: Page, email: string, role: string, dep
   await expect(dialog).toBeHidden();
 }
 
+/** The admin on `page`, on a page with the Invite button, makes shop-floor worker `number` (an
+ * Employee in Quality) through the Invite dialog; answers the handout the dialog then shows. */
+export async function inviteShopFloor(page: Page, first: string, last: string, number: string): Promise<Locator> {
+  const dialog = page.getByRole("dialog", { name: "Invite" });
+  const toggle = dialog.getByRole("switch", { name: "Shop-floor employee (no email)" });
+  await page.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(toggle).toBeVisible();
+  await toggle.check();
+  await dialog.getByLabel("First name").fill(first);
+  await dialog.getByLabel("Last name").fill(last);
+  await dialog.getByLabel("Employee number").fill(number);
+  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
+  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  return dialog.getByRole("region", { name: "Setup handout" });
+}
+
 export const JOIN_PASSWORD = "kestrel over the foundry roof";
 
 /** `email` accepts their invitation from the delivered mail in a browser of their own, and is

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { JOIN_PASSWORD, acceptInvitation, adminEmail, askedBy, hydrated, inviteByEmail, mailMatching, open, signInAsAdmin } from "./helpers";
+import { JOIN_PASSWORD, acceptInvitation, adminEmail, askedBy, hydrated, inviteByEmail, inviteShopFloor, mailMatching, open, signInAsAdmin } from "./helpers";
 
 test("the corporate admin moves a person to another department and changes their role", async ({ page, browser }) => {
   await signInAsAdmin(page);
@@ -80,16 +80,7 @@ test("a quality admin deactivates someone in their department, who is signed out
 
 test("a worker who forgot their PIN gets a new handout and signs in with a new PIN", async ({ page, browser }) => {
   await signInAsAdmin(page);
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: "Invite" });
-  await dialog.getByRole("switch", { name: "Shop-floor employee (no email)" }).check();
-  await dialog.getByLabel("First name").fill("Pia");
-  await dialog.getByLabel("Last name").fill("Pinless");
-  await dialog.getByLabel("Employee number").fill("E-7001");
-  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
-  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
-  await dialog.getByRole("button", { name: "Send invitation" }).click();
-  const handout = dialog.getByRole("region", { name: "Setup handout" });
+  const handout = await inviteShopFloor(page, "Pia", "Pinless", "E-7001");
   const code = (await handout.locator(".setup-code").textContent())!;
   await handout.getByRole("button", { name: "Done" }).click();
 

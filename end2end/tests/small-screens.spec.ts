@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { open, signInAsAdmin } from "./helpers";
+import { inviteShopFloor, open, signInAsAdmin } from "./helpers";
 
 const PHONE = { width: 360, height: 740 };
 
@@ -59,17 +59,7 @@ function pageCount(pdf: Buffer): number {
 test("a shop-floor handout prints whole on one page, A4 or Letter, and nothing else is printed", async ({ page, baseURL }) => {
   await signInAsAdmin(page);
   const dialog = page.getByRole("dialog", { name: "Invite" });
-  const toggle = dialog.getByRole("switch", { name: "Shop-floor employee (no email)" });
-  await page.getByRole("button", { name: "Invite", exact: true }).click();
-  await expect(toggle).toBeVisible();
-  await toggle.check();
-  await dialog.getByLabel("First name").fill("Tariq");
-  await dialog.getByLabel("Last name").fill("Aziz");
-  await dialog.getByLabel("Employee number").fill("E-PRINT-1");
-  await dialog.getByLabel("Role").selectOption({ label: "Employee" });
-  await dialog.getByLabel("Department").selectOption({ label: "Quality" });
-  await dialog.getByRole("button", { name: "Send invitation" }).click();
-  const card = dialog.locator(".handout-card");
+  const card = (await inviteShopFloor(page, "Tariq", "Aziz", "E-PRINT-1")).locator(".handout-card");
   await expect(card).toContainText("Tariq Aziz");
 
   await page.emulateMedia({ media: "print" });

@@ -32,8 +32,8 @@ async fn revoke_over_http_kills_the_link_records_who_did_it_and_is_refused_to_a_
     let lead = app.signed_in_as(Role::TeamLead, Some(quality)).await;
     let id = app.invite(&boss, "nia@example.com", Role::Employee, Some(quality)).await.unwrap();
     let token = app.token_for("nia@example.com").await;
-    let form = [("id", id.to_string())];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id_text = id.to_string();
+    let form = [("id", id_text.as_str())];
 
     let by_lead = app.call(&lead, "revoke_invitation", &form).await;
     assert_eq!(by_lead.status(), StatusCode::FORBIDDEN);
@@ -150,8 +150,8 @@ async fn an_import_is_followed_cancelled_and_printed_over_http() {
     let file = "employee_number,first_name,last_name,department\n40123,Ana,Brandt,Quality\n40124,Bo,Adams,Quality\n40125,Cy,Young,Quality\n";
     let id = start_file(&app, &boss, file).await;
     drive(&app, id).await;
-    let id_form = [("id", id.to_string())];
-    let id_form: Vec<(&str, &str)> = id_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id_text = id.to_string();
+    let id_form = [("id", id_text.as_str())];
     let progress = async || -> Value { app.call(&admin, "import_progress", &id_form).await.json().await.unwrap() };
 
     let waiting = progress().await;

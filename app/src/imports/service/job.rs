@@ -8,7 +8,7 @@
 //! from being done twice over.
 
 use tracing::Instrument;
-use crate::ssr::models::import_row::{Settled, settle};
+use crate::ssr::models::import_row::{Settled, role_asked, settle};
 use crate::ssr::models::user::is_active;
 use crate::audit::dto::AuditEventType;
 use crate::audit::service::{AuditDetails, NewAuditEvent, Subject, record};
@@ -191,7 +191,7 @@ async fn send_round(
             import_row::Kind::Email => {
                 let input = EmailInvite {
                     email: row.email.clone().unwrap_or_default(),
-                    role: row.role.map(|role| role.as_str().to_owned()).unwrap_or_default(),
+                    role: role_asked(&row),
                     department_id: row.department_id.map(Into::into),
                     location_id: row.location_id.map(Into::into),
                 };
@@ -220,7 +220,7 @@ async fn send_round(
             first_name: row.first_name.clone().unwrap_or_default(),
             last_name: row.last_name.clone().unwrap_or_default(),
             employee_number: row.employee_number.clone().unwrap_or_default(),
-            role: row.role.map(|role| role.as_str().to_owned()).unwrap_or_default(),
+            role: role_asked(&row),
             department_id: row.department_id.map(Into::into),
             location_id: row.location_id.map(Into::into),
         };

@@ -29,6 +29,12 @@ pub fn identity_kind(kind: Kind) -> Option<IdentityKind> {
     }
 }
 
+/// The role a row asks for, as the invitation forms name it. A queued row always has one; were it
+/// missing, the empty name would be refused like any role that is not on offer.
+pub fn role_asked(row: &crate::ssr::entities::import_row::Model) -> String {
+    row.role.map(|role| role.as_str().to_owned()).unwrap_or_default()
+}
+
 /// What became of a row.
 #[derive(Clone, Copy, Debug)]
 pub enum Settled<'a> {
