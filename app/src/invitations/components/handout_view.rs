@@ -16,8 +16,8 @@ pub fn HandoutDialog(#[prop(into)] handout: Signal<Option<Handout>>, on_close: C
     view! {
         <dialog class="modal" node_ref=modal.dialog() aria-labelledby="handout-title" on:close=move |_| on_close.run(())>
             {move || handout.get().map(|made| view! {
-                <p class="notice" role="status">"Any earlier setup code for this person no longer works."</p>
                 <HandoutView handout=made on_done=move || modal.close()/>
+                <p class="notice" role="status">"Any earlier setup code for this person no longer works."</p>
             })}
         </dialog>
     }
